@@ -1,0 +1,26 @@
+//! The Gongzhang log format, and the code that proves things about it.
+//!
+//! This crate is the part that both the server and the standalone verifier trust, so it stays
+//! small and does no I/O: no files, no network, no clock, no database, no async. Callers hand it
+//! bytes and times; it hands back parsed values, hashes, signatures, proofs and typed errors.
+//!
+//! - [`canonical`]: RFC 8785 canonical JSON, strictly parsed.
+//! - [`hash`]: SHA-256 leaf and node hashes (RFC 6962).
+//! - [`entry`]: the log entry, its hash and its author signatures.
+//! - [`log`]: appending entries to a log and verifying a log as a stream.
+//! - [`merkle`]: the RFC 6962/9162 Merkle tree, inclusion and consistency proofs.
+//! - [`note`], [`checkpoint`], [`cosignature`], [`tlog_proof`]: the C2SP formats for signed
+//!   checkpoints, witness cosignatures and portable inclusion proofs.
+
+pub mod canonical;
+pub mod checkpoint;
+pub mod cosignature;
+pub mod entry;
+pub mod hash;
+pub mod keys;
+pub mod log;
+pub mod merkle;
+pub mod note;
+pub mod tlog_proof;
+
+pub use hash::Hash;

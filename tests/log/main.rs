@@ -1,0 +1,1 @@
+//! The example ledger: the spec's vectors, tampering, schemas, dependency rules.
