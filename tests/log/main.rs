@@ -1,1 +1,7 @@
-//! The example ledger: the spec's vectors, tampering, schemas, dependency rules.
+//! The example ledger and generated logs: verification, tampering, schemas, the spec's vectors,
+//! and the dependency rules between crates.
+
+mod dependencies;
+mod schemas;
+mod tamper;
+mod vectors;

@@ -1,0 +1,421 @@
+//! A log is a sequence of entries: entry `n` has `seq` n and carries the hash of entry `n − 1`
+//! (all zero bytes for the genesis entry, `seq` 0); recorded times never go backwards; the
+//! genesis entry opens the ledger and names its origin, which every author signature binds.
+//!
+//! [`LogHead`] is the state needed to append the next entry, shared by whoever writes a log (the
+//! store) and whoever checks one ([`LogVerifier`]), so the two apply the same rules.
+//! [`LogVerifier`] checks a log as a stream, in memory bounded by the signature batch size, not by
+//! the length of the log.
+
+use crate::entry::{Entry, EntryError, GENESIS_EVENT_TYPE, RecordedAt, valid_origin};
+use crate::hash::Hash;
+use crate::keys::{AuthorKey, SIGNATURE_BYTES, event_message};
+use crate::merkle::{MerkleAccumulator, TreeHead};
+use curve25519_dalek::edwards::CompressedEdwardsY;
+use ed25519_dalek::Signature;
+
+/// How many signatures are gathered before they are verified together. Batch verification is
+/// about twice as fast as one by one; beyond a few hundred the gain flattens.
+pub const SIGNATURE_BATCH_MAX: usize = 256;
+
+/// Why a log, or the next entry of one, is not valid. Each variant names the entry (`seq`) and the
+/// rule it breaks.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LogError {
+    /// The line at this position is not a well-formed entry.
+    #[error("entry {seq} (line {line}) is malformed: {error}")]
+    Malformed {
+        /// The sequence number the line should have had.
+        seq: u64,
+        /// 1-based line number in the published log (`seq + 1`).
+        line: u64,
+        /// What is wrong with it.
+        error: EntryError,
+    },
+    /// An entry is missing, repeated or out of order.
+    #[error("entry at position {expected} has sequence number {found}: entries are missing, repeated or out of order")]
+    SeqMismatch {
+        /// The sequence number the position requires.
+        expected: u64,
+        /// The one the entry carries.
+        found: u64,
+    },
+    /// The chain is broken: the entry does not carry the hash of the one before it.
+    #[error("entry {seq} says the previous entry's hash is {found}, but it is {expected}: the log was changed before this entry")]
+    PrevHashMismatch {
+        /// The entry.
+        seq: u64,
+        /// Hash of the entry before it (zero for genesis).
+        expected: Hash,
+        /// What the entry carries.
+        found: Hash,
+    },
+    /// An entry's recorded time is earlier than the one before it.
+    #[error("entry {seq} is recorded at {found}, earlier than the entry before it ({previous})")]
+    TimeWentBackwards {
+        /// The entry.
+        seq: u64,
+        /// Time of the entry before it.
+        previous: RecordedAt,
+        /// Its own time.
+        found: RecordedAt,
+    },
+    /// The first entry does not open a ledger.
+    #[error("the first entry must be of type `{GENESIS_EVENT_TYPE}`, found `{found_type}`")]
+    FirstEntryNotGenesis {
+        /// Its event type.
+        found_type: String,
+    },
+    /// The genesis entry's body has no valid `origin`.
+    #[error("the genesis entry must name the ledger's origin in `event.body.origin` (printable ASCII, no spaces or +, at most 255 bytes)")]
+    GenesisOriginInvalid,
+    /// A ledger is opened a second time inside the log.
+    #[error("entry {seq} opens a ledger again: only the first entry may be of type `{GENESIS_EVENT_TYPE}`")]
+    SecondGenesis {
+        /// The entry.
+        seq: u64,
+    },
+    /// The ledger is not the one the reader trusts.
+    #[error("this log is the ledger `{found}`, not the expected `{expected}`")]
+    OriginMismatch {
+        /// The trusted origin.
+        expected: String,
+        /// The origin in the genesis entry.
+        found: String,
+    },
+    /// The genesis entry is not the one the reader trusts (e.g. from the notice board).
+    #[error("the genesis entry's hash is {found}, not the trusted {expected}: this is a different ledger")]
+    GenesisHashMismatch {
+        /// The trusted hash.
+        expected: Hash,
+        /// The hash of the first entry.
+        found: Hash,
+    },
+    /// An author signature does not verify.
+    #[error("entry {seq}: the signature by key {key} does not verify: the event was changed after it was signed, or the signature is forged")]
+    BadSignature {
+        /// The entry.
+        seq: u64,
+        /// The key whose signature failed.
+        key: AuthorKey,
+    },
+    /// The log has no entries.
+    #[error("the log is empty")]
+    Empty,
+    /// The checkpoint covers a different number of entries than the log has.
+    #[error("the checkpoint covers {checkpoint_size} entries but the log has {log_size}: the log is truncated or has entries the checkpoint does not cover")]
+    SizeMismatch {
+        /// Entries the checkpoint covers.
+        checkpoint_size: u64,
+        /// Entries in the log.
+        log_size: u64,
+    },
+    /// The Merkle root over the log differs from the checkpoint's.
+    #[error("the Merkle root over the log's {size} entries is {computed}, but the checkpoint says {expected}")]
+    RootMismatch {
+        /// Entries covered.
+        size: u64,
+        /// The checkpoint's root.
+        expected: Hash,
+        /// The root computed from the log.
+        computed: Hash,
+    },
+}
+
+/// What must be known about a log to check (or write) its next entry.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct LogHead {
+    origin: Option<String>,
+    size: u64,
+    last_hash: Hash,
+    last_time: Option<RecordedAt>,
+}
+
+impl LogHead {
+    /// The head of an empty log: the next entry must be the genesis entry.
+    pub fn empty() -> LogHead {
+        LogHead::default()
+    }
+
+    /// The ledger's origin, once the genesis entry is in.
+    pub fn origin(&self) -> Option<&str> {
+        self.origin.as_deref()
+    }
+    /// Number of entries so far; also the next entry's `seq`.
+    pub fn size(&self) -> u64 {
+        self.size
+    }
+    /// Hash of the last entry (zero when empty): the next entry's `prev_hash`.
+    pub fn last_hash(&self) -> Hash {
+        self.last_hash
+    }
+    /// Recorded time of the last entry.
+    pub fn last_time(&self) -> Option<RecordedAt> {
+        self.last_time
+    }
+
+    /// Checks that `entry` may follow this head (sequence, chain, time order, genesis rules) and
+    /// returns the ledger origin that its signatures must bind. Signatures are not checked here.
+    pub fn check_next<'a>(&'a self, entry: &'a Entry) -> Result<&'a str, LogError> {
+        let seq = entry.seq();
+        if seq != self.size {
+            return Err(LogError::SeqMismatch { expected: self.size, found: seq });
+        }
+        if entry.prev_hash() != self.last_hash {
+            return Err(LogError::PrevHashMismatch { seq, expected: self.last_hash, found: entry.prev_hash() });
+        }
+        if let Some(previous) = self.last_time {
+            if entry.recorded_at() < previous {
+                return Err(LogError::TimeWentBackwards { seq, previous, found: entry.recorded_at() });
+            }
+        }
+        let is_genesis = entry.event().kind() == GENESIS_EVENT_TYPE;
+        match &self.origin {
+            Some(origin) if !is_genesis => Ok(origin),
+            Some(_) => Err(LogError::SecondGenesis { seq }),
+            None if !is_genesis => Err(LogError::FirstEntryNotGenesis { found_type: entry.event().kind().to_string() }),
+            None => genesis_origin(entry),
+        }
+    }
+
+    /// Moves the head past `entry`, which [`LogHead::check_next`] accepted.
+    pub fn advance(&mut self, entry: &Entry) {
+        assert_eq!(entry.seq(), self.size, "advance() only after check_next()");
+        if self.origin.is_none() {
+            self.origin = genesis_origin(entry).ok().map(str::to_string);
+        }
+        self.size += 1;
+        self.last_hash = entry.hash();
+        self.last_time = Some(entry.recorded_at());
+    }
+}
+
+fn genesis_origin(entry: &Entry) -> Result<&str, LogError> {
+    match entry.event().body().get("origin").and_then(|v| v.as_str()) {
+        Some(origin) if valid_origin(origin) => Ok(origin),
+        _ => Err(LogError::GenesisOriginInvalid),
+    }
+}
+
+/// One author signature waiting to be verified.
+#[derive(Debug, Clone)]
+pub struct SignatureCheck {
+    /// The entry it belongs to.
+    pub seq: u64,
+    /// The signing key.
+    pub key: AuthorKey,
+    /// The signature.
+    pub signature: [u8; SIGNATURE_BYTES],
+    /// The exact signed message ([`event_message`]).
+    pub message: Vec<u8>,
+}
+
+impl SignatureCheck {
+    /// The checks for every signature on `entry` in the ledger `origin`.
+    pub fn for_entry(origin: &str, entry: &Entry) -> Vec<SignatureCheck> {
+        let message = event_message(origin, entry.event().canonical_bytes());
+        entry
+            .signatures()
+            .iter()
+            .map(|s| SignatureCheck { seq: entry.seq(), key: *s.key(), signature: *s.signature(), message: message.clone() })
+            .collect()
+    }
+
+    /// `verify_strict` on this one signature.
+    pub fn verify_strict(&self) -> bool {
+        let signature = Signature::from_bytes(&self.signature);
+        self.key.verifying_key().verify_strict(&self.message, &signature).is_ok()
+    }
+
+    /// Whether the signature's R is a valid point that is not of small order: the one check
+    /// `verify_strict` makes that batch verification does not (the keys were checked when
+    /// parsed), so that a batch accepts exactly what `verify_strict` accepts.
+    fn r_is_strict(&self) -> bool {
+        let mut r = [0u8; 32];
+        r.copy_from_slice(&self.signature[..32]);
+        CompressedEdwardsY(r).decompress().is_some_and(|point| !point.is_small_order())
+    }
+}
+
+/// Verifies signatures as one Ed25519 batch, falling back to one by one when the batch fails so
+/// that the first bad signature is named. Accepts exactly what `verify_strict` accepts.
+pub fn verify_signatures(checks: &[SignatureCheck]) -> Result<(), LogError> {
+    let first_bad = || {
+        checks
+            .iter()
+            .find(|c| !c.verify_strict())
+            .map(|c| LogError::BadSignature { seq: c.seq, key: c.key })
+    };
+    if checks.is_empty() {
+        return Ok(());
+    }
+    if !checks.iter().all(SignatureCheck::r_is_strict) {
+        return first_bad().map_or(Ok(()), Err);
+    }
+    let messages: Vec<&[u8]> = checks.iter().map(|c| c.message.as_slice()).collect();
+    let signatures: Vec<Signature> = checks.iter().map(|c| Signature::from_bytes(&c.signature)).collect();
+    let keys: Vec<_> = checks.iter().map(|c| c.key.verifying_key()).collect();
+    match ed25519_dalek::verify_batch(&messages, &signatures, &keys) {
+        Ok(()) => Ok(()),
+        Err(_) => first_bad().map_or(Ok(()), Err),
+    }
+}
+
+/// What a successful verification established about a log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerifiedLog {
+    /// The ledger's origin, from the genesis entry.
+    pub origin: String,
+    /// Hash of the genesis entry: the ledger's fingerprint for the notice board.
+    pub genesis_hash: Hash,
+    /// Size and Merkle root of the log.
+    pub tree_head: TreeHead,
+    /// Recorded time of the first and of the last entry.
+    pub first_time: RecordedAt,
+    /// Recorded time of the last entry.
+    pub last_time: RecordedAt,
+}
+
+impl VerifiedLog {
+    /// Checks that a checkpoint's tree head is exactly this log's: same size, same root.
+    pub fn check_tree_head(&self, checkpoint: &TreeHead) -> Result<(), LogError> {
+        if checkpoint.size != self.tree_head.size {
+            return Err(LogError::SizeMismatch { checkpoint_size: checkpoint.size, log_size: self.tree_head.size });
+        }
+        if checkpoint.root != self.tree_head.root {
+            return Err(LogError::RootMismatch { size: checkpoint.size, expected: checkpoint.root, computed: self.tree_head.root });
+        }
+        Ok(())
+    }
+}
+
+/// Checks a log as a stream of lines: structure, sequence, chain, time order, genesis rules and
+/// author signatures (in batches), while it builds the Merkle root.
+///
+/// [`LogVerifier::push`] returns each entry once its line and its place in the chain are checked;
+/// its signatures are verified in the next batch, so a caller that acts on entries (projections)
+/// must treat them as provisional until [`LogVerifier::finish`] succeeds. Errors are reported for
+/// the earliest failing entry: before a chain error is returned, the signatures of the entries
+/// before it are verified.
+#[derive(Debug, Default)]
+pub struct LogVerifier {
+    head: LogHead,
+    tree: MerkleAccumulator,
+    pending: Vec<SignatureCheck>,
+    expected_origin: Option<String>,
+    expected_genesis: Option<Hash>,
+    genesis_hash: Option<Hash>,
+    first_time: Option<RecordedAt>,
+}
+
+impl LogVerifier {
+    /// A verifier for a log read from its first line.
+    pub fn new() -> LogVerifier {
+        LogVerifier::default()
+    }
+
+    /// Requires the ledger to have this origin (e.g. the checkpoint's origin line).
+    pub fn expect_origin(mut self, origin: &str) -> LogVerifier {
+        self.expected_origin = Some(origin.to_string());
+        self
+    }
+
+    /// Requires the genesis entry to have this hash (e.g. printed on the notice board).
+    pub fn expect_genesis_hash(mut self, hash: Hash) -> LogVerifier {
+        self.expected_genesis = Some(hash);
+        self
+    }
+
+    /// Entries accepted so far.
+    pub fn size(&self) -> u64 {
+        self.head.size()
+    }
+
+    /// Checks the next line of the log (without its line feed).
+    pub fn push(&mut self, line: &[u8]) -> Result<Entry, LogError> {
+        let seq = self.head.size();
+        let entry = match Entry::parse(line) {
+            Ok(entry) => entry,
+            Err(error) => {
+                self.flush()?;
+                return Err(LogError::Malformed { seq, line: seq + 1, error });
+            }
+        };
+        let origin = match self.check(&entry) {
+            Ok(origin) => origin,
+            Err(error) => {
+                self.flush()?;
+                return Err(error);
+            }
+        };
+        self.pending.extend(SignatureCheck::for_entry(&origin, &entry));
+        self.head.advance(&entry);
+        self.tree.push(entry.hash());
+        if seq == 0 {
+            self.genesis_hash = Some(entry.hash());
+            self.first_time = Some(entry.recorded_at());
+        }
+        if self.pending.len() >= SIGNATURE_BATCH_MAX {
+            self.flush()?;
+        }
+        Ok(entry)
+    }
+
+    fn check(&self, entry: &Entry) -> Result<String, LogError> {
+        let origin = self.head.check_next(entry)?.to_string();
+        if entry.seq() == 0 {
+            if let Some(expected) = &self.expected_origin {
+                if *expected != origin {
+                    return Err(LogError::OriginMismatch { expected: expected.clone(), found: origin });
+                }
+            }
+            if let Some(expected) = self.expected_genesis {
+                if expected != entry.hash() {
+                    return Err(LogError::GenesisHashMismatch { expected, found: entry.hash() });
+                }
+            }
+        }
+        Ok(origin)
+    }
+
+    /// Verifies the signatures gathered so far.
+    pub fn flush(&mut self) -> Result<(), LogError> {
+        let result = verify_signatures(&self.pending);
+        self.pending.clear();
+        result
+    }
+
+    /// Verifies the remaining signatures and returns what the log established.
+    pub fn finish(mut self) -> Result<VerifiedLog, LogError> {
+        self.flush()?;
+        let (Some(genesis_hash), Some(first_time), Some(last_time), Some(origin)) =
+            (self.genesis_hash, self.first_time, self.head.last_time(), self.head.origin())
+        else {
+            return Err(LogError::Empty);
+        };
+        Ok(VerifiedLog {
+            origin: origin.to_string(),
+            genesis_hash,
+            tree_head: self.tree.tree_head(),
+            first_time,
+            last_time,
+        })
+    }
+}
+
+/// Verifies a whole log given as one `.jsonl` text: every line ends with a line feed, and there
+/// is no blank line. Returns the error for the earliest failing entry.
+pub fn verify_jsonl(log: &[u8]) -> Result<VerifiedLog, LogError> {
+    let mut verifier = LogVerifier::new();
+    for line in split_lines(log) {
+        verifier.push(line)?;
+    }
+    verifier.finish()
+}
+
+/// Splits a `.jsonl` text into lines without their line feeds. A final line without a line feed
+/// (a torn write) is still returned, so that it is checked and reported, not silently dropped.
+pub fn split_lines(log: &[u8]) -> impl Iterator<Item = &[u8]> {
+    let body = log.strip_suffix(b"\n").unwrap_or(log);
+    body.split(|b| *b == b'\n').filter(move |_| !log.is_empty())
+}
