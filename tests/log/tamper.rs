@@ -28,7 +28,10 @@ fn join(lines: &[Vec<u8>]) -> Vec<u8> {
 }
 
 fn head_of(entries: &[Entry]) -> TreeHead {
-    TreeHead { size: entries.len() as u64, root: merkle::root(&example::leaves(entries)) }
+    TreeHead {
+        size: entries.len() as u64,
+        root: merkle::root(&example::leaves(entries)),
+    }
 }
 
 #[test]
@@ -47,10 +50,22 @@ fn dropped_entry_is_a_sequence_gap() {
     let entries = example::entries();
     let mut l = lines(&entries);
     l.remove(4);
-    assert_eq!(verify_jsonl(&join(&l)), Err(LogError::SeqMismatch { expected: 4, found: 5 }));
+    assert_eq!(
+        verify_jsonl(&join(&l)),
+        Err(LogError::SeqMismatch {
+            expected: 4,
+            found: 5
+        })
+    );
     let mut l = lines(&entries);
     l.remove(0);
-    assert_eq!(verify_jsonl(&join(&l)), Err(LogError::SeqMismatch { expected: 0, found: 1 }));
+    assert_eq!(
+        verify_jsonl(&join(&l)),
+        Err(LogError::SeqMismatch {
+            expected: 0,
+            found: 1
+        })
+    );
 }
 
 #[test]
@@ -60,7 +75,10 @@ fn dropped_last_entry_is_caught_by_the_checkpoint() {
     l.pop();
     assert_eq!(
         verify_against(&join(&l), &head_of(&entries)),
-        Err(LogError::SizeMismatch { checkpoint_size: 13, log_size: 12 })
+        Err(LogError::SizeMismatch {
+            checkpoint_size: 13,
+            log_size: 12
+        })
     );
 }
 
@@ -69,7 +87,13 @@ fn reordered_entries_are_out_of_sequence() {
     let entries = example::entries();
     let mut l = lines(&entries);
     l.swap(6, 7);
-    assert_eq!(verify_jsonl(&join(&l)), Err(LogError::SeqMismatch { expected: 6, found: 7 }));
+    assert_eq!(
+        verify_jsonl(&join(&l)),
+        Err(LogError::SeqMismatch {
+            expected: 6,
+            found: 7
+        })
+    );
 }
 
 #[test]
@@ -77,7 +101,13 @@ fn duplicated_entry_repeats_a_sequence_number() {
     let entries = example::entries();
     let mut l = lines(&entries);
     l.insert(3, l[2].clone());
-    assert_eq!(verify_jsonl(&join(&l)), Err(LogError::SeqMismatch { expected: 3, found: 2 }));
+    assert_eq!(
+        verify_jsonl(&join(&l)),
+        Err(LogError::SeqMismatch {
+            expected: 3,
+            found: 2
+        })
+    );
 }
 
 #[test]
@@ -94,7 +124,11 @@ fn rewritten_history_with_renumbered_entries_breaks_the_chain() {
     }
     assert_eq!(
         verify_jsonl(text.as_bytes()),
-        Err(LogError::PrevHashMismatch { seq: 5, expected: entries[4].hash(), found: entries[5].hash() })
+        Err(LogError::PrevHashMismatch {
+            seq: 5,
+            expected: entries[4].hash(),
+            found: entries[5].hash()
+        })
     );
 }
 
@@ -104,8 +138,14 @@ fn changed_amount_breaks_the_author_signature() {
     let text = String::from_utf8(example::jsonl(&entries)).unwrap();
     let tampered = text.replacen("\"amount_fen\":61500", "\"amount_fen\":6150", 1);
     assert_ne!(text, tampered);
-    let treasurer = example::signer("treasurer").author_key();
-    assert_eq!(verify_jsonl(tampered.as_bytes()), Err(LogError::BadSignature { seq: 5, key: treasurer }));
+    let treasurer = example::signer("treasurer").public_key();
+    assert_eq!(
+        verify_jsonl(tampered.as_bytes()),
+        Err(LogError::BadSignature {
+            seq: 5,
+            key: treasurer
+        })
+    );
 }
 
 #[test]
@@ -114,7 +154,10 @@ fn changed_time_of_last_entry_is_caught_by_the_checkpoint_root() {
     let text = String::from_utf8(example::jsonl(&entries)).unwrap();
     let tampered = text.replacen("2026-02-01T02:00:00.000Z", "2026-02-01T03:00:00.000Z", 1);
     let err = verify_against(tampered.as_bytes(), &head_of(&entries)).unwrap_err();
-    assert!(matches!(err, LogError::RootMismatch { size: 13, .. }), "{err}");
+    assert!(
+        matches!(err, LogError::RootMismatch { size: 13, .. }),
+        "{err}"
+    );
 }
 
 #[test]
@@ -124,7 +167,11 @@ fn truncated_last_line_is_malformed() {
     let cut = &log[..log.len() - 40];
     assert!(matches!(
         verify_jsonl(cut),
-        Err(LogError::Malformed { seq: 12, line: 13, error: EntryError::Canonical(_) })
+        Err(LogError::Malformed {
+            seq: 12,
+            line: 13,
+            error: EntryError::Canonical(_)
+        })
     ));
 }
 
@@ -134,7 +181,13 @@ fn a_second_genesis_is_refused() {
     let mut verifier = LogVerifier::new();
     verifier.push(entries[0].bytes()).unwrap();
     // Entry 0 again at position 1: the sequence check fires first.
-    assert_eq!(verifier.push(entries[0].bytes()), Err(LogError::SeqMismatch { expected: 1, found: 0 }));
+    assert_eq!(
+        verifier.push(entries[0].bytes()),
+        Err(LogError::SeqMismatch {
+            expected: 1,
+            found: 0
+        })
+    );
 }
 
 #[test]
@@ -142,13 +195,24 @@ fn the_trust_anchors_pin_the_ledger() {
     let entries = example::entries();
     let wrong = Hash([7; 32]);
     let mut v = LogVerifier::new().expect_genesis_hash(wrong);
-    assert_eq!(v.push(entries[0].bytes()), Err(LogError::GenesisHashMismatch { expected: wrong, found: entries[0].hash() }));
+    assert_eq!(
+        v.push(entries[0].bytes()),
+        Err(LogError::GenesisHashMismatch {
+            expected: wrong,
+            found: entries[0].hash()
+        })
+    );
     let mut v = LogVerifier::new().expect_origin("gongzhang.example/other");
     assert_eq!(
         v.push(entries[0].bytes()),
-        Err(LogError::OriginMismatch { expected: "gongzhang.example/other".into(), found: example::ORIGIN.into() })
+        Err(LogError::OriginMismatch {
+            expected: "gongzhang.example/other".into(),
+            found: example::ORIGIN.into()
+        })
     );
-    let mut v = LogVerifier::new().expect_origin(example::ORIGIN).expect_genesis_hash(entries[0].hash());
+    let mut v = LogVerifier::new()
+        .expect_origin(example::ORIGIN)
+        .expect_genesis_hash(entries[0].hash());
     v.push(entries[0].bytes()).unwrap();
 }
 
@@ -157,7 +221,13 @@ fn first_entry_must_open_the_ledger() {
     let entries = example::entries();
     // A log that starts at entry 1 is caught by its sequence number; the genesis rule itself is
     // checked by LogHead for an entry that claims seq 0 with zero prev_hash but another type.
-    assert_eq!(verify_jsonl(entries[1].bytes()), Err(LogError::SeqMismatch { expected: 0, found: 1 }));
+    assert_eq!(
+        verify_jsonl(entries[1].bytes()),
+        Err(LogError::SeqMismatch {
+            expected: 0,
+            found: 1
+        })
+    );
     assert_eq!(verify_jsonl(b""), Err(LogError::Empty));
 }
 
@@ -165,10 +235,17 @@ fn first_entry_must_open_the_ledger() {
 fn an_earlier_bad_signature_is_reported_before_a_later_chain_break() {
     let entries = example::entries();
     let mut l = lines(&entries);
-    let t = String::from_utf8(l[3].clone()).unwrap().replacen("\"rate_fen_per_m2_month\":50", "\"rate_fen_per_m2_month\":55", 1);
+    let t = String::from_utf8(l[3].clone()).unwrap().replacen(
+        "\"rate_fen_per_m2_month\":50",
+        "\"rate_fen_per_m2_month\":55",
+        1,
+    );
     l[3] = t.into_bytes();
     l.remove(9);
-    let committee_keys: Vec<_> = ["committee-1", "committee-2"].iter().map(|r| example::signer(r).author_key()).collect();
+    let committee_keys: Vec<_> = ["committee-1", "committee-2"]
+        .iter()
+        .map(|r| example::signer(r).public_key())
+        .collect();
     match verify_jsonl(&join(&l)) {
         Err(LogError::BadSignature { seq: 3, key }) => assert!(committee_keys.contains(&key)),
         other => panic!("expected a bad signature at entry 3, got {other:?}"),
@@ -178,8 +255,14 @@ fn an_earlier_bad_signature_is_reported_before_a_later_chain_break() {
 #[test]
 fn generated_logs_are_stable() {
     let a = generate::log(50, 7);
-    assert_eq!(generate::fingerprint(&a), generate::fingerprint(&generate::log(50, 7)));
-    assert_ne!(generate::fingerprint(&a), generate::fingerprint(&generate::log(50, 8)));
+    assert_eq!(
+        generate::fingerprint(&a),
+        generate::fingerprint(&generate::log(50, 7))
+    );
+    assert_ne!(
+        generate::fingerprint(&a),
+        generate::fingerprint(&generate::log(50, 8))
+    );
     verify_against(&example::jsonl(&a), &head_of(&a)).unwrap();
 }
 

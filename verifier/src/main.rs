@@ -1,1 +1,124 @@
-fn main() {}
+//! `gongzhang-verify`: checks a published Gongzhang log on the resident's own computer.
+//!
+//! Exit codes: 0 verified, 1 verification failed, 2 usage or input error.
+
+use anyhow::Context as _;
+use clap::Parser;
+use gongzhang_core::Hash;
+use gongzhang_core::checkpoint;
+use gongzhang_core::log::LogVerifier;
+use gongzhang_core::note::VerifierKey;
+use std::io::{BufRead as _, BufReader, Read as _};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+mod report;
+use report::{Lang, Outcome};
+
+/// 核对公账日志是否完整、未被篡改 / Check that a published Gongzhang log is whole and unaltered.
+#[derive(Debug, Parser)]
+#[command(name = "gongzhang-verify", version)]
+struct Args {
+    /// 日志文件（.jsonl），“-” 表示标准输入 / the log file (.jsonl), "-" for standard input
+    log: PathBuf,
+    /// 账本的日志公钥（公告栏上的验证密钥串）/ the ledger's log key (verifier key string from the notice board)
+    #[arg(long)]
+    key: String,
+    /// 检查点文件（签名的 note）/ the checkpoint file (signed note)
+    #[arg(long)]
+    checkpoint: PathBuf,
+    /// 公告栏上的创世条目哈希（可选）/ the genesis entry hash from the notice board (optional)
+    #[arg(long)]
+    genesis_hash: Option<String>,
+    /// 报告语言 / report language
+    #[arg(long, value_enum, default_value = "zh")]
+    lang: Lang,
+}
+
+fn main() -> ExitCode {
+    let args = match Args::try_parse() {
+        Ok(args) => args,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    let lang = args.lang;
+    match run(&args) {
+        Ok(outcome) => {
+            print!("{}", report::render(&outcome, lang));
+            if outcome.is_verified() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            }
+        }
+        Err(e) => {
+            eprintln!("{}: {e:#}", lang.pick("输入错误", "input error"));
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(args: &Args) -> anyhow::Result<Outcome> {
+    let key =
+        VerifierKey::parse(args.key.trim()).with_context(|| format!("--key {:?}", args.key))?;
+    let genesis = match &args.genesis_hash {
+        Some(text) => {
+            Some(Hash::from_hex(text.trim()).with_context(|| format!("--genesis-hash {text:?}"))?)
+        }
+        None => None,
+    };
+    let note = std::fs::read_to_string(&args.checkpoint)
+        .with_context(|| format!("reading the checkpoint {}", args.checkpoint.display()))?;
+    // The checkpoint names the origin; the log key must have signed it.
+    let origin = note.lines().next().unwrap_or_default().to_string();
+    let opened = match checkpoint::open(&note, &origin, &key, None) {
+        Ok(opened) => opened,
+        Err(e) => return Ok(Outcome::CheckpointRejected(e.to_string())),
+    };
+    let mut verifier = LogVerifier::new().expect_origin(&origin);
+    if let Some(hash) = genesis {
+        verifier = verifier.expect_genesis_hash(hash);
+    }
+    let input: Box<dyn std::io::Read> = if args.log.as_os_str() == "-" {
+        Box::new(std::io::stdin().lock())
+    } else {
+        Box::new(
+            std::fs::File::open(&args.log)
+                .with_context(|| format!("opening the log {}", args.log.display()))?,
+        )
+    };
+    let mut reader = BufReader::new(input);
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        // Read at most one entry's worth plus the line feed (and one byte more), so a hostile
+        // file without line feeds cannot fill memory: an over-long line is cut there and then
+        // reported as too large.
+        let limit = (gongzhang_core::entry::ENTRY_BYTES_MAX + 2) as u64;
+        let n = (&mut reader)
+            .take(limit)
+            .read_until(b'\n', &mut line)
+            .context("reading the log")?;
+        if n == 0 {
+            break;
+        }
+        let bytes = line.strip_suffix(b"\n").unwrap_or(&line);
+        if let Err(error) = verifier.push(bytes) {
+            return Ok(Outcome::LogRejected { error });
+        }
+    }
+    let verified = match verifier.finish() {
+        Ok(v) => v,
+        Err(error) => return Ok(Outcome::LogRejected { error }),
+    };
+    if let Err(error) = verified.check_tree_head(&opened.tree_head()) {
+        return Ok(Outcome::LogRejected { error });
+    }
+    Ok(Outcome::Verified { log: verified })
+}

@@ -116,11 +116,17 @@ fn classify(error: &serde_json::Error) -> CanonicalError {
         None => message.as_str(),
     };
     if let Some(key) = bare.strip_prefix(TAG_DUPLICATE) {
-        CanonicalError::DuplicateKey { key: key.to_string() }
+        CanonicalError::DuplicateKey {
+            key: key.to_string(),
+        }
     } else if let Some(text) = bare.strip_prefix(TAG_FLOAT) {
-        CanonicalError::Float { text: text.to_string() }
+        CanonicalError::Float {
+            text: text.to_string(),
+        }
     } else if let Some(text) = bare.strip_prefix(TAG_RANGE) {
-        CanonicalError::IntegerOutOfRange { text: text.to_string() }
+        CanonicalError::IntegerOutOfRange {
+            text: text.to_string(),
+        }
     } else if bare == TAG_DEPTH || message.contains("recursion limit exceeded") {
         CanonicalError::TooDeep
     } else {
@@ -179,9 +185,10 @@ impl<'de> Visitor<'de> for StrictVisitor {
         integer(i128::from(v))
     }
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<StrictValue, E> {
-        // serde_json hands integers too large for u64/i64 over as floats too; both are refused,
-        // but a whole number gets the more useful message.
-        if v.is_finite() && v.fract() == 0.0 {
+        // serde_json hands over integers too large for u64/i64 as floats too. Any number of
+        // that magnitude is out of range, whichever way it was written; below it, a float is a
+        // fraction or an exponent, which amounts never use.
+        if !v.is_finite() || v.abs() >= 9.2e18 {
             Err(E::custom(format!("{TAG_RANGE}{v}")))
         } else {
             Err(E::custom(format!("{TAG_FLOAT}{v}")))
@@ -241,15 +248,35 @@ mod tests {
             parse_canonical(br#"{"a":1,"a":2}"#),
             Err(CanonicalError::DuplicateKey { key: "a".into() })
         );
-        assert!(matches!(parse_canonical(br#"{"a":1.5}"#), Err(CanonicalError::Float { .. })));
-        assert!(matches!(parse_canonical(br#"{"a":1e3}"#), Err(CanonicalError::IntegerOutOfRange { .. }) | Err(CanonicalError::Float { .. })));
+        assert!(matches!(
+            parse_canonical(br#"{"a":1.5}"#),
+            Err(CanonicalError::Float { .. })
+        ));
+        assert_eq!(
+            parse_canonical(br#"{"a":1e3}"#),
+            Err(CanonicalError::Float {
+                text: "1000".into()
+            })
+        );
+        assert_eq!(
+            parse_canonical(br#"{"a":56.0}"#),
+            Err(CanonicalError::Float { text: "56".into() })
+        );
+        assert!(matches!(
+            parse_canonical(b"100000000000000000000"),
+            Err(CanonicalError::IntegerOutOfRange { .. })
+        ));
         assert_eq!(
             parse_canonical(b"9007199254740992"),
-            Err(CanonicalError::IntegerOutOfRange { text: "9007199254740992".into() })
+            Err(CanonicalError::IntegerOutOfRange {
+                text: "9007199254740992".into()
+            })
         );
         assert_eq!(
             parse_canonical(b"-9007199254740992"),
-            Err(CanonicalError::IntegerOutOfRange { text: "-9007199254740992".into() })
+            Err(CanonicalError::IntegerOutOfRange {
+                text: "-9007199254740992".into()
+            })
         );
         assert!(parse_canonical(b"9007199254740991").is_ok());
         assert!(parse_canonical(b"-9007199254740991").is_ok());
@@ -261,16 +288,31 @@ mod tests {
             parse_canonical(br#"{"a": 1}"#),
             Err(CanonicalError::NotCanonical { offset: 5 })
         );
-        assert_eq!(parse_canonical(b"\"\xff\""), Err(CanonicalError::NotUtf8 { offset: 1 }));
-        assert!(matches!(parse_canonical(b"{\"a\":"), Err(CanonicalError::Syntax { .. })));
-        assert!(matches!(parse_canonical(b"{} {}"), Err(CanonicalError::Syntax { .. })));
-        assert!(matches!(parse_canonical(br#""\ud800""#), Err(CanonicalError::Syntax { .. })));
+        assert_eq!(
+            parse_canonical(b"\"\xff\""),
+            Err(CanonicalError::NotUtf8 { offset: 1 })
+        );
+        assert!(matches!(
+            parse_canonical(b"{\"a\":"),
+            Err(CanonicalError::Syntax { .. })
+        ));
+        assert!(matches!(
+            parse_canonical(b"{} {}"),
+            Err(CanonicalError::Syntax { .. })
+        ));
+        assert!(matches!(
+            parse_canonical(br#""\ud800""#),
+            Err(CanonicalError::Syntax { .. })
+        ));
     }
 
     #[test]
     fn refuses_deep_nesting_without_overflowing_the_stack() {
         let deep = "[".repeat(10_000) + &"]".repeat(10_000);
-        assert_eq!(parse_canonical(deep.as_bytes()), Err(CanonicalError::TooDeep));
+        assert_eq!(
+            parse_canonical(deep.as_bytes()),
+            Err(CanonicalError::TooDeep)
+        );
         let ok = "[".repeat(NESTING_DEPTH_MAX) + &"]".repeat(NESTING_DEPTH_MAX);
         assert!(parse_canonical(ok.as_bytes()).is_ok());
     }

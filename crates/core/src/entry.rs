@@ -11,10 +11,12 @@
 
 use crate::canonical::{self, CanonicalError, to_canonical};
 use crate::hash::{Hash, leaf_hash};
-use crate::keys::{self, AuthorKey, AuthorSigner, SIGNATURE_BYTES};
+use crate::keys::{self, AuthorSigner, PublicKey, SIGNATURE_BYTES};
 use serde_json::{Map, Value};
 use std::fmt;
-use time::{OffsetDateTime, PrimitiveDateTime, format_description::FormatItem, macros::format_description};
+use time::{
+    OffsetDateTime, PrimitiveDateTime, format_description::FormatItem, macros::format_description,
+};
 
 /// The entry format version this code reads and writes.
 pub const FORMAT_VERSION: u64 = 1;
@@ -36,7 +38,14 @@ pub const GENESIS_EVENT_TYPE: &str = "ledger_opened";
 const _: () = assert!(SIGNATURES_MAX * (64 + 128 + 20) < ENTRY_BYTES_MAX);
 
 /// The top-level fields of an entry, in canonical (sorted) order.
-pub const ENTRY_FIELDS: [&str; 6] = ["event", "prev_hash", "recorded_at", "seq", "signatures", "version"];
+pub const ENTRY_FIELDS: [&str; 6] = [
+    "event",
+    "prev_hash",
+    "recorded_at",
+    "seq",
+    "signatures",
+    "version",
+];
 /// The fields of an event, in canonical order.
 pub const EVENT_FIELDS: [&str; 3] = ["body", "id", "type"];
 
@@ -80,12 +89,14 @@ pub enum EntryError {
         expected: &'static str,
     },
     /// The version number is not one this code reads.
-    #[error("entry format version {found} is not supported (this verifier reads version {FORMAT_VERSION})")]
+    #[error(
+        "entry format version {found} is not supported (this verifier reads version {FORMAT_VERSION})"
+    )]
     UnsupportedVersion {
         /// The version found.
         found: u64,
     },
-    /// A signature field is malformed or the key is weak.
+    /// A signature field is malformed.
     #[error("signature {index}: {reason}")]
     InvalidSignatureField {
         /// Position in `signatures` (0-based).
@@ -94,7 +105,9 @@ pub enum EntryError {
         reason: &'static str,
     },
     /// The signatures are not sorted by key, or one key signs twice.
-    #[error("signatures must be sorted by key with no key twice (signature {index} breaks the order)")]
+    #[error(
+        "signatures must be sorted by key with no key twice (signature {index} breaks the order)"
+    )]
     SignaturesNotSorted {
         /// Position of the first signature out of order.
         index: usize,
@@ -108,7 +121,9 @@ pub enum EventError {
     #[error("event id must be 1 to {EVENT_ID_BYTES_MAX} characters of A-Z a-z 0-9 . _ : -")]
     InvalidId,
     /// The type is empty, too long or not `[a-z][a-z0-9_]*`.
-    #[error("event type must be 1 to {EVENT_TYPE_BYTES_MAX} characters: a lowercase letter, then lowercase letters, digits or _")]
+    #[error(
+        "event type must be 1 to {EVENT_TYPE_BYTES_MAX} characters: a lowercase letter, then lowercase letters, digits or _"
+    )]
     InvalidType,
     /// The body holds a float or an integer beyond ±(2^53−1), or nests too deeply.
     #[error("event body is not canonical JSON: {0}")]
@@ -144,9 +159,18 @@ impl Event {
         // Round-trip through the strict parser so a body with a float or an unsafe integer is
         // refused here, at the author, rather than by every verifier later.
         canonical::parse_canonical(&bytes).map_err(EventError::Body)?;
-        let Value::Object(mut object) = value else { unreachable!("built as an object above") };
-        let Some(Value::Object(body)) = object.remove("body") else { unreachable!("inserted above") };
-        Ok(Event { id: id.into(), kind: kind.into(), body, bytes })
+        let Value::Object(mut object) = value else {
+            unreachable!("built as an object above")
+        };
+        let Some(Value::Object(body)) = object.remove("body") else {
+            unreachable!("inserted above")
+        };
+        Ok(Event {
+            id: id.into(),
+            kind: kind.into(),
+            body,
+            bytes,
+        })
     }
 
     /// The author-chosen id, unique within a ledger (resubmitting it is idempotent).
@@ -167,13 +191,19 @@ impl Event {
     }
     /// Signs this event for the ledger `origin`.
     pub fn sign(&self, origin: &str, signer: &AuthorSigner) -> AuthorSignature {
-        AuthorSignature { key: signer.author_key(), signature: signer.sign_event(origin, &self.bytes) }
+        AuthorSignature {
+            key: signer.public_key(),
+            signature: signer.sign_event(origin, &self.bytes),
+        }
     }
 }
 
 impl fmt::Debug for Event {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Event").field("id", &self.id).field("type", &self.kind).finish_non_exhaustive()
+        f.debug_struct("Event")
+            .field("id", &self.id)
+            .field("type", &self.kind)
+            .finish_non_exhaustive()
     }
 }
 
@@ -181,13 +211,13 @@ impl fmt::Debug for Event {
 /// [`keys::event_message`].
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct AuthorSignature {
-    key: AuthorKey,
+    key: PublicKey,
     signature: [u8; SIGNATURE_BYTES],
 }
 
 impl AuthorSignature {
     /// The signing author's key.
-    pub fn key(&self) -> &AuthorKey {
+    pub fn key(&self) -> &PublicKey {
         &self.key
     }
     /// The 64 signature bytes.
@@ -214,7 +244,9 @@ impl RecordedAt {
     /// time (years 2000 to 9999).
     pub fn from_unix_ms(unix_ms: i64) -> Option<RecordedAt> {
         let t = OffsetDateTime::from_unix_timestamp_nanos(i128::from(unix_ms) * 1_000_000).ok()?;
-        (Self::MIN_YEAR..=9999).contains(&t.year()).then_some(RecordedAt(t))
+        (Self::MIN_YEAR..=9999)
+            .contains(&t.year())
+            .then_some(RecordedAt(t))
     }
 
     /// Reads the exact form `YYYY-MM-DDTHH:MM:SS.mmmZ`.
@@ -222,10 +254,13 @@ impl RecordedAt {
         if text.len() != 24 {
             return None;
         }
-        let t = PrimitiveDateTime::parse(text, TIME_FORMAT).ok()?.assume_utc();
+        let t = PrimitiveDateTime::parse(text, TIME_FORMAT)
+            .ok()?
+            .assume_utc();
         let parsed = RecordedAt(t);
         // Refuse anything that does not print back the same (e.g. leap second 60).
-        (parsed.to_string() == text && (Self::MIN_YEAR..=9999).contains(&t.year())).then_some(parsed)
+        (parsed.to_string() == text && (Self::MIN_YEAR..=9999).contains(&t.year()))
+            .then_some(parsed)
     }
 
     /// Milliseconds since the Unix epoch.
@@ -281,12 +316,18 @@ impl Entry {
     /// Reads one entry from its line (without the line feed).
     pub fn parse(line: &[u8]) -> Result<Entry, EntryError> {
         if line.len() > ENTRY_BYTES_MAX {
-            return Err(EntryError::TooLarge { found_bytes: line.len() });
+            return Err(EntryError::TooLarge {
+                found_bytes: line.len(),
+            });
         }
         let value = canonical::parse_canonical(line)?;
-        let Value::Object(mut object) = value else { return Err(EntryError::NotAnObject) };
+        let Value::Object(mut object) = value else {
+            return Err(EntryError::NotAnObject);
+        };
         if let Some(field) = object.keys().find(|k| !ENTRY_FIELDS.contains(&k.as_str())) {
-            return Err(EntryError::UnknownField { field: field.clone() });
+            return Err(EntryError::UnknownField {
+                field: field.clone(),
+            });
         }
         let version = take_u64(&mut object, "version")?;
         if version != FORMAT_VERSION {
@@ -295,11 +336,34 @@ impl Entry {
         let seq = take_u64(&mut object, "seq")?;
         let prev_hash = Hash::from_hex(&take_string(&mut object, "prev_hash")?)
             .map_err(|_| invalid("prev_hash", "64 lowercase hexadecimal digits"))?;
-        let recorded_at = RecordedAt::parse(&take_string(&mut object, "recorded_at")?)
-            .ok_or_else(|| invalid("recorded_at", "a UTC time written YYYY-MM-DDTHH:MM:SS.mmmZ, years 2000 to 9999"))?;
-        let event = parse_event(object.remove("event").ok_or(EntryError::MissingField { field: "event" })?)?;
-        let signatures = parse_signatures(object.remove("signatures").ok_or(EntryError::MissingField { field: "signatures" })?)?;
-        Ok(Entry { hash: leaf_hash(line), bytes: line.to_vec(), seq, prev_hash, recorded_at, event, signatures })
+        let recorded_at =
+            RecordedAt::parse(&take_string(&mut object, "recorded_at")?).ok_or_else(|| {
+                invalid(
+                    "recorded_at",
+                    "a UTC time written YYYY-MM-DDTHH:MM:SS.mmmZ, years 2000 to 9999",
+                )
+            })?;
+        let event_bytes = event_slice(line);
+        let event = parse_event(
+            object
+                .remove("event")
+                .ok_or(EntryError::MissingField { field: "event" })?,
+            event_bytes,
+        )?;
+        let signatures = parse_signatures(object.remove("signatures").ok_or(
+            EntryError::MissingField {
+                field: "signatures",
+            },
+        )?)?;
+        Ok(Entry {
+            hash: leaf_hash(line),
+            bytes: line.to_vec(),
+            seq,
+            prev_hash,
+            recorded_at,
+            event,
+            signatures,
+        })
     }
 
     /// Builds the entry that records `event` at position `seq` after the entry whose hash is
@@ -312,7 +376,7 @@ impl Entry {
         event: Event,
         mut signatures: Vec<AuthorSignature>,
     ) -> Result<Entry, EntryError> {
-        signatures.sort_by(|a, b| a.key.cmp(&b.key));
+        signatures.sort_by_key(|s| s.key);
         let sig_values: Vec<Value> = signatures
             .iter()
             .map(|s| {
@@ -322,8 +386,11 @@ impl Entry {
                 Value::Object(m)
             })
             .collect();
-        let event_value: Value = serde_json::from_slice(&event.bytes)
-            .map_err(|_| EntryError::InvalidField { field: "event", expected: "an event object" })?;
+        let event_value: Value =
+            serde_json::from_slice(&event.bytes).map_err(|_| EntryError::InvalidField {
+                field: "event",
+                expected: "an event object",
+            })?;
         let mut object = Map::new();
         object.insert("event".into(), event_value);
         object.insert("prev_hash".into(), Value::String(prev_hash.to_hex()));
@@ -386,50 +453,111 @@ fn take_string(object: &mut Map<String, Value>, field: &'static str) -> Result<S
     }
 }
 
-fn parse_event(value: Value) -> Result<Event, EntryError> {
-    let Value::Object(mut object) = value else { return Err(invalid("event", "an object")) };
+/// The bytes of the `event` object inside a canonical entry line.
+///
+/// RFC 8785 is compositional: the canonical encoding of an object contains the canonical encoding
+/// of each member value verbatim. `event` sorts first, so the line starts `{"event":` and the
+/// event object runs up to the top-level `,"prev_hash":"`. That text can also occur inside the
+/// event (as a key of a nested object) but never after it, because the members that follow
+/// (`prev_hash`, `recorded_at`, `seq`, `signatures`, `version`) hold only hashes, times, numbers
+/// and hexadecimal signatures: so the last occurrence is the top-level one.
+fn event_slice(line: &[u8]) -> &[u8] {
+    const START: &[u8] = b"{\"event\":";
+    const END: &[u8] = b",\"prev_hash\":\"";
+    let end = line
+        .windows(END.len())
+        .rposition(|w| w == END)
+        .unwrap_or(line.len());
+    line.get(START.len()..end).unwrap_or_default()
+}
+
+fn parse_event(value: Value, bytes: &[u8]) -> Result<Event, EntryError> {
+    let Value::Object(mut object) = value else {
+        return Err(invalid("event", "an object"));
+    };
     if let Some(field) = object.keys().find(|k| !EVENT_FIELDS.contains(&k.as_str())) {
-        return Err(EntryError::UnknownField { field: format!("event.{field}") });
+        return Err(EntryError::UnknownField {
+            field: format!("event.{field}"),
+        });
     }
     let id = match object.remove("id") {
         None => return Err(EntryError::MissingField { field: "event.id" }),
         Some(Value::String(s)) if valid_event_id(&s) => s,
-        Some(_) => return Err(invalid("event.id", "1 to 64 characters of A-Z a-z 0-9 . _ : -")),
+        Some(_) => {
+            return Err(invalid(
+                "event.id",
+                "1 to 64 characters of A-Z a-z 0-9 . _ : -",
+            ));
+        }
     };
     let kind = match object.remove("type") {
-        None => return Err(EntryError::MissingField { field: "event.type" }),
+        None => {
+            return Err(EntryError::MissingField {
+                field: "event.type",
+            });
+        }
         Some(Value::String(s)) if valid_event_type(&s) => s,
-        Some(_) => return Err(invalid("event.type", "a lowercase name: [a-z][a-z0-9_]*, at most 64 characters")),
+        Some(_) => {
+            return Err(invalid(
+                "event.type",
+                "a lowercase name: [a-z][a-z0-9_]*, at most 64 characters",
+            ));
+        }
     };
     let body = match object.remove("body") {
-        None => return Err(EntryError::MissingField { field: "event.body" }),
+        None => {
+            return Err(EntryError::MissingField {
+                field: "event.body",
+            });
+        }
         Some(Value::Object(m)) => m,
         Some(_) => return Err(invalid("event.body", "an object")),
     };
-    Event::new(&id, &kind, body).map_err(|_| invalid("event", "a canonical event"))
+    // The line was canonical and every member was checked above, so the event is valid; its
+    // canonical bytes are the slice of the line that holds it.
+    debug_assert_eq!(
+        bytes,
+        to_canonical(&Value::Object({
+            let mut m = Map::new();
+            m.insert("body".into(), Value::Object(body.clone()));
+            m.insert("id".into(), Value::String(id.clone()));
+            m.insert("type".into(), Value::String(kind.clone()));
+            m
+        }))
+        .as_slice()
+    );
+    Ok(Event {
+        id,
+        kind,
+        body,
+        bytes: bytes.to_vec(),
+    })
 }
 
 fn parse_signatures(value: Value) -> Result<Vec<AuthorSignature>, EntryError> {
-    let Value::Array(items) = value else { return Err(invalid("signatures", "an array")) };
+    let Value::Array(items) = value else {
+        return Err(invalid("signatures", "an array"));
+    };
     if items.is_empty() || items.len() > SIGNATURES_MAX {
         return Err(invalid("signatures", "an array of 1 to 32 signatures"));
     }
     let mut out: Vec<AuthorSignature> = Vec::with_capacity(items.len());
     for (index, item) in items.into_iter().enumerate() {
         let bad = |reason| EntryError::InvalidSignatureField { index, reason };
-        let Value::Object(mut m) = item else { return Err(bad("not an object")) };
+        let Value::Object(mut m) = item else {
+            return Err(bad("not an object"));
+        };
         if m.len() != 2 {
             return Err(bad("a signature has exactly the fields `key` and `sig`"));
         }
-        let Some(Value::String(key)) = m.remove("key") else { return Err(bad("`key` must be a string")) };
-        let Some(Value::String(sig)) = m.remove("sig") else { return Err(bad("`sig` must be a string")) };
-        let key = AuthorKey::from_hex(&key).map_err(|e| {
-            bad(match e {
-                keys::AuthorKeyError::NotHex => "`key` must be 64 lowercase hexadecimal digits",
-                keys::AuthorKeyError::NotOnCurve => "`key` is not a valid Ed25519 public key",
-                keys::AuthorKeyError::Weak => "`key` is a weak (small-order) Ed25519 key",
-            })
-        })?;
+        let Some(Value::String(key)) = m.remove("key") else {
+            return Err(bad("`key` must be a string"));
+        };
+        let Some(Value::String(sig)) = m.remove("sig") else {
+            return Err(bad("`sig` must be a string"));
+        };
+        let key = PublicKey::from_hex(&key)
+            .ok_or_else(|| bad("`key` must be 64 lowercase hexadecimal digits"))?;
         let signature = keys::decode_lower_hex::<SIGNATURE_BYTES>(&sig)
             .ok_or_else(|| bad("`sig` must be 128 lowercase hexadecimal digits"))?;
         if let Some(last) = out.last() {
@@ -445,7 +573,9 @@ fn parse_signatures(value: Value) -> Result<Vec<AuthorSignature>, EntryError> {
 /// Whether `id` is a valid event id: 1 to 64 characters of `[A-Za-z0-9._:-]`.
 pub fn valid_event_id(id: &str) -> bool {
     (1..=EVENT_ID_BYTES_MAX).contains(&id.len())
-        && id.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b':' | b'-'))
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b':' | b'-'))
 }
 
 /// Whether `kind` is a valid event type: `[a-z][a-z0-9_]*`, at most 64 characters.
@@ -453,14 +583,17 @@ pub fn valid_event_type(kind: &str) -> bool {
     let bytes = kind.as_bytes();
     (1..=EVENT_TYPE_BYTES_MAX).contains(&bytes.len())
         && bytes[0].is_ascii_lowercase()
-        && bytes.iter().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'_')
+        && bytes
+            .iter()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'_')
 }
 
 /// Whether `origin` is a valid ledger origin: 1 to 255 bytes of printable ASCII other than space
 /// and `+` (so that it is also a valid C2SP checkpoint origin and signed-note key name), such as
 /// `gongzhang.example/hexie-garden`.
 pub fn valid_origin(origin: &str) -> bool {
-    (1..=ORIGIN_BYTES_MAX).contains(&origin.len()) && origin.bytes().all(|b| b.is_ascii_graphic() && b != b'+')
+    (1..=ORIGIN_BYTES_MAX).contains(&origin.len())
+        && origin.bytes().all(|b| b.is_ascii_graphic() && b != b'+')
 }
 
 #[cfg(test)]
@@ -477,9 +610,21 @@ mod tests {
 
     fn sample() -> Entry {
         let signer = AuthorSigner::from_seed([1; 32]);
-        let event = Event::new("evt-1", "ledger_opened", body(json!({"origin": "example.org/x"}))).unwrap();
+        let event = Event::new(
+            "evt-1",
+            "ledger_opened",
+            body(json!({"origin": "example.org/x"})),
+        )
+        .unwrap();
         let sig = event.sign("example.org/x", &signer);
-        Entry::seal(0, Hash::ZERO, RecordedAt::from_unix_ms(1_767_225_600_000).unwrap(), event, vec![sig]).unwrap()
+        Entry::seal(
+            0,
+            Hash::ZERO,
+            RecordedAt::from_unix_ms(1_767_225_600_000).unwrap(),
+            event,
+            vec![sig],
+        )
+        .unwrap()
     }
 
     #[test]
@@ -497,16 +642,60 @@ mod tests {
         let e = sample();
         let text = std::str::from_utf8(e.bytes()).unwrap();
         let with = |from: &str, to: &str| Entry::parse(text.replacen(from, to, 1).as_bytes());
-        assert_eq!(with(r#""version":1"#, r#""version":2"#), Err(EntryError::UnsupportedVersion { found: 2 }));
-        assert_eq!(with(r#""seq":0"#, r#""seq":-1"#), Err(invalid("seq", "a non-negative integer")));
-        assert!(matches!(with(r#""seq":0"#, r#""seq":0.5"#), Err(EntryError::Canonical(CanonicalError::Float { .. }))));
-        assert!(matches!(with("2026-01-01T00:00:00.000Z", "2026-01-01T00:00:00Z"), Err(EntryError::InvalidField { field: "recorded_at", .. })));
-        assert!(matches!(with("2026-01-01T00:00:00.000Z", "2026-02-30T00:00:00.000Z"), Err(EntryError::InvalidField { field: "recorded_at", .. })));
-        assert!(matches!(with(r#""prev_hash":"0"#, r#""prev_hash":"A"#), Err(EntryError::InvalidField { field: "prev_hash", .. })));
-        assert_eq!(with(r#""event":{"#, r#""color":1,"event":{"#), Err(EntryError::UnknownField { field: "color".into() }));
-        assert_eq!(with(r#""type":"ledger_opened""#, r#""type":"Ledger""#), Err(invalid("event.type", "a lowercase name: [a-z][a-z0-9_]*, at most 64 characters")));
-        assert!(matches!(with(r#""signatures":[{"key":""#, r#""signatures":[{"key":"00"#), Err(EntryError::InvalidSignatureField { index: 0, .. })));
-        assert!(matches!(Entry::parse(&[b' '; ENTRY_BYTES_MAX + 1]), Err(EntryError::TooLarge { .. })));
+        assert_eq!(
+            with(r#""version":1"#, r#""version":2"#),
+            Err(EntryError::UnsupportedVersion { found: 2 })
+        );
+        assert_eq!(
+            with(r#""seq":0"#, r#""seq":-1"#),
+            Err(invalid("seq", "a non-negative integer"))
+        );
+        assert!(matches!(
+            with(r#""seq":0"#, r#""seq":0.5"#),
+            Err(EntryError::Canonical(CanonicalError::Float { .. }))
+        ));
+        assert!(matches!(
+            with("2026-01-01T00:00:00.000Z", "2026-01-01T00:00:00Z"),
+            Err(EntryError::InvalidField {
+                field: "recorded_at",
+                ..
+            })
+        ));
+        assert!(matches!(
+            with("2026-01-01T00:00:00.000Z", "2026-02-30T00:00:00.000Z"),
+            Err(EntryError::InvalidField {
+                field: "recorded_at",
+                ..
+            })
+        ));
+        assert!(matches!(
+            with(r#""prev_hash":"0"#, r#""prev_hash":"A"#),
+            Err(EntryError::InvalidField {
+                field: "prev_hash",
+                ..
+            })
+        ));
+        assert_eq!(
+            with(r#""event":{"#, r#""color":1,"event":{"#),
+            Err(EntryError::UnknownField {
+                field: "color".into()
+            })
+        );
+        assert_eq!(
+            with(r#""type":"ledger_opened""#, r#""type":"Ledger""#),
+            Err(invalid(
+                "event.type",
+                "a lowercase name: [a-z][a-z0-9_]*, at most 64 characters"
+            ))
+        );
+        assert!(matches!(
+            with(r#""signatures":[{"key":""#, r#""signatures":[{"key":"00"#),
+            Err(EntryError::InvalidSignatureField { index: 0, .. })
+        ));
+        assert!(matches!(
+            Entry::parse(&[b' '; ENTRY_BYTES_MAX + 1]),
+            Err(EntryError::TooLarge { .. })
+        ));
         assert_eq!(Entry::parse(b"[]"), Err(EntryError::NotAnObject));
     }
 
@@ -515,8 +704,15 @@ mod tests {
         let signer = AuthorSigner::from_seed([1; 32]);
         let event = Event::new("e", "x", Map::new()).unwrap();
         let sig = event.sign("o", &signer);
+        assert_eq!(*sig.key(), signer.public_key());
         assert_eq!(
-            Entry::seal(1, Hash::ZERO, RecordedAt::from_unix_ms(1_767_225_600_000).unwrap(), event, vec![sig, sig]),
+            Entry::seal(
+                1,
+                Hash::ZERO,
+                RecordedAt::from_unix_ms(1_767_225_600_000).unwrap(),
+                event,
+                vec![sig, sig]
+            ),
             Err(EntryError::SignaturesNotSorted { index: 1 })
         );
     }
@@ -530,8 +726,18 @@ mod tests {
         assert!(valid_event_type("payment_received"));
         assert!(!valid_event_type("_x") && !valid_event_type("1x") && !valid_event_type("aB"));
         assert!(valid_origin("gongzhang.example/hexie-garden"));
-        assert!(!valid_origin("a b") && !valid_origin("a+b") && !valid_origin("") && !valid_origin("小区"));
-        assert_eq!(Event::new("e", "x", body(json!({"a": 1.5}))), Err(EventError::Body(CanonicalError::Float { text: "1.5".into() })));
+        assert!(
+            !valid_origin("a b")
+                && !valid_origin("a+b")
+                && !valid_origin("")
+                && !valid_origin("小区")
+        );
+        assert_eq!(
+            Event::new("e", "x", body(json!({"a": 1.5}))),
+            Err(EventError::Body(CanonicalError::Float {
+                text: "1.5".into()
+            }))
+        );
     }
 
     #[test]

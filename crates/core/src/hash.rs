@@ -64,7 +64,10 @@ impl Hash {
                 found: text.len() / 2,
             });
         }
-        if !text.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
+        if !text
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        {
             return Err(HashParseError::NotLowercaseHex);
         }
         let mut out = [0u8; HASH_BYTES];

@@ -13,71 +13,87 @@ pub const PUBLIC_KEY_BYTES: usize = 32;
 /// Length of an Ed25519 signature in bytes.
 pub const SIGNATURE_BYTES: usize = 64;
 
-/// An author's Ed25519 public key, known not to be weak (of small order).
+/// An Ed25519 public key as an entry writes it: 32 bytes, not yet known to be a valid key.
+/// Comparing keys (is this the treasurer's key?) needs only the bytes; verifying a signature needs
+/// an [`AuthorKey`], which a verifier makes once per distinct key.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct AuthorKey([u8; PUBLIC_KEY_BYTES]);
+pub struct PublicKey(pub [u8; PUBLIC_KEY_BYTES]);
 
-/// Why some text or bytes are not an author key.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum AuthorKeyError {
-    /// Not 64 lowercase hexadecimal digits.
-    #[error("an author key is 64 lowercase hexadecimal digits")]
-    NotHex,
-    /// Not a point on the curve.
-    #[error("the author key is not a valid Ed25519 public key")]
-    NotOnCurve,
-    /// A small-order key, for which signatures prove nothing.
-    #[error("the author key is a weak (small-order) Ed25519 key and is refused")]
-    Weak,
-}
-
-impl AuthorKey {
-    /// Reads a key from its 32 bytes, refusing invalid and weak keys.
-    pub fn from_bytes(bytes: [u8; PUBLIC_KEY_BYTES]) -> Result<AuthorKey, AuthorKeyError> {
-        let key = VerifyingKey::from_bytes(&bytes).map_err(|_| AuthorKeyError::NotOnCurve)?;
-        if key.is_weak() {
-            return Err(AuthorKeyError::Weak);
-        }
-        Ok(AuthorKey(bytes))
-    }
-
+impl PublicKey {
     /// Reads a key written as 64 lowercase hexadecimal digits, the form used in entries.
-    pub fn from_hex(text: &str) -> Result<AuthorKey, AuthorKeyError> {
-        Self::from_bytes(decode_lower_hex::<PUBLIC_KEY_BYTES>(text).ok_or(AuthorKeyError::NotHex)?)
+    pub fn from_hex(text: &str) -> Option<PublicKey> {
+        decode_lower_hex::<PUBLIC_KEY_BYTES>(text).map(PublicKey)
     }
-
     /// The key as 64 lowercase hexadecimal digits.
     pub fn to_hex(&self) -> String {
         hex::encode(self.0)
     }
-
-    /// The key's bytes.
-    pub fn as_bytes(&self) -> &[u8; PUBLIC_KEY_BYTES] {
-        &self.0
-    }
-
-    /// The key for ed25519-dalek.
-    pub(crate) fn verifying_key(&self) -> VerifyingKey {
-        // INVARIANT: the bytes were checked to decompress when the AuthorKey was made.
-        VerifyingKey::from_bytes(&self.0).unwrap_or_else(|_| unreachable!("checked at creation"))
-    }
 }
 
-impl fmt::Debug for AuthorKey {
+impl fmt::Debug for PublicKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "AuthorKey({})", self.to_hex())
+        write!(f, "PublicKey({})", self.to_hex())
     }
 }
 
-impl fmt::Display for AuthorKey {
+impl fmt::Display for PublicKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.to_hex())
     }
 }
 
+/// An author's Ed25519 public key, known to be a valid point that is not weak (of small order).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct AuthorKey {
+    public: PublicKey,
+    key: VerifyingKey,
+}
+
+/// Why some bytes are not an author key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum AuthorKeyError {
+    /// Not a point on the curve.
+    #[error("not a valid Ed25519 public key")]
+    NotOnCurve,
+    /// A small-order key, for which signatures prove nothing.
+    #[error("a weak (small-order) Ed25519 key, which is refused")]
+    Weak,
+}
+
+impl AuthorKey {
+    /// Checks a public key, refusing invalid and weak keys.
+    pub fn from_public(public: PublicKey) -> Result<AuthorKey, AuthorKeyError> {
+        let key = VerifyingKey::from_bytes(&public.0).map_err(|_| AuthorKeyError::NotOnCurve)?;
+        if key.is_weak() {
+            return Err(AuthorKeyError::Weak);
+        }
+        Ok(AuthorKey { public, key })
+    }
+
+    /// The key's bytes.
+    pub fn public(&self) -> PublicKey {
+        self.public
+    }
+
+    /// The key for ed25519-dalek, with its point already decompressed.
+    pub(crate) fn verifying_key(&self) -> &VerifyingKey {
+        &self.key
+    }
+}
+
+impl fmt::Debug for AuthorKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "AuthorKey({})", self.public.to_hex())
+    }
+}
+
 /// Decodes exactly `N` bytes from lowercase hexadecimal.
 pub(crate) fn decode_lower_hex<const N: usize>(text: &str) -> Option<[u8; N]> {
-    if text.len() != 2 * N || !text.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
+    if text.len() != 2 * N
+        || !text
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    {
         return None;
     }
     let mut out = [0u8; N];
@@ -93,26 +109,28 @@ pub struct AuthorSigner {
 impl AuthorSigner {
     /// The signer whose Ed25519 seed (RFC 8032 private key) is `seed`.
     pub fn from_seed(seed: [u8; 32]) -> AuthorSigner {
-        AuthorSigner { key: SigningKey::from_bytes(&seed) }
+        AuthorSigner {
+            key: SigningKey::from_bytes(&seed),
+        }
     }
 
     /// The public key that checks this signer's signatures.
-    pub fn author_key(&self) -> AuthorKey {
-        // INVARIANT: a key derived from a seed is a multiple of the base point, never weak.
-        AuthorKey::from_bytes(self.key.verifying_key().to_bytes())
-            .unwrap_or_else(|_| unreachable!("derived keys are never weak"))
+    pub fn public_key(&self) -> PublicKey {
+        PublicKey(self.key.verifying_key().to_bytes())
     }
 
     /// Signs the author message for `event_bytes` in the ledger named by `origin`.
     pub fn sign_event(&self, origin: &str, event_bytes: &[u8]) -> [u8; SIGNATURE_BYTES] {
-        self.key.sign(&event_message(origin, event_bytes)).to_bytes()
+        self.key
+            .sign(&event_message(origin, event_bytes))
+            .to_bytes()
     }
 }
 
 impl fmt::Debug for AuthorSigner {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AuthorSigner")
-            .field("author_key", &self.author_key())
+            .field("public_key", &self.public_key())
             .finish_non_exhaustive()
     }
 }
@@ -142,12 +160,26 @@ mod tests {
         // The identity point (y = 1) is of small order.
         let mut identity = [0u8; 32];
         identity[0] = 1;
-        assert_eq!(AuthorKey::from_bytes(identity), Err(AuthorKeyError::Weak));
-        assert_eq!(AuthorKey::from_bytes([0u8; 32]), Err(AuthorKeyError::Weak));
-        assert_eq!(AuthorKey::from_hex("00"), Err(AuthorKeyError::NotHex));
-        let good = AuthorSigner::from_seed([7; 32]).author_key();
-        assert_eq!(AuthorKey::from_hex(&good.to_hex()), Ok(good));
-        assert_eq!(AuthorKey::from_hex(&good.to_hex().to_uppercase()), Err(AuthorKeyError::NotHex));
+        assert_eq!(
+            AuthorKey::from_public(PublicKey(identity)),
+            Err(AuthorKeyError::Weak)
+        );
+        assert_eq!(
+            AuthorKey::from_public(PublicKey([0u8; 32])),
+            Err(AuthorKeyError::Weak)
+        );
+        // y = 2 is not on the curve.
+        let mut two = [0u8; 32];
+        two[0] = 2;
+        assert_eq!(
+            AuthorKey::from_public(PublicKey(two)),
+            Err(AuthorKeyError::NotOnCurve)
+        );
+        assert_eq!(PublicKey::from_hex("00"), None);
+        let good = AuthorSigner::from_seed([7; 32]).public_key();
+        assert_eq!(PublicKey::from_hex(&good.to_hex()), Some(good));
+        assert_eq!(PublicKey::from_hex(&good.to_hex().to_uppercase()), None);
+        assert!(AuthorKey::from_public(good).is_ok());
     }
 
     #[test]

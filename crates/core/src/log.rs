@@ -9,14 +9,18 @@
 
 use crate::entry::{Entry, EntryError, GENESIS_EVENT_TYPE, RecordedAt, valid_origin};
 use crate::hash::Hash;
-use crate::keys::{AuthorKey, SIGNATURE_BYTES, event_message};
+use crate::keys::{AuthorKey, AuthorKeyError, PublicKey, SIGNATURE_BYTES, event_message};
 use crate::merkle::{MerkleAccumulator, TreeHead};
-use curve25519_dalek::edwards::CompressedEdwardsY;
 use ed25519_dalek::Signature;
+use std::collections::HashMap;
+use std::sync::OnceLock;
 
 /// How many signatures are gathered before they are verified together. Batch verification is
 /// about twice as fast as one by one; beyond a few hundred the gain flattens.
 pub const SIGNATURE_BATCH_MAX: usize = 256;
+/// How many distinct author keys a verifier remembers as already checked. A ledger has a handful
+/// of keys; the bound only keeps a hostile log with a new key on every line from growing memory.
+pub const KEY_CACHE_ENTRIES_MAX: usize = 4096;
 
 /// Why a log, or the next entry of one, is not valid. Each variant names the entry (`seq`) and the
 /// rule it breaks.
@@ -33,7 +37,9 @@ pub enum LogError {
         error: EntryError,
     },
     /// An entry is missing, repeated or out of order.
-    #[error("entry at position {expected} has sequence number {found}: entries are missing, repeated or out of order")]
+    #[error(
+        "entry at position {expected} has sequence number {found}: entries are missing, repeated or out of order"
+    )]
     SeqMismatch {
         /// The sequence number the position requires.
         expected: u64,
@@ -41,7 +47,9 @@ pub enum LogError {
         found: u64,
     },
     /// The chain is broken: the entry does not carry the hash of the one before it.
-    #[error("entry {seq} says the previous entry's hash is {found}, but it is {expected}: the log was changed before this entry")]
+    #[error(
+        "entry {seq} says the previous entry's hash is {found}, but it is {expected}: the log was changed before this entry"
+    )]
     PrevHashMismatch {
         /// The entry.
         seq: u64,
@@ -67,10 +75,14 @@ pub enum LogError {
         found_type: String,
     },
     /// The genesis entry's body has no valid `origin`.
-    #[error("the genesis entry must name the ledger's origin in `event.body.origin` (printable ASCII, no spaces or +, at most 255 bytes)")]
+    #[error(
+        "the genesis entry must name the ledger's origin in `event.body.origin` (printable ASCII, no spaces or +, at most 255 bytes)"
+    )]
     GenesisOriginInvalid,
     /// A ledger is opened a second time inside the log.
-    #[error("entry {seq} opens a ledger again: only the first entry may be of type `{GENESIS_EVENT_TYPE}`")]
+    #[error(
+        "entry {seq} opens a ledger again: only the first entry may be of type `{GENESIS_EVENT_TYPE}`"
+    )]
     SecondGenesis {
         /// The entry.
         seq: u64,
@@ -84,7 +96,9 @@ pub enum LogError {
         found: String,
     },
     /// The genesis entry is not the one the reader trusts (e.g. from the notice board).
-    #[error("the genesis entry's hash is {found}, not the trusted {expected}: this is a different ledger")]
+    #[error(
+        "the genesis entry's hash is {found}, not the trusted {expected}: this is a different ledger"
+    )]
     GenesisHashMismatch {
         /// The trusted hash.
         expected: Hash,
@@ -92,18 +106,32 @@ pub enum LogError {
         found: Hash,
     },
     /// An author signature does not verify.
-    #[error("entry {seq}: the signature by key {key} does not verify: the event was changed after it was signed, or the signature is forged")]
+    #[error(
+        "entry {seq}: the signature by key {key} does not verify: the event was changed after it was signed, or the signature is forged"
+    )]
     BadSignature {
         /// The entry.
         seq: u64,
         /// The key whose signature failed.
-        key: AuthorKey,
+        key: PublicKey,
+    },
+    /// A signature names a key that is not a valid Ed25519 key, or a weak one.
+    #[error("entry {seq}: the signing key {key} is {reason}")]
+    InvalidKey {
+        /// The entry.
+        seq: u64,
+        /// The key.
+        key: PublicKey,
+        /// Why it is refused.
+        reason: AuthorKeyError,
     },
     /// The log has no entries.
     #[error("the log is empty")]
     Empty,
     /// The checkpoint covers a different number of entries than the log has.
-    #[error("the checkpoint covers {checkpoint_size} entries but the log has {log_size}: the log is truncated or has entries the checkpoint does not cover")]
+    #[error(
+        "the checkpoint covers {checkpoint_size} entries but the log has {log_size}: the log is truncated or has entries the checkpoint does not cover"
+    )]
     SizeMismatch {
         /// Entries the checkpoint covers.
         checkpoint_size: u64,
@@ -111,7 +139,9 @@ pub enum LogError {
         log_size: u64,
     },
     /// The Merkle root over the log differs from the checkpoint's.
-    #[error("the Merkle root over the log's {size} entries is {computed}, but the checkpoint says {expected}")]
+    #[error(
+        "the Merkle root over the log's {size} entries is {computed}, but the checkpoint says {expected}"
+    )]
     RootMismatch {
         /// Entries covered.
         size: u64,
@@ -159,21 +189,34 @@ impl LogHead {
     pub fn check_next<'a>(&'a self, entry: &'a Entry) -> Result<&'a str, LogError> {
         let seq = entry.seq();
         if seq != self.size {
-            return Err(LogError::SeqMismatch { expected: self.size, found: seq });
+            return Err(LogError::SeqMismatch {
+                expected: self.size,
+                found: seq,
+            });
         }
         if entry.prev_hash() != self.last_hash {
-            return Err(LogError::PrevHashMismatch { seq, expected: self.last_hash, found: entry.prev_hash() });
+            return Err(LogError::PrevHashMismatch {
+                seq,
+                expected: self.last_hash,
+                found: entry.prev_hash(),
+            });
         }
         if let Some(previous) = self.last_time {
             if entry.recorded_at() < previous {
-                return Err(LogError::TimeWentBackwards { seq, previous, found: entry.recorded_at() });
+                return Err(LogError::TimeWentBackwards {
+                    seq,
+                    previous,
+                    found: entry.recorded_at(),
+                });
             }
         }
         let is_genesis = entry.event().kind() == GENESIS_EVENT_TYPE;
         match &self.origin {
             Some(origin) if !is_genesis => Ok(origin),
             Some(_) => Err(LogError::SecondGenesis { seq }),
-            None if !is_genesis => Err(LogError::FirstEntryNotGenesis { found_type: entry.event().kind().to_string() }),
+            None if !is_genesis => Err(LogError::FirstEntryNotGenesis {
+                found_type: entry.event().kind().to_string(),
+            }),
             None => genesis_origin(entry),
         }
     }
@@ -202,7 +245,7 @@ fn genesis_origin(entry: &Entry) -> Result<&str, LogError> {
 pub struct SignatureCheck {
     /// The entry it belongs to.
     pub seq: u64,
-    /// The signing key.
+    /// The signing key, already checked to be valid and not weak.
     pub key: AuthorKey,
     /// The signature.
     pub signature: [u8; SIGNATURE_BYTES],
@@ -210,31 +253,99 @@ pub struct SignatureCheck {
     pub message: Vec<u8>,
 }
 
+/// Turns the public keys of entries into checked [`AuthorKey`]s, remembering the answer: a log has
+/// few distinct keys, and checking one costs about as much as verifying a signature.
+#[derive(Debug, Default)]
+pub struct KeyCache {
+    keys: HashMap<PublicKey, Result<AuthorKey, AuthorKeyError>>,
+}
+
+impl KeyCache {
+    /// The checked key for `public`.
+    pub fn get(&mut self, public: PublicKey) -> Result<AuthorKey, AuthorKeyError> {
+        if let Some(known) = self.keys.get(&public) {
+            return *known;
+        }
+        if self.keys.len() >= KEY_CACHE_ENTRIES_MAX {
+            self.keys.clear();
+        }
+        let checked = AuthorKey::from_public(public);
+        self.keys.insert(public, checked);
+        checked
+    }
+}
+
 impl SignatureCheck {
     /// The checks for every signature on `entry` in the ledger `origin`.
-    pub fn for_entry(origin: &str, entry: &Entry) -> Vec<SignatureCheck> {
+    pub fn for_entry(
+        origin: &str,
+        entry: &Entry,
+        keys: &mut KeyCache,
+    ) -> Result<Vec<SignatureCheck>, LogError> {
         let message = event_message(origin, entry.event().canonical_bytes());
         entry
             .signatures()
             .iter()
-            .map(|s| SignatureCheck { seq: entry.seq(), key: *s.key(), signature: *s.signature(), message: message.clone() })
+            .map(|s| {
+                let key = keys.get(*s.key()).map_err(|reason| LogError::InvalidKey {
+                    seq: entry.seq(),
+                    key: *s.key(),
+                    reason,
+                })?;
+                Ok(SignatureCheck {
+                    seq: entry.seq(),
+                    key,
+                    signature: *s.signature(),
+                    message: message.clone(),
+                })
+            })
             .collect()
     }
 
     /// `verify_strict` on this one signature.
     pub fn verify_strict(&self) -> bool {
         let signature = Signature::from_bytes(&self.signature);
-        self.key.verifying_key().verify_strict(&self.message, &signature).is_ok()
+        self.key
+            .verifying_key()
+            .verify_strict(&self.message, &signature)
+            .is_ok()
     }
 
-    /// Whether the signature's R is a valid point that is not of small order: the one check
-    /// `verify_strict` makes that batch verification does not (the keys were checked when
-    /// parsed), so that a batch accepts exactly what `verify_strict` accepts.
-    fn r_is_strict(&self) -> bool {
-        let mut r = [0u8; 32];
-        r.copy_from_slice(&self.signature[..32]);
-        CompressedEdwardsY(r).decompress().is_some_and(|point| !point.is_small_order())
+    /// Whether R might be of small order: the one check `verify_strict` makes that batch
+    /// verification does not (keys were checked by [`KeyCache`]). A point is of small order only
+    /// if its y-coordinate is one of five values (0, 1, −1 and ±y of the points of order 8), or
+    /// a non-canonical encoding of 0 or 1; comparing bytes costs nothing next to decompressing R.
+    fn r_may_be_small_order(&self) -> bool {
+        let mut y = [0u8; 32];
+        y.copy_from_slice(&self.signature[..32]);
+        y[31] &= 0x7f;
+        small_order_y_encodings().contains(&y)
     }
+}
+
+/// The y-coordinate encodings (sign bit cleared) of the eight points of small order, plus the
+/// non-canonical encodings `p` and `p + 1` of y = 0 and y = 1.
+fn small_order_y_encodings() -> &'static [[u8; 32]] {
+    static SET: OnceLock<Vec<[u8; 32]>> = OnceLock::new();
+    SET.get_or_init(|| {
+        let mut set: Vec<[u8; 32]> = curve25519_dalek::constants::EIGHT_TORSION
+            .iter()
+            .map(|p| {
+                let mut y = p.compress().to_bytes();
+                y[31] &= 0x7f;
+                y
+            })
+            .collect();
+        let mut p = [0xffu8; 32];
+        p[0] = 0xed;
+        p[31] = 0x7f;
+        set.push(p);
+        p[0] = 0xee;
+        set.push(p);
+        set.sort_unstable();
+        set.dedup();
+        set
+    })
 }
 
 /// Verifies signatures as one Ed25519 batch, falling back to one by one when the batch fails so
@@ -244,20 +355,28 @@ pub fn verify_signatures(checks: &[SignatureCheck]) -> Result<(), LogError> {
         checks
             .iter()
             .find(|c| !c.verify_strict())
-            .map(|c| LogError::BadSignature { seq: c.seq, key: c.key })
+            .map_or(Ok(()), |c| {
+                Err(LogError::BadSignature {
+                    seq: c.seq,
+                    key: c.key.public(),
+                })
+            })
     };
     if checks.is_empty() {
         return Ok(());
     }
-    if !checks.iter().all(SignatureCheck::r_is_strict) {
-        return first_bad().map_or(Ok(()), Err);
+    if checks.iter().any(SignatureCheck::r_may_be_small_order) {
+        return first_bad();
     }
     let messages: Vec<&[u8]> = checks.iter().map(|c| c.message.as_slice()).collect();
-    let signatures: Vec<Signature> = checks.iter().map(|c| Signature::from_bytes(&c.signature)).collect();
-    let keys: Vec<_> = checks.iter().map(|c| c.key.verifying_key()).collect();
+    let signatures: Vec<Signature> = checks
+        .iter()
+        .map(|c| Signature::from_bytes(&c.signature))
+        .collect();
+    let keys: Vec<_> = checks.iter().map(|c| *c.key.verifying_key()).collect();
     match ed25519_dalek::verify_batch(&messages, &signatures, &keys) {
         Ok(()) => Ok(()),
-        Err(_) => first_bad().map_or(Ok(()), Err),
+        Err(_) => first_bad(),
     }
 }
 
@@ -280,10 +399,17 @@ impl VerifiedLog {
     /// Checks that a checkpoint's tree head is exactly this log's: same size, same root.
     pub fn check_tree_head(&self, checkpoint: &TreeHead) -> Result<(), LogError> {
         if checkpoint.size != self.tree_head.size {
-            return Err(LogError::SizeMismatch { checkpoint_size: checkpoint.size, log_size: self.tree_head.size });
+            return Err(LogError::SizeMismatch {
+                checkpoint_size: checkpoint.size,
+                log_size: self.tree_head.size,
+            });
         }
         if checkpoint.root != self.tree_head.root {
-            return Err(LogError::RootMismatch { size: checkpoint.size, expected: checkpoint.root, computed: self.tree_head.root });
+            return Err(LogError::RootMismatch {
+                size: checkpoint.size,
+                expected: checkpoint.root,
+                computed: self.tree_head.root,
+            });
         }
         Ok(())
     }
@@ -302,6 +428,7 @@ pub struct LogVerifier {
     head: LogHead,
     tree: MerkleAccumulator,
     pending: Vec<SignatureCheck>,
+    keys: KeyCache,
     expected_origin: Option<String>,
     expected_genesis: Option<Hash>,
     genesis_hash: Option<Hash>,
@@ -338,7 +465,11 @@ impl LogVerifier {
             Ok(entry) => entry,
             Err(error) => {
                 self.flush()?;
-                return Err(LogError::Malformed { seq, line: seq + 1, error });
+                return Err(LogError::Malformed {
+                    seq,
+                    line: seq + 1,
+                    error,
+                });
             }
         };
         let origin = match self.check(&entry) {
@@ -348,7 +479,13 @@ impl LogVerifier {
                 return Err(error);
             }
         };
-        self.pending.extend(SignatureCheck::for_entry(&origin, &entry));
+        match SignatureCheck::for_entry(&origin, &entry, &mut self.keys) {
+            Ok(checks) => self.pending.extend(checks),
+            Err(error) => {
+                self.flush()?;
+                return Err(error);
+            }
+        }
         self.head.advance(&entry);
         self.tree.push(entry.hash());
         if seq == 0 {
@@ -366,12 +503,18 @@ impl LogVerifier {
         if entry.seq() == 0 {
             if let Some(expected) = &self.expected_origin {
                 if *expected != origin {
-                    return Err(LogError::OriginMismatch { expected: expected.clone(), found: origin });
+                    return Err(LogError::OriginMismatch {
+                        expected: expected.clone(),
+                        found: origin,
+                    });
                 }
             }
             if let Some(expected) = self.expected_genesis {
                 if expected != entry.hash() {
-                    return Err(LogError::GenesisHashMismatch { expected, found: entry.hash() });
+                    return Err(LogError::GenesisHashMismatch {
+                        expected,
+                        found: entry.hash(),
+                    });
                 }
             }
         }
@@ -388,9 +531,12 @@ impl LogVerifier {
     /// Verifies the remaining signatures and returns what the log established.
     pub fn finish(mut self) -> Result<VerifiedLog, LogError> {
         self.flush()?;
-        let (Some(genesis_hash), Some(first_time), Some(last_time), Some(origin)) =
-            (self.genesis_hash, self.first_time, self.head.last_time(), self.head.origin())
-        else {
+        let (Some(genesis_hash), Some(first_time), Some(last_time), Some(origin)) = (
+            self.genesis_hash,
+            self.first_time,
+            self.head.last_time(),
+            self.head.origin(),
+        ) else {
             return Err(LogError::Empty);
         };
         Ok(VerifiedLog {
@@ -418,4 +564,18 @@ pub fn verify_jsonl(log: &[u8]) -> Result<VerifiedLog, LogError> {
 pub fn split_lines(log: &[u8]) -> impl Iterator<Item = &[u8]> {
     let body = log.strip_suffix(b"\n").unwrap_or(log);
     body.split(|b| *b == b'\n').filter(move |_| !log.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn small_order_y_set_has_the_seven_encodings() {
+        // y ∈ {0, 1, −1, y8, −y8} and the non-canonical p, p + 1.
+        assert_eq!(small_order_y_encodings().len(), 7);
+        let mut one = [0u8; 32];
+        one[0] = 1;
+        assert!(small_order_y_encodings().contains(&one));
+    }
 }

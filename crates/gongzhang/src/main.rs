@@ -1,1 +1,100 @@
-fn main() {}
+//! `gongzhang`: the ledger's server and command line. Until the server exists, `gongzhang sample`
+//! writes the example ledger of the specification and verifies it.
+
+use anyhow::Context as _;
+use clap::{Parser, Subcommand};
+use gongzhang_core::checkpoint;
+use gongzhang_core::log::verify_jsonl;
+use gongzhang_testkit::{example, vectors};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// 公账：小区公共账目，无法悄悄改写 / Gongzhang: community accounts that cannot be quietly rewritten
+#[derive(Debug, Parser)]
+#[command(name = "gongzhang", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// 写出示例账本（和谐家园小区）并核对 / write the example ledger and verify it
+    Sample {
+        /// 输出目录 / output directory
+        #[arg(long, default_value = "gongzhang-sample")]
+        out: PathBuf,
+        /// 显示语言 / language
+        #[arg(long, default_value = "zh", value_parser = ["zh", "en"])]
+        lang: String,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Sample { out, lang } => match sample(&out, lang == "en") {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("{}: {e:#}", if lang == "en" { "error" } else { "错误" });
+                ExitCode::FAILURE
+            }
+        },
+    }
+}
+
+fn sample(out: &Path, en: bool) -> anyhow::Result<()> {
+    let t = |zh: &'static str, english: &'static str| if en { english } else { zh };
+    std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
+    for (name, bytes) in vectors::files() {
+        let path = out.join(&name);
+        std::fs::write(&path, bytes).with_context(|| format!("writing {}", path.display()))?;
+    }
+    println!(
+        "{} {}",
+        t("已写出示例账本：", "wrote the example ledger to"),
+        out.display()
+    );
+
+    // Verify what was written, reading it back from disk as a resident would.
+    let log = std::fs::read(out.join("log.jsonl")).context("reading log.jsonl back")?;
+    let note =
+        std::fs::read_to_string(out.join("checkpoint")).context("reading checkpoint back")?;
+    let log_key = vectors::log_signer().verifier();
+    let opened = checkpoint::open(&note, example::ORIGIN, &log_key, None)
+        .context("opening the checkpoint")?;
+    let verified = verify_jsonl(&log).context("verifying the log")?;
+    verified
+        .check_tree_head(&opened.tree_head())
+        .context("comparing the log with its checkpoint")?;
+    println!(
+        "{} {} {}，{} {}",
+        t("✔ 核对通过：", "✔ verified:"),
+        verified.tree_head.size,
+        t("个条目", "entries"),
+        t("默克尔根", "Merkle root"),
+        verified.tree_head.root
+    );
+    println!(
+        "{} {}",
+        t("创世条目哈希：", "genesis entry hash:"),
+        verified.genesis_hash
+    );
+    println!();
+    println!(
+        "{}",
+        t(
+            "用独立核对程序再核对一次：",
+            "check it again with the standalone verifier:"
+        )
+    );
+    println!(
+        "  cargo run -q -p gongzhang-verify -- {}/log.jsonl --checkpoint {}/checkpoint --key {} --genesis-hash {}{}",
+        out.display(),
+        out.display(),
+        log_key,
+        verified.genesis_hash,
+        if en { " --lang en" } else { "" }
+    );
+    Ok(())
+}

@@ -16,7 +16,13 @@ pub fn seed(role: &str) -> [u8; 32] {
 }
 
 /// The roles that hold example keys, in the order the vectors list them.
-pub const ROLES: [&str; 5] = ["committee-1", "committee-2", "committee-3", "treasurer", "auditor"];
+pub const ROLES: [&str; 5] = [
+    "committee-1",
+    "committee-2",
+    "committee-3",
+    "treasurer",
+    "auditor",
+];
 
 /// The author signer of an example role.
 pub fn signer(role: &str) -> AuthorSigner {
@@ -33,7 +39,7 @@ struct Step {
 }
 
 fn steps() -> Vec<Step> {
-    let key = |role: &str| Value::String(signer(role).author_key().to_hex());
+    let key = |role: &str| Value::String(signer(role).public_key().to_hex());
     vec![
         Step {
             at: "2026-01-01T01:00:00.000Z",
@@ -141,21 +147,40 @@ pub fn entries() -> Vec<Entry> {
     let mut head = LogHead::empty();
     let mut out = Vec::new();
     for step in steps() {
-        let Value::Object(body) = step.body else { unreachable!("every example body is an object") };
+        let Value::Object(body) = step.body else {
+            unreachable!("every example body is an object")
+        };
         let entry = seal(&head, step.at, step.id, step.kind, body, step.signers);
-        head.check_next(&entry).unwrap_or_else(|e| panic!("example entry {} breaks the log rules: {e}", step.id));
+        head.check_next(&entry)
+            .unwrap_or_else(|e| panic!("example entry {} breaks the log rules: {e}", step.id));
         head.advance(&entry);
         out.push(entry);
     }
     out
 }
 
-fn seal(head: &LogHead, at: &str, id: &str, kind: &str, body: Map<String, Value>, signers: &[&str]) -> Entry {
+fn seal(
+    head: &LogHead,
+    at: &str,
+    id: &str,
+    kind: &str,
+    body: Map<String, Value>,
+    signers: &[&str],
+) -> Entry {
     let event = Event::new(id, kind, body).unwrap_or_else(|e| panic!("example event {id}: {e}"));
-    let signatures: Vec<AuthorSignature> = signers.iter().map(|r| event.sign(ORIGIN, &signer(r))).collect();
+    let signatures: Vec<AuthorSignature> = signers
+        .iter()
+        .map(|r| event.sign(ORIGIN, &signer(r)))
+        .collect();
     let recorded_at = RecordedAt::parse(at).unwrap_or_else(|| panic!("example time {at}"));
-    Entry::seal(head.size(), head.last_hash(), recorded_at, event, signatures)
-        .unwrap_or_else(|e| panic!("example entry {id}: {e}"))
+    Entry::seal(
+        head.size(),
+        head.last_hash(),
+        recorded_at,
+        event,
+        signatures,
+    )
+    .unwrap_or_else(|e| panic!("example entry {id}: {e}"))
 }
 
 /// The example log as published: one entry per line, each ending with a line feed.

@@ -43,18 +43,28 @@ pub fn log(n_entries: usize, seed: u64) -> Vec<Entry> {
     let mut unix_ms = head.last_time().map_or(0, |t| t.unix_ms());
     while out.len() < n_entries {
         unix_ms += i64::try_from(rng.below(600_000)).unwrap_or(0);
-        let unit = format!("{}-{}-{}0{}", 1 + rng.below(12), 1 + rng.below(4), 1 + rng.below(6), 1 + rng.below(4));
+        let unit = format!(
+            "{}-{}-{}0{}",
+            1 + rng.below(12),
+            1 + rng.below(4),
+            1 + rng.below(6),
+            1 + rng.below(4)
+        );
         let body = json!({
             "unit": unit,
             "amount_fen": 1 + rng.below(200_000),
             "channel": channels[usize::try_from(rng.below(4)).unwrap_or(0)],
             "periods": ["2026-01", "2026-12"],
         });
-        let Value::Object(body) = body else { unreachable!("object literal") };
+        let Value::Object(body) = body else {
+            unreachable!("object literal")
+        };
         let id = format!("gen-{seed}-{}", out.len());
-        let event = Event::new(&id, "payment_received", body).unwrap_or_else(|e| panic!("generated event: {e}"));
+        let event = Event::new(&id, "payment_received", body)
+            .unwrap_or_else(|e| panic!("generated event: {e}"));
         let signature = event.sign(ORIGIN, &treasurer);
-        let at = RecordedAt::from_unix_ms(unix_ms).unwrap_or_else(|| panic!("time {unix_ms} out of range"));
+        let at = RecordedAt::from_unix_ms(unix_ms)
+            .unwrap_or_else(|| panic!("time {unix_ms} out of range"));
         let entry = Entry::seal(head.size(), head.last_hash(), at, event, vec![signature])
             .unwrap_or_else(|e| panic!("generated entry: {e}"));
         head.advance(&entry);

@@ -5,3 +5,4 @@
 
 pub mod example;
 pub mod generate;
+pub mod vectors;

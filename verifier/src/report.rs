@@ -1,0 +1,162 @@
+//! The report a resident reads: zh-CN by default, English with `--lang en`.
+
+use gongzhang_core::entry::RecordedAt;
+use gongzhang_core::log::{LogError, VerifiedLog};
+use std::fmt::Write as _;
+use time::UtcOffset;
+
+/// The report's language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Lang {
+    /// 简体中文
+    Zh,
+    /// English
+    En,
+}
+
+impl Lang {
+    /// The text in this language.
+    pub fn pick<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Lang::Zh => zh,
+            Lang::En => en,
+        }
+    }
+}
+
+/// What verification concluded.
+#[derive(Debug)]
+pub enum Outcome {
+    /// Everything checked.
+    Verified {
+        /// What the log established.
+        log: VerifiedLog,
+    },
+    /// The checkpoint is not signed by the log key or is malformed.
+    CheckpointRejected(String),
+    /// The log failed a check.
+    LogRejected {
+        /// The first failure.
+        error: LogError,
+    },
+}
+
+impl Outcome {
+    /// Whether the log verified.
+    pub fn is_verified(&self) -> bool {
+        matches!(self, Outcome::Verified { .. })
+    }
+}
+
+/// Times are UTC in the log and shown in Beijing time (UTC+8, Asia/Shanghai has no DST).
+fn beijing(t: RecordedAt) -> String {
+    let offset = UtcOffset::from_hms(8, 0, 0).unwrap_or(UtcOffset::UTC);
+    let local = t.as_offset_date_time().to_offset(offset);
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}",
+        local.year(),
+        u8::from(local.month()),
+        local.day(),
+        local.hour(),
+        local.minute()
+    )
+}
+
+/// Renders the report.
+pub fn render(outcome: &Outcome, lang: Lang) -> String {
+    let mut out = String::new();
+    match outcome {
+        Outcome::Verified { log } => {
+            let _ = writeln!(
+                out,
+                "{}",
+                lang.pick(
+                    "✔ 核对通过：账本完整，未被改动。",
+                    "✔ Verified: the ledger is whole and unaltered."
+                )
+            );
+            let _ = writeln!(out, "  {} {}", lang.pick("账本：", "ledger:"), log.origin);
+            let _ = writeln!(
+                out,
+                "  {} {}",
+                lang.pick("条目数：", "entries:"),
+                log.tree_head.size
+            );
+            let _ = writeln!(
+                out,
+                "  {} {} — {}（{}）",
+                lang.pick("时间范围：", "period:"),
+                beijing(log.first_time),
+                beijing(log.last_time),
+                lang.pick("北京时间", "Beijing time")
+            );
+            let _ = writeln!(
+                out,
+                "  {} {}",
+                lang.pick("创世条目哈希：", "genesis entry hash:"),
+                log.genesis_hash
+            );
+            let _ = writeln!(
+                out,
+                "  {} {}",
+                lang.pick(
+                    "检查点根哈希（与公告栏核对）：",
+                    "checkpoint root hash (compare with the notice board):"
+                ),
+                log.tree_head.root
+            );
+            let _ = writeln!(
+                out,
+                "{}",
+                lang.pick(
+                    "  已核对：每行格式规范、序号连续、哈希链完整、每个签名有效、默克尔根与日志公钥签名的检查点一致。",
+                    "  Checked: every line canonical, sequence dense, hash chain intact, every signature valid, Merkle root equal to the checkpoint signed by the log key."
+                )
+            );
+        }
+        Outcome::CheckpointRejected(reason) => {
+            let _ = writeln!(out, "{}", lang.pick("✘ 核对失败：检查点不是由这个账本的日志密钥签名的，或格式有误。", "✘ Verification failed: the checkpoint is not signed by this ledger's log key, or is malformed."));
+            let _ = writeln!(out, "  {} {reason}", lang.pick("原因：", "reason:"));
+        }
+        Outcome::LogRejected { error } => {
+            let _ = writeln!(
+                out,
+                "{}",
+                lang.pick(
+                    "✘ 核对失败：日志与检查点不符，或日志被改动过。",
+                    "✘ Verification failed: the log does not match the checkpoint, or was altered."
+                )
+            );
+            let _ = writeln!(
+                out,
+                "  {} {error}",
+                lang.pick("第一个问题：", "first problem:")
+            );
+            let _ = writeln!(
+                out,
+                "  {} {}",
+                lang.pick("这意味着：", "what it means:"),
+                meaning(error, lang)
+            );
+        }
+    }
+    out
+}
+
+fn meaning(error: &LogError, lang: Lang) -> &'static str {
+    match error {
+        LogError::Malformed { .. } => lang.pick("这一行不是规范的账目条目：文件损坏，或被手工改过。", "this line is not a well-formed entry: the file is damaged or was edited by hand."),
+        LogError::SeqMismatch { .. } => lang.pick("有条目被删除、重复或调换了顺序。", "entries were deleted, repeated or reordered."),
+        LogError::PrevHashMismatch { .. } => lang.pick("哈希链断了：这一条之前的内容被改动或删除过。", "the hash chain is broken: something before this entry was changed or removed."),
+        LogError::BadSignature { .. } => lang.pick("签名对不上：记录的内容在签名后被改动过，或签名是伪造的。", "the signature does not match: the record was changed after signing, or forged."),
+        LogError::InvalidKey { .. } => lang.pick("签名用的密钥无效，不能证明任何事。", "the signing key is invalid and proves nothing."),
+        LogError::TimeWentBackwards { .. } => lang.pick("记录时间倒退了：条目被插入或改动过。", "recorded times go backwards: entries were inserted or altered."),
+        LogError::SizeMismatch { .. } => lang.pick("日志的条目数与检查点不同：日志被截断，或多出了检查点没有担保的条目。", "the number of entries differs from the checkpoint: the log is truncated or has unvouched entries."),
+        LogError::RootMismatch { .. } => lang.pick("日志内容与检查点担保的不同：有条目被改动过。", "the log's content differs from what the checkpoint vouches for: an entry was changed."),
+        LogError::OriginMismatch { .. } | LogError::GenesisHashMismatch { .. } => lang.pick("这不是你要核对的那个账本。", "this is not the ledger you meant to check."),
+        LogError::FirstEntryNotGenesis { .. } | LogError::GenesisOriginInvalid | LogError::SecondGenesis { .. } => {
+            lang.pick("账本的开头（创世条目）不对。", "the ledger's opening (genesis) entry is wrong.")
+        }
+        LogError::Empty => lang.pick("日志是空的。", "the log is empty."),
+    }
+}
