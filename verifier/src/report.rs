@@ -84,7 +84,7 @@ pub fn render(outcome: &Outcome, lang: Lang) -> String {
             );
             let _ = writeln!(
                 out,
-                "  {} {} — {}（{}）",
+                "  {} {} — {} ({})",
                 lang.pick("时间范围：", "period:"),
                 beijing(log.first_time),
                 beijing(log.last_time),

@@ -1,0 +1,74 @@
+//! The verifier as a resident runs it: exit codes 0 (verified), 1 (failed), 2 (usage or input).
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn vectors() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../schemas/vectors")
+}
+
+fn log_key() -> String {
+    let keys: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(vectors().join("keys.json")).expect("keys.json"))
+            .expect("json");
+    keys["log"]["verifier_key"]
+        .as_str()
+        .expect("log key")
+        .to_string()
+}
+
+fn run(log: &std::path::Path, key: &str, extra: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_gongzhang-verify"))
+        .arg(log)
+        .args([
+            "--checkpoint",
+            vectors().join("checkpoint").to_str().expect("utf-8 path"),
+            "--key",
+            key,
+        ])
+        .args(extra)
+        .output()
+        .expect("the verifier runs")
+}
+
+#[test]
+fn the_example_log_verifies_with_exit_code_0() {
+    let out = run(&vectors().join("log.jsonl"), &log_key(), &[]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains("核对通过"), "{stdout}");
+    assert!(stdout.contains("条目数： 13"), "{stdout}");
+    let out = run(&vectors().join("log.jsonl"), &log_key(), &["--lang", "en"]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Verified"));
+}
+
+#[test]
+fn a_tampered_log_fails_with_exit_code_1_naming_the_entry() {
+    let log = std::fs::read_to_string(vectors().join("log.jsonl")).expect("log");
+    let tampered = log.replacen("\"amount_fen\":61500", "\"amount_fen\":91500", 1);
+    let dir = std::env::temp_dir().join(format!("gongzhang-verify-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join("log.jsonl");
+    std::fs::write(&path, tampered).expect("write");
+    let out = run(&path, &log_key(), &[]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("核对失败") && stdout.contains("entry 5"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("签名对不上"), "{stdout}");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn a_wrong_genesis_hash_fails_and_bad_input_is_exit_code_2() {
+    let log = vectors().join("log.jsonl");
+    let out = run(&log, &log_key(), &["--genesis-hash", &"ab".repeat(32)]);
+    assert_eq!(out.status.code(), Some(1));
+    let out = run(&log, "not-a-key", &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--key"));
+    let out = run(&vectors().join("missing.jsonl"), &log_key(), &[]);
+    assert_eq!(out.status.code(), Some(2));
+}
