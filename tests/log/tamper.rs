@@ -39,10 +39,10 @@ fn example_ledger_verifies() {
     let entries = example::entries();
     let verified = verify_against(&example::jsonl(&entries), &head_of(&entries)).unwrap();
     assert_eq!(verified.origin, example::ORIGIN);
-    assert_eq!(verified.tree_head.size, 13);
+    assert_eq!(verified.tree_head.size, 16);
     assert_eq!(verified.genesis_hash, entries[0].hash());
     assert_eq!(verified.first_time.to_string(), "2026-01-01T01:00:00.000Z");
-    assert_eq!(verified.last_time.to_string(), "2026-02-01T02:00:00.000Z");
+    assert_eq!(verified.last_time.to_string(), "2026-02-03T02:00:00.000Z");
 }
 
 #[test]
@@ -76,8 +76,8 @@ fn dropped_last_entry_is_caught_by_the_checkpoint() {
     assert_eq!(
         verify_against(&join(&l), &head_of(&entries)),
         Err(LogError::SizeMismatch {
-            checkpoint_size: 13,
-            log_size: 12
+            checkpoint_size: 16,
+            log_size: 15
         })
     );
 }
@@ -142,7 +142,7 @@ fn changed_amount_breaks_the_author_signature() {
     assert_eq!(
         verify_jsonl(tampered.as_bytes()),
         Err(LogError::BadSignature {
-            seq: 5,
+            seq: 6,
             key: treasurer
         })
     );
@@ -152,10 +152,10 @@ fn changed_amount_breaks_the_author_signature() {
 fn changed_time_of_last_entry_is_caught_by_the_checkpoint_root() {
     let entries = example::entries();
     let text = String::from_utf8(example::jsonl(&entries)).unwrap();
-    let tampered = text.replacen("2026-02-01T02:00:00.000Z", "2026-02-01T03:00:00.000Z", 1);
+    let tampered = text.replacen("2026-02-03T02:00:00.000Z", "2026-02-03T03:00:00.000Z", 1);
     let err = verify_against(tampered.as_bytes(), &head_of(&entries)).unwrap_err();
     assert!(
-        matches!(err, LogError::RootMismatch { size: 13, .. }),
+        matches!(err, LogError::RootMismatch { size: 16, .. }),
         "{err}"
     );
 }
@@ -168,8 +168,8 @@ fn truncated_last_line_is_malformed() {
     assert!(matches!(
         verify_jsonl(cut),
         Err(LogError::Malformed {
-            seq: 12,
-            line: 13,
+            seq: 15,
+            line: 16,
             error: EntryError::Canonical(_)
         })
     ));
@@ -235,20 +235,21 @@ fn first_entry_must_open_the_ledger() {
 fn an_earlier_bad_signature_is_reported_before_a_later_chain_break() {
     let entries = example::entries();
     let mut l = lines(&entries);
-    let t = String::from_utf8(l[3].clone()).unwrap().replacen(
-        "\"rate_fen_per_m2_month\":50",
-        "\"rate_fen_per_m2_month\":55",
+    let t = String::from_utf8(l[4].clone()).unwrap().replacen(
+        "\"rate_fen\":50",
+        "\"rate_fen\":55",
         1,
     );
-    l[3] = t.into_bytes();
+    assert_ne!(t.as_bytes(), l[4].as_slice());
+    l[4] = t.into_bytes();
     l.remove(9);
     let committee_keys: Vec<_> = ["committee-1", "committee-2"]
         .iter()
         .map(|r| example::signer(r).public_key())
         .collect();
     match verify_jsonl(&join(&l)) {
-        Err(LogError::BadSignature { seq: 3, key }) => assert!(committee_keys.contains(&key)),
-        other => panic!("expected a bad signature at entry 3, got {other:?}"),
+        Err(LogError::BadSignature { seq: 4, key }) => assert!(committee_keys.contains(&key)),
+        other => panic!("expected a bad signature at entry 4, got {other:?}"),
     }
 }
 

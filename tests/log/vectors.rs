@@ -79,7 +79,7 @@ fn the_log_verifies_against_its_checkpoint_from_the_files_alone() {
         verified.genesis_hash.to_hex(),
         keys["genesis_entry_hash"].as_str().unwrap()
     );
-    assert_eq!(opened.tree_head().size, 13);
+    assert_eq!(opened.tree_head().size, 16);
 }
 
 #[test]
@@ -116,7 +116,7 @@ fn the_older_checkpoint_is_consistent_with_the_newer() {
     .unwrap();
     let newer =
         checkpoint::open(&read_text("checkpoint"), example::ORIGIN, &log_key(), None).unwrap();
-    let proof_file = json("consistency-7-13.json");
+    let proof_file = json("consistency-7-16.json");
     let proof: Vec<Hash> = proof_file["proof"]
         .as_array()
         .unwrap()
@@ -137,7 +137,7 @@ fn the_older_checkpoint_is_consistent_with_the_newer() {
         .unwrap();
     // A forked history: the same size-7 checkpoint cannot be consistent with another root.
     let forked = TreeHead {
-        size: 13,
+        size: 16,
         root: Hash([1; 32]),
     };
     assert!(
@@ -148,16 +148,16 @@ fn the_older_checkpoint_is_consistent_with_the_newer() {
 }
 
 #[test]
-fn the_receipt_proves_entry_5() {
-    let proof = TlogProof::parse(&read_text("entry-5.tlog-proof")).unwrap();
-    assert_eq!(proof.index(), 5);
+fn the_receipt_proves_entry_6() {
+    let proof = TlogProof::parse(&read_text("entry-6.tlog-proof")).unwrap();
+    assert_eq!(proof.index(), 6);
     let log = read("log.jsonl");
-    let line = log.split(|b| *b == b'\n').nth(5).unwrap();
+    let line = log.split(|b| *b == b'\n').nth(6).unwrap();
     let verified =
         tlog_proof::verify(&proof, &leaf_hash(line), example::ORIGIN, &log_key(), None).unwrap();
-    assert_eq!(verified.tree_head().size, 13);
+    assert_eq!(verified.tree_head().size, 16);
     // The same receipt does not prove any other entry.
-    let other = log.split(|b| *b == b'\n').nth(6).unwrap();
+    let other = log.split(|b| *b == b'\n').nth(7).unwrap();
     assert!(
         tlog_proof::verify(&proof, &leaf_hash(other), example::ORIGIN, &log_key(), None).is_err()
     );
@@ -255,7 +255,7 @@ fn tampered_copies_of_the_example_log_fail_for_the_right_reason() {
     assert_eq!(
         verify_jsonl(amount.as_bytes()),
         Err(LogError::BadSignature {
-            seq: 5,
+            seq: 6,
             key: treasurer
         })
     );
@@ -327,7 +327,7 @@ fn tampered_copies_of_the_example_log_fail_for_the_right_reason() {
     assert_eq!(
         verified.check_tree_head(&opened.tree_head()),
         Err(LogError::SizeMismatch {
-            checkpoint_size: 13,
+            checkpoint_size: 16,
             log_size: 11
         })
     );

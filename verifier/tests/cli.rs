@@ -37,7 +37,7 @@ fn the_example_log_verifies_with_exit_code_0() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{stdout}");
     assert!(stdout.contains("核对通过"), "{stdout}");
-    assert!(stdout.contains("条目数： 13"), "{stdout}");
+    assert!(stdout.contains("条目数： 16"), "{stdout}");
     let out = run(&vectors().join("log.jsonl"), &log_key(), &["--lang", "en"]);
     assert!(String::from_utf8_lossy(&out.stdout).contains("Verified"));
 }
@@ -54,7 +54,7 @@ fn a_tampered_log_fails_with_exit_code_1_naming_the_entry() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{stdout}");
     assert!(
-        stdout.contains("核对失败") && stdout.contains("entry 5"),
+        stdout.contains("核对失败") && stdout.contains("entry 6"),
         "{stdout}"
     );
     assert!(stdout.contains("签名对不上"), "{stdout}");

@@ -18,6 +18,7 @@ pub mod cosignature;
 pub mod entry;
 pub mod hash;
 pub mod keys;
+pub mod ledger;
 pub mod log;
 pub mod merkle;
 pub mod note;

@@ -4,6 +4,8 @@
 use gongzhang_core::entry::{AuthorSignature, Entry, Event, RecordedAt};
 use gongzhang_core::hash::{Hash, sha256};
 use gongzhang_core::keys::AuthorSigner;
+use gongzhang_core::ledger::rules::Ledger;
+use gongzhang_core::ledger::types::PeriodRange;
 use gongzhang_core::log::LogHead;
 use serde_json::{Map, Value, json};
 
@@ -40,6 +42,7 @@ struct Step {
 
 fn steps() -> Vec<Step> {
     let key = |role: &str| Value::String(signer(role).public_key().to_hex());
+    let doc = |text: &str| Value::String(sha256(text.as_bytes()).to_hex());
     vec![
         Step {
             at: "2026-01-01T01:00:00.000Z",
@@ -48,10 +51,13 @@ fn steps() -> Vec<Step> {
             body: json!({
                 "origin": ORIGIN,
                 "community": "和谐家园小区",
+                "log_key": crate::vectors::log_signer().verifier().to_string(),
                 "committee": [key("committee-1"), key("committee-2"), key("committee-3")],
                 "treasurer": key("treasurer"),
                 "auditor": key("auditor"),
                 "governance": {"approval_threshold_fen": 500_000, "approvals_required": 2},
+                "first_period": "2026-01",
+                "opening_balances": [{"fund": "operating", "amount_fen": 1_000_000}],
             }),
             signers: &["committee-1", "committee-2", "committee-3"],
         },
@@ -72,71 +78,103 @@ fn steps() -> Vec<Step> {
         Step {
             at: "2026-01-03T06:00:00.000Z",
             id: "hexie-0004",
+            kind: "owners_decision",
+            body: json!({
+                "matter": "fee_schedule",
+                "title": "物业费标准：每月每平方米 0.50 元",
+                "totals": {
+                    "total_area_centi_m2": 18_773, "total_owners": 2,
+                    "participating_area_centi_m2": 18_773, "participating_owners": 2,
+                    "yes_area_centi_m2": 18_773, "yes_owners": 2
+                },
+                "outcome": "passed",
+                "document_sha256": doc("2025年12月业主大会表决结果"),
+            }),
+            signers: &["committee-1", "committee-2"],
+        },
+        Step {
+            at: "2026-01-03T06:05:00.000Z",
+            id: "hexie-0005",
             kind: "fee_schedule_adopted",
-            body: json!({"item": "物业费", "rate_fen_per_m2_month": 50, "from_period": "2026-01", "decision": "hexie-owners-2025-12"}),
+            body: json!({"items": [{"item": "property_fee", "name": "物业费", "basis": "per_m2", "rate_fen": 50}], "from_period": "2026-01", "decision": "hexie-0004"}),
             signers: &["committee-1", "committee-2"],
         },
         Step {
             at: "2026-01-05T00:30:00.000Z",
-            id: "hexie-0005",
+            id: "hexie-0006",
             kind: "charges_assessed",
-            body: json!({"period": "2026-01", "charges": [{"unit": "1-1-101", "amount_fen": 4_262}, {"unit": "3-2-401", "amount_fen": 5_125}]}),
+            body: json!({"period": "2026-01", "charges": [{"unit": "1-1-101", "item": "property_fee", "amount_fen": 4_262}, {"unit": "3-2-401", "item": "property_fee", "amount_fen": 5_125}]}),
             signers: &["treasurer"],
         },
         Step {
             at: "2026-01-06T03:15:00.000Z",
-            id: "hexie-0006",
+            id: "hexie-0007",
             kind: "payment_received",
-            body: json!({"unit": "3-2-401", "amount_fen": 61_500, "channel": "wechat_pay", "periods": ["2026-01", "2026-12"]}),
+            body: json!({"unit": "3-2-401", "amount_fen": 61_500, "channel": "wechat_pay", "periods": ["2026-01"]}),
             signers: &["treasurer"],
         },
         Step {
             at: "2026-01-08T01:00:00.000Z",
-            id: "hexie-0007",
+            id: "hexie-0008",
             kind: "expense_proposed",
             body: json!({"payee": "明亮保洁服务部", "category": "cleaning", "fund": "operating", "amount_fen": 600_000, "description": "2026年1月楼道保洁"}),
             signers: &["treasurer"],
         },
         Step {
             at: "2026-01-08T09:20:00.000Z",
-            id: "hexie-0008",
+            id: "hexie-0009",
             kind: "expense_approved",
-            body: json!({"proposal": "hexie-0007"}),
+            body: json!({"proposal": "hexie-0008"}),
             signers: &["committee-1"],
         },
         Step {
             at: "2026-01-09T10:05:00.000Z",
-            id: "hexie-0009",
+            id: "hexie-0010",
             kind: "expense_approved",
-            body: json!({"proposal": "hexie-0007"}),
+            body: json!({"proposal": "hexie-0008"}),
             signers: &["committee-3"],
         },
         Step {
             at: "2026-01-10T02:00:00.000Z",
-            id: "hexie-0010",
+            id: "hexie-0011",
             kind: "expense_paid",
-            body: json!({"proposal": "hexie-0007", "invoice": {"kind": "fapiao", "number": "044002600111-00012345", "sha256": sha256(b"example invoice scan").to_hex()}}),
+            body: json!({"proposal": "hexie-0008", "channel": "bank_transfer", "invoice": {"kind": "fapiao", "number": "044002600111-00012345", "sha256": sha256(b"example invoice scan").to_hex()}}),
             signers: &["treasurer"],
         },
         Step {
             at: "2026-01-12T08:00:00.000Z",
-            id: "hexie-0011",
+            id: "hexie-0012",
             kind: "payment_received",
-            body: json!({"unit": "1-1-101", "amount_fen": 4_626, "channel": "cash", "periods": ["2026-01", "2026-01"]}),
+            body: json!({"unit": "1-1-101", "amount_fen": 4_626, "channel": "cash"}),
             signers: &["treasurer"],
         },
         Step {
             at: "2026-01-12T08:10:00.000Z",
-            id: "hexie-0012",
+            id: "hexie-0013",
             kind: "reversal",
-            body: json!({"reverses": "hexie-0011", "reason": "金额录错：应为 42.62 元"}),
+            body: json!({"reverses": "hexie-0012", "reason": "金额录错：应为 42.62 元"}),
+            signers: &["treasurer"],
+        },
+        Step {
+            at: "2026-01-12T08:11:00.000Z",
+            id: "hexie-0014",
+            kind: "payment_received",
+            body: json!({"unit": "1-1-101", "amount_fen": 4_262, "channel": "cash", "periods": ["2026-01"]}),
             signers: &["treasurer"],
         },
         Step {
             at: "2026-02-01T02:00:00.000Z",
-            id: "hexie-0013",
+            id: "hexie-0015",
+            kind: "period_closed",
+            // The statement is recomputed from the ledger when the entry is built.
+            body: json!({"period": {"from": "2026-01", "to": "2026-01"}}),
+            signers: &["treasurer"],
+        },
+        Step {
+            at: "2026-02-03T02:00:00.000Z",
+            id: "hexie-0016",
             kind: "audit_attested",
-            body: json!({"through_seq": 11, "findings_sha256": sha256("审计意见：账目相符。".as_bytes()).to_hex()}),
+            body: json!({"through_seq": 14, "findings_sha256": doc("审计意见：2026年1月账目相符。"), "opinion": "账目相符"}),
             signers: &["auditor"],
         },
     ]
@@ -145,14 +183,19 @@ fn steps() -> Vec<Step> {
 /// The example ledger's entries, in order.
 pub fn entries() -> Vec<Entry> {
     let mut head = LogHead::empty();
+    let mut ledger = Ledger::new();
     let mut out = Vec::new();
     for step in steps() {
-        let Value::Object(body) = step.body else {
-            unreachable!("every example body is an object")
+        let body = if step.kind == "period_closed" {
+            let range: PeriodRange = serde_json::from_value(step.body["period"].clone()).unwrap_or_else(|e| panic!("example period: {e}"));
+            json!({"statement": ledger.statement(range)})
+        } else {
+            step.body
         };
+        let Value::Object(body) = body else { unreachable!("every example body is an object") };
         let entry = seal(&head, step.at, step.id, step.kind, body, step.signers);
-        head.check_next(&entry)
-            .unwrap_or_else(|e| panic!("example entry {} breaks the log rules: {e}", step.id));
+        head.check_next(&entry).unwrap_or_else(|e| panic!("example entry {} breaks the log rules: {e}", step.id));
+        ledger.apply(&entry).unwrap_or_else(|e| panic!("example entry {} breaks the ledger rules: {e}", step.id));
         head.advance(&entry);
         out.push(entry);
     }

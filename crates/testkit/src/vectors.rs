@@ -17,12 +17,12 @@ use serde_json::{Value, json};
 
 /// Name of the example witness key (the street office's).
 pub const WITNESS_NAME: &str = "witness.gongzhang.example/street-office";
-/// When the witness cosigned the size-13 checkpoint: 2026-02-01T03:00:00Z.
-pub const COSIGNATURE_TIMESTAMP: u64 = 1_769_914_800;
+/// When the witness cosigned the latest checkpoint: 2026-02-03T03:00:00Z.
+pub const COSIGNATURE_TIMESTAMP: u64 = 1_770_087_600;
 /// Size of the older checkpoint.
 pub const OLDER_SIZE: u64 = 7;
 /// The entry whose inclusion proof is a vector.
-pub const PROOF_ENTRY: u64 = 5;
+pub const PROOF_ENTRY: u64 = 6;
 
 /// The log's signing key: named by the origin, seed from role `log`.
 pub fn log_signer() -> SignerKey {

@@ -1,0 +1,1455 @@
+//! The rules of a community ledger, and the state they need: [`Ledger::apply`] checks one entry
+//! against everything before it and, if it keeps every rule, folds it in and returns the
+//! double-entry postings it derives. The store runs this before appending; the verifier while
+//! replaying — the same code, so a log the server accepted is a log the verifier accepts.
+//!
+//! `apply` checks everything before it changes anything: an entry that breaks a rule leaves the
+//! ledger exactly as it was.
+
+use super::accounts::{Account, Posting, balances};
+use super::events::*;
+use super::households::{self, ChargeRecord, Household, PaymentRecord};
+use super::types::*;
+use crate::entry::Entry;
+use crate::hash::{Hash, sha256};
+use crate::keys::PublicKey;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fmt;
+
+/// Why an entry breaks the ledger's rules: the entry, and the rule.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("entry {seq} ({kind} `{event_id}`): {violation}")]
+pub struct RuleError {
+    /// The entry.
+    pub seq: u64,
+    /// Its event id.
+    pub event_id: String,
+    /// Its event type.
+    pub kind: String,
+    /// The rule broken.
+    pub violation: Violation,
+}
+
+/// One variant per rule. Messages say what is wrong and, where it helps, what to do.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Violation {
+    /// The body does not have the fields of its type.
+    #[error("{0}")]
+    Body(BodyError),
+    /// A committee member named in the genesis did not sign it.
+    #[error("the genesis must be signed by every committee member it names; {key} did not sign")]
+    GenesisNotSignedByMember {
+        /// The member.
+        key: PublicKey,
+    },
+    /// Someone outside the committee signed the genesis.
+    #[error("the genesis is signed by {key}, who is not a committee member it names")]
+    GenesisSignedByOutsider {
+        /// The signer.
+        key: PublicKey,
+    },
+    /// The genesis body is inconsistent.
+    #[error("the genesis is invalid: {reason}")]
+    InvalidGenesis {
+        /// What is wrong.
+        reason: &'static str,
+    },
+    /// A revoked key signed.
+    #[error("key {key} was revoked at entry {revoked_at} and may sign nothing after it")]
+    RevokedKey {
+        /// The key.
+        key: PublicKey,
+        /// The revoking entry.
+        revoked_at: u64,
+    },
+    /// The event must be signed by the treasurer alone.
+    #[error("this event must be signed by the treasurer; {key} is not the treasurer now")]
+    NotTreasurer {
+        /// The signer.
+        key: PublicKey,
+    },
+    /// There is no treasurer (revoked and not yet replaced).
+    #[error("there is no treasurer: the committee must grant the role to a key first")]
+    NoTreasurer,
+    /// Too many signatures for an event one person signs.
+    #[error("this event is signed by one person; found {found} signatures")]
+    OneSignerExpected {
+        /// Signatures found.
+        found: usize,
+    },
+    /// A signer of a committee act is not a committee member.
+    #[error("{key} is not a committee member now and cannot sign a committee act")]
+    NotCommitteeMember {
+        /// The signer.
+        key: PublicKey,
+    },
+    /// Not enough committee members signed.
+    #[error("a committee act needs {needed} members' signatures; found {found}")]
+    QuorumNotMet {
+        /// K.
+        needed: u32,
+        /// Members who signed.
+        found: u32,
+    },
+    /// The event must be signed by the street office's auditor.
+    #[error("this event must be signed by the auditor; {key} is not the auditor now")]
+    NotAuditor {
+        /// The signer.
+        key: PublicKey,
+    },
+    /// The same event id was used before with the same content.
+    #[error("event id `{id}` was already recorded at entry {first_seq}; resubmitting it does not record it again")]
+    DuplicateEvent {
+        /// The id.
+        id: String,
+        /// Where it was first recorded.
+        first_seq: u64,
+    },
+    /// The same event id was used before with other content.
+    #[error("event id `{id}` was already used at entry {first_seq} for a different event; choose a new id")]
+    ConflictingEventId {
+        /// The id.
+        id: String,
+        /// Where it was first used.
+        first_seq: u64,
+    },
+    /// A unit is registered twice.
+    #[error("unit {unit} is already registered; to change its area, record a household correction")]
+    UnitAlreadyRegistered {
+        /// The unit.
+        unit: Unit,
+    },
+    /// An event names a unit that is not registered.
+    #[error("unit {unit} is not registered")]
+    UnknownUnit {
+        /// The unit.
+        unit: Unit,
+    },
+    /// An area is zero or negative.
+    #[error("the area of unit {unit} must be above zero")]
+    AreaNotPositive {
+        /// The unit.
+        unit: Unit,
+    },
+    /// An amount that must be above zero is not.
+    #[error("`{field}` must be above zero")]
+    AmountNotPositive {
+        /// The field.
+        field: &'static str,
+    },
+    /// A sum went beyond what the ledger can carry.
+    #[error("the amounts add up beyond ±(2^53−1) fen")]
+    AmountOutOfRange,
+    /// No fee schedule is in force for a month.
+    #[error("no fee schedule is in force for {period}")]
+    NoFeeSchedule {
+        /// The month.
+        period: Period,
+    },
+    /// A fee schedule is empty or names an item twice.
+    #[error("a fee schedule must list each item once and at least one item")]
+    InvalidFeeSchedule,
+    /// A charge names an item the schedule in force does not have.
+    #[error("fee item `{item}` is not in the schedule in force for {period}")]
+    UnknownFeeItem {
+        /// The month.
+        period: Period,
+        /// The item.
+        item: Slug,
+    },
+    /// A charge differs from the posted standard (明码标价).
+    #[error("unit {unit} is charged {stated} yuan for `{item}` in {period}, but the schedule in force gives {computed} yuan")]
+    ChargeMismatch {
+        /// The unit.
+        unit: Unit,
+        /// The item.
+        item: Slug,
+        /// The month.
+        period: Period,
+        /// Amount in the entry.
+        stated: Fen,
+        /// Amount the schedule gives.
+        computed: Fen,
+    },
+    /// A unit is charged twice for the same item and month.
+    #[error("unit {unit} is already charged for `{item}` in {period}")]
+    DuplicateCharge {
+        /// The unit.
+        unit: Unit,
+        /// The item.
+        item: Slug,
+        /// The month.
+        period: Period,
+    },
+    /// A month before the ledger's first month.
+    #[error("{period} is before the ledger's first month {first}")]
+    PeriodBeforeLedger {
+        /// The month.
+        period: Period,
+        /// The first month.
+        first: Period,
+    },
+    /// A fund that does not exist.
+    #[error("fund `{fund}` does not exist (a project fund opens with its first grant)")]
+    UnknownFund {
+        /// The fund.
+        fund: FundId,
+    },
+    /// A fund would go below zero.
+    #[error("fund `{fund}` holds {balance} yuan, not enough for {needed} yuan: no fund may go below zero")]
+    FundOverdrawn {
+        /// The fund.
+        fund: FundId,
+        /// What it holds.
+        balance: Fen,
+        /// What was asked.
+        needed: Fen,
+    },
+    /// A grant must go to a project fund.
+    #[error("`{fund}` is not a project fund: grants go to a restricted fund `project:<name>`")]
+    NotAProjectFund {
+        /// The fund.
+        fund: FundId,
+    },
+    /// Spending from a restricted fund must name its project (and only then).
+    #[error("spending from `{fund}` must name project {expected:?}, found {found:?}")]
+    ProjectMismatch {
+        /// The fund.
+        fund: FundId,
+        /// The project it requires (none for a standing fund).
+        expected: Option<String>,
+        /// The project named.
+        found: Option<String>,
+    },
+    /// A transfer from a fund to itself.
+    #[error("a transfer needs two different funds")]
+    SameFund,
+    /// An approval or payment names no proposal.
+    #[error("no expenditure proposal has id `{id}`")]
+    UnknownProposal {
+        /// The id.
+        id: String,
+    },
+    /// The proposal was withdrawn (reversed).
+    #[error("proposal `{id}` was withdrawn")]
+    ProposalWithdrawn {
+        /// The id.
+        id: String,
+    },
+    /// The proposal is already paid.
+    #[error("proposal `{id}` was already paid at entry {paid_at}")]
+    ProposalAlreadyPaid {
+        /// The id.
+        id: String,
+        /// The payment entry.
+        paid_at: u64,
+    },
+    /// A member approves the same proposal twice.
+    #[error("{key} already approved proposal `{id}`")]
+    AlreadyApproved {
+        /// The proposal.
+        id: String,
+        /// The member.
+        key: PublicKey,
+    },
+    /// A large expenditure lacks approvals.
+    #[error("proposal `{id}` for {amount} yuan is above the approval threshold and needs {needed} committee approvals; it has {found}")]
+    ApprovalsMissing {
+        /// The proposal.
+        id: String,
+        /// Its amount.
+        amount: Fen,
+        /// K.
+        needed: u32,
+        /// Approvals so far.
+        found: u32,
+    },
+    /// A fapiao or receipt needs its number and the scan's hash.
+    #[error("an invoice of kind fapiao or receipt needs its number and the SHA-256 of its scan")]
+    InvoiceIncomplete,
+    /// A decision that does not exist.
+    #[error("no owners' decision has id `{id}`")]
+    UnknownDecision {
+        /// The id.
+        id: String,
+    },
+    /// A decision that did not pass.
+    #[error("owners' decision `{id}` did not pass")]
+    DecisionNotPassed {
+        /// The id.
+        id: String,
+    },
+    /// A decision about something else.
+    #[error("owners' decision `{id}` is about {found:?}, not {needed:?}")]
+    DecisionWrongMatter {
+        /// The id.
+        id: String,
+        /// What it decided.
+        found: Matter,
+        /// What is needed.
+        needed: Matter,
+    },
+    /// Vote totals that cannot be.
+    #[error("the vote totals are inconsistent: {reason}")]
+    DecisionTotalsInconsistent {
+        /// What is wrong.
+        reason: &'static str,
+    },
+    /// The announced outcome differs from the one the totals give.
+    #[error("the decision is recorded as {stated:?}, but by Civil Code art. 278 its totals give {computed:?}")]
+    DecisionOutcomeMismatch {
+        /// Recorded.
+        stated: Outcome,
+        /// Recomputed.
+        computed: Outcome,
+    },
+    /// More approvals required than there are committee members.
+    #[error("the quorum K = {needed} would exceed the {members} committee members")]
+    QuorumExceedsCommittee {
+        /// K.
+        needed: u32,
+        /// N.
+        members: u32,
+    },
+    /// A role given to a key that already holds it, or to a revoked key.
+    #[error("{key} cannot be granted this role: {reason}")]
+    InvalidGrant {
+        /// The key.
+        key: PublicKey,
+        /// Why.
+        reason: &'static str,
+    },
+    /// Revoking a key that is already revoked.
+    #[error("{key} was already revoked at entry {revoked_at}")]
+    AlreadyRevoked {
+        /// The key.
+        key: PublicKey,
+        /// Where.
+        revoked_at: u64,
+    },
+    /// A reversal names no event.
+    #[error("no event has id `{id}`, so it cannot be reversed")]
+    UnknownReversalTarget {
+        /// The id.
+        id: String,
+    },
+    /// An event is reversed twice.
+    #[error("event `{id}` was already reversed at entry {by_seq}")]
+    AlreadyReversed {
+        /// The id.
+        id: String,
+        /// The reversal.
+        by_seq: u64,
+    },
+    /// An event of a kind that is corrected otherwise.
+    #[error("a `{kind}` event cannot be reversed{hint}")]
+    NotReversible {
+        /// Its kind.
+        kind: &'static str,
+        /// How to correct it instead.
+        hint: &'static str,
+    },
+    /// A demand to a unit that owes nothing.
+    #[error("unit {unit} owes nothing, so no payment demand may be issued")]
+    NotInArrears {
+        /// The unit.
+        unit: Unit,
+    },
+    /// A demand for another amount than what is owed.
+    #[error("unit {unit} owes {computed} yuan, but the demand says {stated} yuan")]
+    DemandAmountMismatch {
+        /// The unit.
+        unit: Unit,
+        /// In the demand.
+        stated: Fen,
+        /// Owed.
+        computed: Fen,
+    },
+    /// Closes must follow each other month by month.
+    #[error("this close must start at {expected}, the month after the last close; it starts at {found}")]
+    PeriodNotContiguous {
+        /// Expected first month.
+        expected: Period,
+        /// Its first month.
+        found: Period,
+    },
+    /// A close covers more than a quarter, or ends before it starts.
+    #[error("a close covers one to three months; {from} to {to} is not allowed")]
+    InvalidPeriodRange {
+        /// First month.
+        from: Period,
+        /// Last month.
+        to: Period,
+    },
+    /// A period is closed before it ended.
+    #[error("{to} has not ended yet (Beijing time); close it after the month is over")]
+    PeriodNotEnded {
+        /// Last month.
+        to: Period,
+    },
+    /// The recorded statement differs from the recomputed one.
+    #[error("the statement says `{field}` is {stated}, but the log gives {computed}")]
+    StatementMismatch {
+        /// Path of the first differing field.
+        field: String,
+        /// Recorded.
+        stated: String,
+        /// Recomputed.
+        computed: String,
+    },
+    /// An audit of entries that do not exist yet.
+    #[error("an audit can cover entries before it only; through_seq {through_seq} is not")]
+    AuditBeyondEntry {
+        /// The stated last entry.
+        through_seq: u64,
+    },
+}
+
+/// The postings an entry derived (empty for events that move no money).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Applied {
+    /// Debits positive, credits negative; they sum to zero.
+    pub postings: Vec<Posting>,
+}
+
+/// How to undo a reversible event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Undo {
+    Payment { unit: Unit, index: usize },
+    Charges { units: Vec<(Unit, usize)> },
+    Money { postings: Vec<Posting>, movements: Vec<Movement> },
+    ExpensePaid { proposal: String, postings: Vec<Posting>, movements: Vec<Movement> },
+    Proposal { id: String },
+    Nothing,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct EventRecord {
+    seq: u64,
+    content: Hash,
+    kind: &'static str,
+    reversed_by: Option<u64>,
+    undo: Option<Undo>,
+}
+
+/// A committee decision on an expenditure.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Proposal {
+    /// Entry that proposed it.
+    pub seq: u64,
+    /// The proposal.
+    pub body: ExpenseProposed,
+    /// Members who approved it.
+    pub approvals: BTreeSet<PublicKey>,
+    /// Entry that paid it.
+    pub paid_at: Option<u64>,
+    /// Whether it was withdrawn.
+    pub withdrawn: bool,
+}
+
+/// An expenditure proposal waiting to be paid.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingApproval {
+    /// The proposal's event id.
+    pub id: String,
+    /// Entry that proposed it.
+    pub seq: u64,
+    /// Its amount.
+    pub amount: Fen,
+    /// Approvals so far.
+    pub approvals: u32,
+    /// Approvals still needed before it may be paid.
+    pub approvals_still_needed: u32,
+}
+
+/// One line of budget against actual spending.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BudgetComparison {
+    /// The fund.
+    pub fund: FundId,
+    /// The spending category.
+    pub category: Slug,
+    /// Budgeted for the year (zero if the category has no budget line).
+    pub budget: Fen,
+    /// Spent in the year, net of reversals.
+    pub actual: Fen,
+}
+
+/// Money moved in one month, by kind, fund and category.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum MoveKind {
+    Charged,
+    Received,
+    Spent,
+    Transferred,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Movement {
+    kind: MoveKind,
+    fund: FundId,
+    category: Option<Slug>,
+    amount: i128,
+}
+
+type MonthTotals = BTreeMap<(MoveKind, FundId, Option<Slug>), i128>;
+
+/// The state of a community ledger after some entries.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Ledger {
+    size: u64,
+    origin: String,
+    community: String,
+    log_key: String,
+    first_period: Option<Period>,
+    governance: Option<Governance>,
+    committee: BTreeSet<PublicKey>,
+    treasurer: Option<PublicKey>,
+    auditor: Option<PublicKey>,
+    revoked: BTreeMap<PublicKey, u64>,
+    households: BTreeMap<Unit, Household>,
+    schedules: Vec<FeeScheduleAdopted>,
+    accounts: BTreeMap<Account, Fen>,
+    opening: BTreeMap<FundId, Fen>,
+    events: HashMap<String, EventRecord>,
+    proposals: BTreeMap<String, Proposal>,
+    decisions: HashMap<String, (Matter, bool)>,
+    months: BTreeMap<Period, MonthTotals>,
+    last_closed: Option<Period>,
+    budgets: BTreeMap<u16, Vec<BudgetLine>>,
+    last_period: Option<Period>,
+}
+
+fn slug(s: &'static str) -> Slug {
+    // INVARIANT: only called with literal slugs below.
+    Slug::try_from(s).unwrap_or_else(|_| unreachable!("literal slug"))
+}
+
+fn add(a: Fen, b: Fen) -> Result<Fen, Violation> {
+    a.checked_add(b).map_err(|_| Violation::AmountOutOfRange)
+}
+
+fn fen_from(v: i128) -> Result<Fen, Violation> {
+    i64::try_from(v).ok().and_then(|v| Fen::new(v).ok()).ok_or(Violation::AmountOutOfRange)
+}
+
+/// The Receivable/Prepaid postings for a household whose position (charges − payments) moves
+/// from `before` to `after`.
+fn position_postings(before: i128, after: i128) -> Result<Vec<Posting>, Violation> {
+    let receivable = after.max(0) - before.max(0);
+    let prepaid = (-after).max(0) - (-before).max(0);
+    let mut out = Vec::new();
+    if receivable != 0 {
+        out.push(Posting { account: Account::Receivable, amount: fen_from(receivable)? });
+    }
+    if prepaid != 0 {
+        out.push(Posting { account: Account::Prepaid, amount: fen_from(-prepaid)? });
+    }
+    Ok(out)
+}
+
+/// Recomputes an owners' decision from its totals (Civil Code art. 278, art. 1259).
+pub fn decide(matter: Matter, t: &VoteTotals) -> Result<Outcome, Violation> {
+    let bad = |reason| Err(Violation::DecisionTotalsInconsistent { reason });
+    if t.total_area_centi_m2 <= 0 || t.total_owners == 0 {
+        return bad("the total area and number of owners must be above zero");
+    }
+    if t.participating_area_centi_m2 < 0 || t.yes_area_centi_m2 < 0 {
+        return bad("areas cannot be negative");
+    }
+    if t.participating_area_centi_m2 > t.total_area_centi_m2 || t.participating_owners > t.total_owners {
+        return bad("more participants than owners");
+    }
+    if t.yes_area_centi_m2 > t.participating_area_centi_m2 || t.yes_owners > t.participating_owners {
+        return bad("more yes votes than participants");
+    }
+    let (total_a, total_o) = (i128::from(t.total_area_centi_m2), i128::from(t.total_owners));
+    let (part_a, part_o) = (i128::from(t.participating_area_centi_m2), i128::from(t.participating_owners));
+    let (yes_a, yes_o) = (i128::from(t.yes_area_centi_m2), i128::from(t.yes_owners));
+    let participated = 3 * part_a >= 2 * total_a && 3 * part_o >= 2 * total_o;
+    let approved = if matter.needs_three_quarters() {
+        4 * yes_a >= 3 * part_a && 4 * yes_o >= 3 * part_o
+    } else {
+        2 * yes_a > part_a && 2 * yes_o > part_o
+    };
+    Ok(if participated && approved { Outcome::Passed } else { Outcome::Rejected })
+}
+
+/// Which signatures an event needs.
+enum Signers {
+    Treasurer,
+    Quorum,
+    OneMember,
+    Auditor,
+}
+
+fn signers_for(kind: &str) -> Signers {
+    match kind {
+        "role_granted" | "key_revoked" | "fee_schedule_adopted" | "owners_decision" | "funds_transferred"
+        | "budget_adopted" => Signers::Quorum,
+        "expense_approved" => Signers::OneMember,
+        "audit_attested" => Signers::Auditor,
+        _ => Signers::Treasurer,
+    }
+}
+
+impl Ledger {
+    /// An empty ledger, waiting for its genesis entry.
+    pub fn new() -> Ledger {
+        Ledger::default()
+    }
+
+    /// Entries applied.
+    pub fn size(&self) -> u64 {
+        self.size
+    }
+    /// The ledger's origin.
+    pub fn origin(&self) -> &str {
+        &self.origin
+    }
+    /// The community's name.
+    pub fn community(&self) -> &str {
+        &self.community
+    }
+    /// The log's verifier key string as the genesis names it.
+    pub fn log_key(&self) -> &str {
+        &self.log_key
+    }
+    /// The current committee members.
+    pub fn committee(&self) -> &BTreeSet<PublicKey> {
+        &self.committee
+    }
+    /// The current treasurer.
+    pub fn treasurer(&self) -> Option<PublicKey> {
+        self.treasurer
+    }
+    /// The current auditor.
+    pub fn auditor(&self) -> Option<PublicKey> {
+        self.auditor
+    }
+    /// Revoked keys and the entry that revoked each.
+    pub fn revoked(&self) -> &BTreeMap<PublicKey, u64> {
+        &self.revoked
+    }
+    /// The governance settings.
+    pub fn governance(&self) -> Option<&Governance> {
+        self.governance.as_ref()
+    }
+    /// The first month accounted for.
+    pub fn first_period(&self) -> Option<Period> {
+        self.first_period
+    }
+    /// The last month closed.
+    pub fn last_closed(&self) -> Option<Period> {
+        self.last_closed
+    }
+    /// The month (Beijing time) of the last entry applied.
+    pub fn last_period(&self) -> Option<Period> {
+        self.last_period
+    }
+    /// The registered households.
+    pub fn households(&self) -> &BTreeMap<Unit, Household> {
+        &self.households
+    }
+    /// Every account with its balance (debit positive).
+    pub fn accounts(&self) -> &BTreeMap<Account, Fen> {
+        &self.accounts
+    }
+    /// Expenditure proposals by id.
+    pub fn proposals(&self) -> &BTreeMap<String, Proposal> {
+        &self.proposals
+    }
+    /// Adopted budgets by year.
+    pub fn budgets(&self) -> &BTreeMap<u16, Vec<BudgetLine>> {
+        &self.budgets
+    }
+    /// The funds that exist, with the money each holds.
+    pub fn fund_balances(&self) -> BTreeMap<FundId, Fen> {
+        self.accounts
+            .iter()
+            .filter_map(|(a, v)| match a {
+                Account::Money(f) => Some((f.clone(), *v)),
+                _ => None,
+            })
+            .collect()
+    }
+    /// The money a fund holds, if it exists.
+    pub fn fund_balance(&self, fund: &FundId) -> Option<Fen> {
+        self.accounts.get(&Account::Money(fund.clone())).copied()
+    }
+
+    /// The fee schedule in force for `period`: the latest adopted whose first month is not after it.
+    pub fn schedule_for(&self, period: Period) -> Option<&FeeScheduleAdopted> {
+        self.schedules.iter().rev().find(|s| s.from_period <= period)
+    }
+
+    /// The charges the schedule in force gives every registered household for `period` that are
+    /// not charged yet: what a treasurer's `charges_assessed` for the month should contain.
+    pub fn due_charges(&self, period: Period) -> Vec<Charge> {
+        let Some(schedule) = self.schedule_for(period) else { return Vec::new() };
+        let mut out = Vec::new();
+        for (unit, h) in &self.households {
+            for item in &schedule.items {
+                if h.has_charge(period, &item.item) {
+                    continue;
+                }
+                if let Some(amount) = households::charge_amount(item.basis, item.rate_fen, h.area_centi_m2) {
+                    out.push(Charge { unit: unit.clone(), item: item.item.clone(), amount_fen: amount });
+                }
+            }
+        }
+        out
+    }
+
+    /// What a unit owes now, in fen (0 if it owes nothing or is not registered).
+    pub fn arrears(&self, unit: &Unit) -> Fen {
+        self.households.get(unit).map_or(Fen::ZERO, |h| fen_from(h.position().max(0)).unwrap_or(Fen::ZERO))
+    }
+
+    /// Checks `entry` against the rules and, if it keeps them, applies it.
+    ///
+    /// The error is large (it names the entry and carries the values a treasurer needs), but it
+    /// is returned once per refused entry, never in a loop that matters.
+    ///
+    /// Entries must come in log order (the log layer checks sequence and chain first).
+    #[allow(clippy::result_large_err)]
+    pub fn apply(&mut self, entry: &Entry) -> Result<Applied, RuleError> {
+        assert_eq!(entry.seq(), self.size, "entries are applied in log order");
+        let fail = |violation| RuleError {
+            seq: entry.seq(),
+            event_id: entry.event().id().to_string(),
+            kind: entry.event().kind().to_string(),
+            violation,
+        };
+        let event = LedgerEvent::from_event(entry.event()).map_err(|e| fail(Violation::Body(e)))?;
+        let applied = if self.size == 0 {
+            self.genesis(entry, &event).map_err(fail)?
+        } else {
+            self.check_id(entry).map_err(fail)?;
+            self.check_not_revoked(entry).map_err(fail)?;
+            self.step(entry, &event).map_err(fail)?
+        };
+        assert!(balances(&applied.postings), "derived postings balance by construction");
+        self.size += 1;
+        self.last_period = Some(Period::of_time(entry.recorded_at()));
+        Ok(applied)
+    }
+
+    fn check_id(&self, entry: &Entry) -> Result<(), Violation> {
+        let id = entry.event().id();
+        if let Some(first) = self.events.get(id) {
+            return Err(if first.content == sha256(entry.event().canonical_bytes()) {
+                Violation::DuplicateEvent { id: id.to_string(), first_seq: first.seq }
+            } else {
+                Violation::ConflictingEventId { id: id.to_string(), first_seq: first.seq }
+            });
+        }
+        Ok(())
+    }
+
+    fn check_not_revoked(&self, entry: &Entry) -> Result<(), Violation> {
+        for s in entry.signatures() {
+            if let Some(&revoked_at) = self.revoked.get(s.key()) {
+                return Err(Violation::RevokedKey { key: *s.key(), revoked_at });
+            }
+        }
+        Ok(())
+    }
+
+    fn check_signers(&self, entry: &Entry, needed: Signers) -> Result<(), Violation> {
+        let sigs = entry.signatures();
+        let one = || if sigs.len() == 1 { Ok(*sigs[0].key()) } else { Err(Violation::OneSignerExpected { found: sigs.len() }) };
+        match needed {
+            Signers::Treasurer => {
+                let key = one()?;
+                match self.treasurer {
+                    None => Err(Violation::NoTreasurer),
+                    Some(t) if t == key => Ok(()),
+                    Some(_) => Err(Violation::NotTreasurer { key }),
+                }
+            }
+            Signers::Auditor => {
+                let key = one()?;
+                if self.auditor == Some(key) { Ok(()) } else { Err(Violation::NotAuditor { key }) }
+            }
+            Signers::OneMember => {
+                let key = one()?;
+                if self.committee.contains(&key) { Ok(()) } else { Err(Violation::NotCommitteeMember { key }) }
+            }
+            Signers::Quorum => {
+                for s in sigs {
+                    if !self.committee.contains(s.key()) {
+                        return Err(Violation::NotCommitteeMember { key: *s.key() });
+                    }
+                }
+                let needed = self.governance.as_ref().map_or(1, |g| g.approvals_required);
+                let found = u32::try_from(sigs.len()).unwrap_or(u32::MAX);
+                if found < needed { Err(Violation::QuorumNotMet { needed, found }) } else { Ok(()) }
+            }
+        }
+    }
+
+    fn genesis(&mut self, entry: &Entry, event: &LedgerEvent) -> Result<Applied, Violation> {
+        let LedgerEvent::LedgerOpened(g) = event else {
+            // The log layer refuses a first entry of another type; reaching here is a bug.
+            unreachable!("the log layer checks the genesis type")
+        };
+        let committee: BTreeSet<PublicKey> = g.committee.iter().map(|k| k.0).collect();
+        if committee.is_empty() || committee.len() != g.committee.len() {
+            return Err(Violation::InvalidGenesis { reason: "the committee must list at least one key, each once" });
+        }
+        let members = u32::try_from(committee.len()).unwrap_or(u32::MAX);
+        let k = g.governance.approvals_required;
+        if k == 0 || k > members {
+            return Err(Violation::QuorumExceedsCommittee { needed: k, members });
+        }
+        if g.governance.approval_threshold_fen.get() < 0 {
+            return Err(Violation::InvalidGenesis { reason: "the approval threshold cannot be negative" });
+        }
+        if crate::note::VerifierKey::parse(&g.log_key).is_err() {
+            return Err(Violation::InvalidGenesis { reason: "log_key must be a signed-note verifier key string" });
+        }
+        let signers: BTreeSet<PublicKey> = entry.signatures().iter().map(|s| *s.key()).collect();
+        if let Some(key) = signers.iter().find(|k| !committee.contains(k)) {
+            return Err(Violation::GenesisSignedByOutsider { key: *key });
+        }
+        if let Some(key) = committee.iter().find(|k| !signers.contains(k)) {
+            return Err(Violation::GenesisNotSignedByMember { key: *key });
+        }
+        let mut seen = BTreeSet::new();
+        let mut postings = Vec::new();
+        for o in &g.opening_balances {
+            if !o.fund.is_standing() || !seen.insert(o.fund.clone()) {
+                return Err(Violation::InvalidGenesis { reason: "opening balances name each standing fund at most once" });
+            }
+            if o.amount_fen.get() < 0 {
+                return Err(Violation::InvalidGenesis { reason: "opening balances cannot be negative" });
+            }
+            postings.push(Posting { account: Account::Money(o.fund.clone()), amount: o.amount_fen });
+            postings.push(Posting { account: Account::Opening(o.fund.clone()), amount: -o.amount_fen });
+        }
+        // Commit.
+        self.origin = g.origin.clone();
+        self.community = g.community.to_string();
+        self.log_key = g.log_key.clone();
+        self.first_period = Some(g.first_period);
+        self.governance = Some(g.governance.clone());
+        self.committee = committee;
+        self.treasurer = Some(g.treasurer.0);
+        self.auditor = Some(g.auditor.0);
+        for fund in ["operating", "public_revenue", "maintenance"] {
+            let fund = FundId::try_from(fund).unwrap_or_else(|_| unreachable!("standing fund"));
+            self.accounts.entry(Account::Money(fund.clone())).or_insert(Fen::ZERO);
+            let opening = g.opening_balances.iter().find(|o| o.fund == fund).map_or(Fen::ZERO, |o| o.amount_fen);
+            self.opening.insert(fund, opening);
+        }
+        self.post(&postings)?;
+        self.record(entry, None);
+        Ok(Applied { postings })
+    }
+
+    fn record(&mut self, entry: &Entry, undo: Option<Undo>) {
+        self.events.insert(
+            entry.event().id().to_string(),
+            EventRecord {
+                seq: entry.seq(),
+                content: sha256(entry.event().canonical_bytes()),
+                kind: kind_name(entry.event().kind()),
+                reversed_by: None,
+                undo,
+            },
+        );
+    }
+
+    /// The new balances after `postings`, refusing any fund below zero. Does not change anything.
+    fn after_postings(&self, postings: &[Posting]) -> Result<BTreeMap<Account, Fen>, Violation> {
+        let mut changed: BTreeMap<Account, Fen> = BTreeMap::new();
+        for p in postings {
+            let current = changed.get(&p.account).copied().or_else(|| self.accounts.get(&p.account).copied()).unwrap_or(Fen::ZERO);
+            changed.insert(p.account.clone(), add(current, p.amount)?);
+        }
+        for (account, balance) in &changed {
+            if let Account::Money(fund) = account {
+                if balance.get() < 0 {
+                    let before = self.accounts.get(account).copied().unwrap_or(Fen::ZERO);
+                    return Err(Violation::FundOverdrawn { fund: fund.clone(), balance: before, needed: fen_from(i128::from(before.get()) - i128::from(balance.get()))? });
+                }
+            }
+        }
+        Ok(changed)
+    }
+
+    fn post(&mut self, postings: &[Posting]) -> Result<(), Violation> {
+        let changed = self.after_postings(postings)?;
+        self.accounts.extend(changed);
+        Ok(())
+    }
+
+    fn fund_exists(&self, fund: &FundId) -> Result<(), Violation> {
+        if self.accounts.contains_key(&Account::Money(fund.clone())) { Ok(()) } else { Err(Violation::UnknownFund { fund: fund.clone() }) }
+    }
+
+    fn passed_decision(&self, id: &str, allowed: &[Matter]) -> Result<(), Violation> {
+        let Some(&(matter, passed)) = self.decisions.get(id) else {
+            return Err(Violation::UnknownDecision { id: id.to_string() });
+        };
+        if !allowed.contains(&matter) {
+            return Err(Violation::DecisionWrongMatter { id: id.to_string(), found: matter, needed: allowed[0] });
+        }
+        if !passed {
+            return Err(Violation::DecisionNotPassed { id: id.to_string() });
+        }
+        Ok(())
+    }
+
+    fn add_movements(&mut self, period: Period, movements: &[Movement], sign: i128) {
+        let month = self.months.entry(period).or_default();
+        for m in movements {
+            *month.entry((m.kind, m.fund.clone(), m.category.clone())).or_insert(0) += sign * m.amount;
+        }
+    }
+
+    fn step(&mut self, entry: &Entry, event: &LedgerEvent) -> Result<Applied, Violation> {
+        use LedgerEvent as E;
+        let seq = entry.seq();
+        let month = Period::of_time(entry.recorded_at());
+        match event {
+            E::LedgerOpened(_) => unreachable!("the log layer refuses a second genesis"),
+            E::Reversal(r) => return self.reversal(entry, r, month),
+            _ => self.check_signers(entry, signers_for(event.kind()))?,
+        }
+        let mut undo = None;
+        let mut postings = Vec::new();
+        match event {
+            E::LedgerOpened(_) | E::Reversal(_) => unreachable!("handled above"),
+            E::RoleGranted(g) => {
+                let key = g.key.0;
+                if self.revoked.contains_key(&key) {
+                    return Err(Violation::InvalidGrant { key, reason: "the key is revoked" });
+                }
+                match g.role {
+                    Role::Treasurer if self.treasurer == Some(key) => return Err(Violation::InvalidGrant { key, reason: "it is already the treasurer" }),
+                    Role::CommitteeMember if self.committee.contains(&key) => return Err(Violation::InvalidGrant { key, reason: "it is already a committee member" }),
+                    Role::Auditor if self.auditor == Some(key) => return Err(Violation::InvalidGrant { key, reason: "it is already the auditor" }),
+                    Role::Treasurer => self.treasurer = Some(key),
+                    Role::CommitteeMember => {
+                        self.committee.insert(key);
+                    }
+                    Role::Auditor => self.auditor = Some(key),
+                }
+            }
+            E::KeyRevoked(r) => {
+                let key = r.key.0;
+                if let Some(&revoked_at) = self.revoked.get(&key) {
+                    return Err(Violation::AlreadyRevoked { key, revoked_at });
+                }
+                let members = u32::try_from(self.committee.len() - usize::from(self.committee.contains(&key))).unwrap_or(0);
+                let needed = self.governance.as_ref().map_or(1, |g| g.approvals_required);
+                if needed > members {
+                    return Err(Violation::QuorumExceedsCommittee { needed, members });
+                }
+                self.committee.remove(&key);
+                if self.treasurer == Some(key) {
+                    self.treasurer = None;
+                }
+                if self.auditor == Some(key) {
+                    self.auditor = None;
+                }
+                self.revoked.insert(key, seq);
+            }
+            E::HouseholdRegistered(h) => {
+                if self.households.contains_key(&h.unit) {
+                    return Err(Violation::UnitAlreadyRegistered { unit: h.unit.clone() });
+                }
+                if h.area_centi_m2 <= 0 {
+                    return Err(Violation::AreaNotPositive { unit: h.unit.clone() });
+                }
+                self.households.insert(h.unit.clone(), Household::new(h.area_centi_m2));
+            }
+            E::HouseholdCorrected(h) => {
+                if h.area_centi_m2 <= 0 {
+                    return Err(Violation::AreaNotPositive { unit: h.unit.clone() });
+                }
+                let Some(household) = self.households.get_mut(&h.unit) else {
+                    return Err(Violation::UnknownUnit { unit: h.unit.clone() });
+                };
+                household.area_centi_m2 = h.area_centi_m2;
+            }
+            E::FeeScheduleAdopted(s) => {
+                self.passed_decision(&s.decision, &[Matter::FeeSchedule])?;
+                let items: BTreeSet<&Slug> = s.items.iter().map(|i| &i.item).collect();
+                if s.items.is_empty() || items.len() != s.items.len() || s.items.iter().any(|i| i.rate_fen.get() < 0) {
+                    return Err(Violation::InvalidFeeSchedule);
+                }
+                self.check_period(s.from_period)?;
+                self.schedules.push(s.clone());
+            }
+            E::ChargesAssessed(c) => {
+                self.check_period(c.period)?;
+                let schedule = self.schedule_for(c.period).ok_or(Violation::NoFeeSchedule { period: c.period })?;
+                let mut seen = BTreeSet::new();
+                let mut by_unit: BTreeMap<&Unit, i128> = BTreeMap::new();
+                let mut by_item: BTreeMap<&Slug, i128> = BTreeMap::new();
+                for charge in &c.charges {
+                    let h = self.households.get(&charge.unit).ok_or_else(|| Violation::UnknownUnit { unit: charge.unit.clone() })?;
+                    let item = schedule.items.iter().find(|i| i.item == charge.item).ok_or_else(|| Violation::UnknownFeeItem { period: c.period, item: charge.item.clone() })?;
+                    let computed = households::charge_amount(item.basis, item.rate_fen, h.area_centi_m2).ok_or(Violation::AmountOutOfRange)?;
+                    if computed != charge.amount_fen {
+                        return Err(Violation::ChargeMismatch { unit: charge.unit.clone(), item: charge.item.clone(), period: c.period, stated: charge.amount_fen, computed });
+                    }
+                    if h.has_charge(c.period, &charge.item) || !seen.insert((&charge.unit, &charge.item)) {
+                        return Err(Violation::DuplicateCharge { unit: charge.unit.clone(), item: charge.item.clone(), period: c.period });
+                    }
+                    *by_unit.entry(&charge.unit).or_insert(0) += i128::from(charge.amount_fen.get());
+                    *by_item.entry(&charge.item).or_insert(0) += i128::from(charge.amount_fen.get());
+                }
+                let operating = FundId::operating();
+                for (item, amount) in &by_item {
+                    postings.push(Posting { account: Account::Income(operating.clone(), (*item).clone()), amount: fen_from(-amount)? });
+                }
+                for (unit, amount) in &by_unit {
+                    let before = self.households[*unit].position();
+                    postings.extend(position_postings(before, before + amount)?);
+                }
+                let movements: Vec<Movement> = by_item
+                    .iter()
+                    .map(|(item, amount)| Movement { kind: MoveKind::Charged, fund: operating.clone(), category: Some((*item).clone()), amount: *amount })
+                    .collect();
+                self.post(&postings)?;
+                let mut units = Vec::new();
+                for charge in &c.charges {
+                    let h = self.households.get_mut(&charge.unit).unwrap_or_else(|| unreachable!("checked above"));
+                    units.push((charge.unit.clone(), h.charges.len()));
+                    h.charges.push(ChargeRecord { seq, period: c.period, item: charge.item.clone(), amount: charge.amount_fen, reversed: false });
+                }
+                self.add_movements(month, &movements, 1);
+                undo = Some(Undo::Charges { units });
+            }
+            E::PaymentReceived(p) => {
+                if !p.amount_fen.is_positive() {
+                    return Err(Violation::AmountNotPositive { field: "amount_fen" });
+                }
+                let h = self.households.get(&p.unit).ok_or_else(|| Violation::UnknownUnit { unit: p.unit.clone() })?;
+                let before = h.position();
+                let operating = FundId::operating();
+                postings.push(Posting { account: Account::Money(operating.clone()), amount: p.amount_fen });
+                postings.extend(position_postings(before, before - i128::from(p.amount_fen.get()))?);
+                self.post(&postings)?;
+                let h = self.households.get_mut(&p.unit).unwrap_or_else(|| unreachable!("checked above"));
+                h.payments.push(PaymentRecord { seq, amount: p.amount_fen, periods: p.periods.clone(), reversed: false });
+                let index = h.payments.len() - 1;
+                let m = [Movement { kind: MoveKind::Received, fund: operating, category: Some(slug("fee_payments")), amount: i128::from(p.amount_fen.get()) }];
+                self.add_movements(month, &m, 1);
+                undo = Some(Undo::Payment { unit: p.unit.clone(), index });
+            }
+            E::IncomeReceived(i) => {
+                if !i.amount_fen.is_positive() {
+                    return Err(Violation::AmountNotPositive { field: "amount_fen" });
+                }
+                self.fund_exists(&i.fund)?;
+                postings.push(Posting { account: Account::Money(i.fund.clone()), amount: i.amount_fen });
+                postings.push(Posting { account: Account::Income(i.fund.clone(), i.category.clone()), amount: -i.amount_fen });
+                let movements = vec![Movement { kind: MoveKind::Received, fund: i.fund.clone(), category: Some(i.category.clone()), amount: i128::from(i.amount_fen.get()) }];
+                self.post(&postings)?;
+                self.add_movements(month, &movements, 1);
+                undo = Some(Undo::Money { postings: postings.clone(), movements });
+            }
+            E::GrantReceived(g) => {
+                if !g.amount_fen.is_positive() {
+                    return Err(Violation::AmountNotPositive { field: "amount_fen" });
+                }
+                if g.fund.project().is_none() {
+                    return Err(Violation::NotAProjectFund { fund: g.fund.clone() });
+                }
+                self.accounts.entry(Account::Money(g.fund.clone())).or_insert(Fen::ZERO);
+                self.opening.entry(g.fund.clone()).or_insert(Fen::ZERO);
+                postings.push(Posting { account: Account::Money(g.fund.clone()), amount: g.amount_fen });
+                postings.push(Posting { account: Account::Income(g.fund.clone(), slug("grant")), amount: -g.amount_fen });
+                let movements = vec![Movement { kind: MoveKind::Received, fund: g.fund.clone(), category: Some(slug("grant")), amount: i128::from(g.amount_fen.get()) }];
+                self.post(&postings)?;
+                self.add_movements(month, &movements, 1);
+                undo = Some(Undo::Money { postings: postings.clone(), movements });
+            }
+            E::ExpenseProposed(p) => {
+                if !p.amount_fen.is_positive() {
+                    return Err(Violation::AmountNotPositive { field: "amount_fen" });
+                }
+                self.fund_exists(&p.fund)?;
+                let expected = p.fund.project().map(str::to_string);
+                let found = p.project.as_ref().map(|s| s.as_str().to_string());
+                if expected != found {
+                    return Err(Violation::ProjectMismatch { fund: p.fund.clone(), expected, found });
+                }
+                let id = entry.event().id().to_string();
+                self.proposals.insert(id.clone(), Proposal { seq, body: p.clone(), approvals: BTreeSet::new(), paid_at: None, withdrawn: false });
+                undo = Some(Undo::Proposal { id });
+            }
+            E::ExpenseApproved(a) => {
+                let key = *entry.signatures()[0].key();
+                let proposal = self.open_proposal(&a.proposal)?;
+                if proposal.approvals.contains(&key) {
+                    return Err(Violation::AlreadyApproved { id: a.proposal.clone(), key });
+                }
+                if let Some(p) = self.proposals.get_mut(&a.proposal) {
+                    p.approvals.insert(key);
+                }
+            }
+            E::ExpensePaid(p) => {
+                let proposal = self.open_proposal(&p.proposal)?;
+                if p.invoice.kind != InvoiceKind::None && (p.invoice.number.is_none() || p.invoice.sha256.is_none()) {
+                    return Err(Violation::InvoiceIncomplete);
+                }
+                let governance = self.governance.clone().unwrap_or(Governance { approval_threshold_fen: Fen::ZERO, approvals_required: 1 });
+                let body = proposal.body.clone();
+                let found = u32::try_from(proposal.approvals.len()).unwrap_or(u32::MAX);
+                if body.amount_fen > governance.approval_threshold_fen && found < governance.approvals_required {
+                    return Err(Violation::ApprovalsMissing { id: p.proposal.clone(), amount: body.amount_fen, needed: governance.approvals_required, found });
+                }
+                postings.push(Posting { account: Account::Expense(body.fund.clone(), body.category.clone()), amount: body.amount_fen });
+                postings.push(Posting { account: Account::Money(body.fund.clone()), amount: -body.amount_fen });
+                let movements = vec![Movement { kind: MoveKind::Spent, fund: body.fund.clone(), category: Some(body.category.clone()), amount: i128::from(body.amount_fen.get()) }];
+                self.post(&postings)?;
+                self.add_movements(month, &movements, 1);
+                if let Some(pr) = self.proposals.get_mut(&p.proposal) {
+                    pr.paid_at = Some(seq);
+                }
+                undo = Some(Undo::ExpensePaid { proposal: p.proposal.clone(), postings: postings.clone(), movements });
+            }
+            E::FundsTransferred(t) => {
+                if !t.amount_fen.is_positive() {
+                    return Err(Violation::AmountNotPositive { field: "amount_fen" });
+                }
+                if t.from_fund == t.to_fund {
+                    return Err(Violation::SameFund);
+                }
+                self.fund_exists(&t.from_fund)?;
+                self.fund_exists(&t.to_fund)?;
+                let allowed: &[Matter] = if t.from_fund.as_str() == "maintenance" { &[Matter::FundTransfer, Matter::UseMaintenanceFund] } else { &[Matter::FundTransfer] };
+                self.passed_decision(&t.decision, allowed)?;
+                postings.push(Posting { account: Account::Money(t.to_fund.clone()), amount: t.amount_fen });
+                postings.push(Posting { account: Account::Transfers(t.to_fund.clone()), amount: -t.amount_fen });
+                postings.push(Posting { account: Account::Transfers(t.from_fund.clone()), amount: t.amount_fen });
+                postings.push(Posting { account: Account::Money(t.from_fund.clone()), amount: -t.amount_fen });
+                let a = i128::from(t.amount_fen.get());
+                let movements = vec![
+                    Movement { kind: MoveKind::Transferred, fund: t.to_fund.clone(), category: None, amount: a },
+                    Movement { kind: MoveKind::Transferred, fund: t.from_fund.clone(), category: None, amount: -a },
+                ];
+                self.post(&postings)?;
+                self.add_movements(month, &movements, 1);
+                undo = Some(Undo::Money { postings: postings.clone(), movements });
+            }
+            E::OwnersDecision(d) => {
+                let computed = decide(d.matter, &d.totals)?;
+                if computed != d.outcome {
+                    return Err(Violation::DecisionOutcomeMismatch { stated: d.outcome, computed });
+                }
+                self.decisions.insert(entry.event().id().to_string(), (d.matter, computed == Outcome::Passed));
+            }
+            E::PaymentDemandIssued(d) => {
+                if !self.households.contains_key(&d.unit) {
+                    return Err(Violation::UnknownUnit { unit: d.unit.clone() });
+                }
+                let owed = self.arrears(&d.unit);
+                if owed == Fen::ZERO {
+                    return Err(Violation::NotInArrears { unit: d.unit.clone() });
+                }
+                if owed != d.amount_fen {
+                    return Err(Violation::DemandAmountMismatch { unit: d.unit.clone(), stated: d.amount_fen, computed: owed });
+                }
+                undo = Some(Undo::Nothing);
+            }
+            E::PeriodClosed(c) => {
+                let range = c.statement.period;
+                let expected = self.last_closed.map_or_else(|| self.first_period.unwrap_or(range.from), Period::next);
+                if range.from != expected {
+                    return Err(Violation::PeriodNotContiguous { expected, found: range.from });
+                }
+                if !(0..=2).contains(&range.from.months_until(range.to)) {
+                    return Err(Violation::InvalidPeriodRange { from: range.from, to: range.to });
+                }
+                if month <= range.to {
+                    return Err(Violation::PeriodNotEnded { to: range.to });
+                }
+                let computed = self.statement(range);
+                if computed != c.statement {
+                    return Err(statement_difference(&c.statement, &computed));
+                }
+                self.last_closed = Some(range.to);
+            }
+            E::AuditAttested(a) => {
+                if a.through_seq >= seq {
+                    return Err(Violation::AuditBeyondEntry { through_seq: a.through_seq });
+                }
+            }
+            E::BudgetAdopted(b) => {
+                self.passed_decision(&b.decision, &[Matter::Budget])?;
+                for line in &b.lines {
+                    self.fund_exists(&line.fund)?;
+                    if line.amount_fen.get() < 0 {
+                        return Err(Violation::AmountNotPositive { field: "lines.amount_fen" });
+                    }
+                }
+                self.budgets.insert(b.year, b.lines.clone());
+            }
+        }
+        self.record(entry, undo);
+        Ok(Applied { postings })
+    }
+
+    fn check_period(&self, period: Period) -> Result<(), Violation> {
+        match self.first_period {
+            Some(first) if period < first => Err(Violation::PeriodBeforeLedger { period, first }),
+            _ => Ok(()),
+        }
+    }
+
+    fn open_proposal(&self, id: &str) -> Result<&Proposal, Violation> {
+        let proposal = self.proposals.get(id).ok_or_else(|| Violation::UnknownProposal { id: id.to_string() })?;
+        if proposal.withdrawn {
+            return Err(Violation::ProposalWithdrawn { id: id.to_string() });
+        }
+        if let Some(paid_at) = proposal.paid_at {
+            return Err(Violation::ProposalAlreadyPaid { id: id.to_string(), paid_at });
+        }
+        Ok(proposal)
+    }
+
+    fn reversal(&mut self, entry: &Entry, r: &Reversal, month: Period) -> Result<Applied, Violation> {
+        let seq = entry.seq();
+        let target = self.events.get(&r.reverses).ok_or_else(|| Violation::UnknownReversalTarget { id: r.reverses.clone() })?;
+        if let Some(by_seq) = target.reversed_by {
+            return Err(Violation::AlreadyReversed { id: r.reverses.clone(), by_seq });
+        }
+        let Some(undo) = target.undo.clone() else {
+            return Err(Violation::NotReversible { kind: target.kind, hint: not_reversible_hint(target.kind) });
+        };
+        let signers = if target.kind == "funds_transferred" { Signers::Quorum } else { Signers::Treasurer };
+        self.check_signers(entry, signers)?;
+        let mut postings = Vec::new();
+        match undo {
+            Undo::Payment { unit, index } => {
+                let h = &self.households[&unit];
+                let amount = h.payments[index].amount;
+                let before = h.position();
+                postings.push(Posting { account: Account::Money(FundId::operating()), amount: -amount });
+                postings.extend(position_postings(before, before + i128::from(amount.get()))?);
+                self.post(&postings)?;
+                if let Some(h) = self.households.get_mut(&unit) {
+                    h.payments[index].reversed = true;
+                }
+                let m = [Movement { kind: MoveKind::Received, fund: FundId::operating(), category: Some(slug("fee_payments")), amount: i128::from(amount.get()) }];
+                self.add_movements(month, &m, -1);
+            }
+            Undo::Charges { units } => {
+                let operating = FundId::operating();
+                let mut by_unit: BTreeMap<&Unit, i128> = BTreeMap::new();
+                let mut by_item: BTreeMap<Slug, i128> = BTreeMap::new();
+                for (unit, index) in &units {
+                    let c = &self.households[unit].charges[*index];
+                    *by_unit.entry(unit).or_insert(0) += i128::from(c.amount.get());
+                    *by_item.entry(c.item.clone()).or_insert(0) += i128::from(c.amount.get());
+                }
+                for (item, amount) in &by_item {
+                    postings.push(Posting { account: Account::Income(operating.clone(), item.clone()), amount: fen_from(*amount)? });
+                }
+                for (unit, amount) in &by_unit {
+                    let before = self.households[*unit].position();
+                    postings.extend(position_postings(before, before - amount)?);
+                }
+                self.post(&postings)?;
+                for (unit, index) in &units {
+                    if let Some(h) = self.households.get_mut(unit) {
+                        h.charges[*index].reversed = true;
+                    }
+                }
+                let movements: Vec<Movement> = by_item.into_iter().map(|(item, amount)| Movement { kind: MoveKind::Charged, fund: operating.clone(), category: Some(item), amount }).collect();
+                self.add_movements(month, &movements, -1);
+            }
+            Undo::Money { postings: original, movements } => {
+                postings = original.iter().map(|p| Posting { account: p.account.clone(), amount: -p.amount }).collect();
+                self.post(&postings)?;
+                self.add_movements(month, &movements, -1);
+            }
+            Undo::ExpensePaid { proposal, postings: original, movements } => {
+                postings = original.iter().map(|p| Posting { account: p.account.clone(), amount: -p.amount }).collect();
+                self.post(&postings)?;
+                self.add_movements(month, &movements, -1);
+                if let Some(p) = self.proposals.get_mut(&proposal) {
+                    p.paid_at = None;
+                }
+            }
+            Undo::Proposal { id } => {
+                if let Some(paid_at) = self.proposals.get(&id).and_then(|p| p.paid_at) {
+                    return Err(Violation::ProposalAlreadyPaid { id, paid_at });
+                }
+                if let Some(p) = self.proposals.get_mut(&id) {
+                    p.withdrawn = true;
+                }
+            }
+            Undo::Nothing => {}
+        }
+        if let Some(t) = self.events.get_mut(&r.reverses) {
+            t.reversed_by = Some(seq);
+        }
+        self.record(entry, None);
+        Ok(Applied { postings })
+    }
+
+    /// Proposals not yet paid or withdrawn, with how many more approvals each needs before it
+    /// may be paid (0 if none).
+    pub fn pending_approvals(&self) -> Vec<PendingApproval> {
+        let Some(g) = &self.governance else { return Vec::new() };
+        self.proposals
+            .iter()
+            .filter(|(_, p)| p.paid_at.is_none() && !p.withdrawn)
+            .map(|(id, p)| {
+                let have = u32::try_from(p.approvals.len()).unwrap_or(u32::MAX);
+                let needed = if p.body.amount_fen > g.approval_threshold_fen { g.approvals_required.saturating_sub(have) } else { 0 };
+                PendingApproval { id: id.clone(), seq: p.seq, amount: p.body.amount_fen, approvals: have, approvals_still_needed: needed }
+            })
+            .collect()
+    }
+
+    /// The adopted budget of `year` against what was spent that year, line by line (budget lines
+    /// first, then spending categories without a budget line, with a zero budget).
+    pub fn budget_vs_actual(&self, year: u16) -> Vec<BudgetComparison> {
+        let mut actual: BTreeMap<(FundId, Slug), i128> = BTreeMap::new();
+        for (_, month) in self.months.iter().filter(|(p, _)| p.year() == year) {
+            for ((kind, fund, category), v) in month {
+                if let (MoveKind::Spent, Some(category)) = (kind, category) {
+                    *actual.entry((fund.clone(), category.clone())).or_insert(0) += v;
+                }
+            }
+        }
+        let mut out = Vec::new();
+        for line in self.budgets.get(&year).into_iter().flatten() {
+            let spent = actual.remove(&(line.fund.clone(), line.category.clone())).unwrap_or(0);
+            out.push(BudgetComparison { fund: line.fund.clone(), category: line.category.clone(), budget: line.amount_fen, actual: fen_from(spent).unwrap_or(Fen::ZERO) });
+        }
+        for ((fund, category), spent) in actual {
+            out.push(BudgetComparison { fund, category, budget: Fen::ZERO, actual: fen_from(spent).unwrap_or(Fen::ZERO) });
+        }
+        out
+    }
+
+    /// The statement of `range`, recomputed from the log so far: what a period close must record.
+    pub fn statement(&self, range: PeriodRange) -> Statement {
+        let mut funds = Vec::new();
+        let sum = |filter: &dyn Fn(&Period) -> bool, kind: MoveKind, fund: &FundId| -> i128 {
+            self.months
+                .iter()
+                .filter(|(p, _)| filter(p))
+                .flat_map(|(_, totals)| totals.iter())
+                .filter(|((k, f, _), _)| *k == kind && f == fund)
+                .map(|(_, v)| *v)
+                .sum()
+        };
+        for fund in self.fund_balances().keys() {
+            let before = |p: &Period| *p < range.from;
+            let inside = |p: &Period| range.contains(*p);
+            let opening = i128::from(self.opening.get(fund).map_or(0, |f| f.get()))
+                + sum(&before, MoveKind::Received, fund)
+                - sum(&before, MoveKind::Spent, fund)
+                + sum(&before, MoveKind::Transferred, fund);
+            let received = sum(&inside, MoveKind::Received, fund);
+            let spent = sum(&inside, MoveKind::Spent, fund);
+            let transferred = sum(&inside, MoveKind::Transferred, fund);
+            let closing = opening + received - spent + transferred;
+            let f = |v: i128| fen_from(v).unwrap_or(Fen::ZERO);
+            funds.push(FundStatement {
+                fund: fund.clone(),
+                opening_fen: f(opening),
+                received_fen: f(received),
+                spent_fen: f(spent),
+                transferred_fen: f(transferred),
+                closing_fen: f(closing),
+            });
+        }
+        let by_category = |kind: MoveKind| -> Vec<CategoryAmount> {
+            let mut totals: BTreeMap<(FundId, Slug), i128> = BTreeMap::new();
+            for (_, month) in self.months.iter().filter(|(p, _)| range.contains(**p)) {
+                for ((k, fund, category), v) in month {
+                    if let (true, Some(category)) = (*k == kind, category) {
+                        *totals.entry((fund.clone(), category.clone())).or_insert(0) += v;
+                    }
+                }
+            }
+            totals
+                .into_iter()
+                .filter(|(_, v)| *v != 0)
+                .map(|((fund, category), v)| CategoryAmount { fund, category, amount_fen: fen_from(v).unwrap_or(Fen::ZERO) })
+                .collect()
+        };
+        let mut arrears = ArrearsSummary::default();
+        for h in self.households.values() {
+            households::add_to_summary(&mut arrears, h, range.to);
+        }
+        Statement {
+            period: range,
+            funds,
+            charged: by_category(MoveKind::Charged),
+            income: by_category(MoveKind::Received),
+            spending: by_category(MoveKind::Spent),
+            arrears,
+        }
+    }
+}
+
+fn not_reversible_hint(kind: &str) -> &'static str {
+    match kind {
+        "household_registered" | "household_corrected" => ": record a household correction instead",
+        "role_granted" | "key_revoked" => ": the committee records a new grant or revocation instead",
+        "fee_schedule_adopted" | "budget_adopted" => ": adopt a new one under a new owners' decision instead",
+        "owners_decision" => ": record the new decision instead",
+        "period_closed" => ": closes are final; correct the entries and let the next close show it",
+        "reversal" => ": a reversal is final; record the original event again with a new id",
+        _ => "",
+    }
+}
+
+/// The event type names as `'static` strings (the type was checked by the body parser).
+fn kind_name(kind: &str) -> &'static str {
+    EVENT_TYPES.iter().find(|k| **k == kind).copied().unwrap_or("unknown")
+}
+
+/// The first field where a recorded statement differs from the recomputed one.
+fn statement_difference(stated: &Statement, computed: &Statement) -> Violation {
+    let a = serde_json::to_value(stated).unwrap_or_default();
+    let b = serde_json::to_value(computed).unwrap_or_default();
+    let (field, s, c) = first_difference("statement", &a, &b).unwrap_or_else(|| ("statement".into(), a.to_string(), b.to_string()));
+    Violation::StatementMismatch { field, stated: s, computed: c }
+}
+
+fn first_difference(path: &str, a: &serde_json::Value, b: &serde_json::Value) -> Option<(String, String, String)> {
+    use serde_json::Value;
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            for (k, va) in x {
+                let vb = y.get(k).unwrap_or(&Value::Null);
+                if let Some(d) = first_difference(&format!("{path}.{k}"), va, vb) {
+                    return Some(d);
+                }
+            }
+            y.keys().find(|k| !x.contains_key(*k)).map(|k| (format!("{path}.{k}"), "absent".into(), y[k].to_string()))
+        }
+        (Value::Array(x), Value::Array(y)) => {
+            for (i, (va, vb)) in x.iter().zip(y).enumerate() {
+                if let Some(d) = first_difference(&format!("{path}[{i}]"), va, vb) {
+                    return Some(d);
+                }
+            }
+            (x.len() != y.len()).then(|| (format!("{path}.length"), x.len().to_string(), y.len().to_string()))
+        }
+        _ => (a != b).then(|| (path.to_string(), a.to_string(), b.to_string())),
+    }
+}
+
+impl fmt::Display for Outcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Outcome::Passed => "passed",
+            Outcome::Rejected => "rejected",
+        })
+    }
+}
