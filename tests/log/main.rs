@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used)] // A test that cannot read its vectors should stop loudly.
 
 mod dependencies;
+mod rules;
 mod event_schemas;
 mod schemas;
 mod tamper;

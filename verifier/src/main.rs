@@ -6,6 +6,7 @@ use anyhow::Context as _;
 use clap::Parser;
 use gongzhang_core::Hash;
 use gongzhang_core::checkpoint;
+use gongzhang_core::ledger::rules::Ledger;
 use gongzhang_core::log::LogVerifier;
 use gongzhang_core::note::VerifierKey;
 use std::io::{BufRead as _, BufReader, Read as _};
@@ -82,6 +83,7 @@ fn run(args: &Args) -> anyhow::Result<Outcome> {
         Err(e) => return Ok(Outcome::CheckpointRejected(e.to_string())),
     };
     let mut verifier = LogVerifier::new().expect_origin(&origin);
+    let mut ledger = Ledger::new();
     if let Some(hash) = genesis {
         verifier = verifier.expect_genesis_hash(hash);
     }
@@ -109,8 +111,16 @@ fn run(args: &Args) -> anyhow::Result<Outcome> {
             break;
         }
         let bytes = line.strip_suffix(b"\n").unwrap_or(&line);
-        if let Err(error) = verifier.push(bytes) {
-            return Ok(Outcome::LogRejected { error });
+        let entry = match verifier.push(bytes) {
+            Ok(entry) => entry,
+            Err(error) => return Ok(Outcome::LogRejected { error }),
+        };
+        if let Err(rule) = ledger.apply(&entry) {
+            // A bad signature earlier in the log explains more than this rule: report it first.
+            if let Err(error) = verifier.flush() {
+                return Ok(Outcome::LogRejected { error });
+            }
+            return Ok(Outcome::RuleBroken { error: rule });
         }
     }
     let verified = match verifier.finish() {
@@ -120,5 +130,5 @@ fn run(args: &Args) -> anyhow::Result<Outcome> {
     if let Err(error) = verified.check_tree_head(&opened.tree_head()) {
         return Ok(Outcome::LogRejected { error });
     }
-    Ok(Outcome::Verified { log: verified })
+    Ok(Outcome::Verified { log: verified, ledger: Box::new(ledger) })
 }

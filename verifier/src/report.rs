@@ -1,6 +1,7 @@
 //! The report a resident reads: zh-CN by default, English with `--lang en`.
 
 use gongzhang_core::entry::RecordedAt;
+use gongzhang_core::ledger::rules::{Ledger, RuleError};
 use gongzhang_core::log::{LogError, VerifiedLog};
 use std::fmt::Write as _;
 use time::UtcOffset;
@@ -31,6 +32,13 @@ pub enum Outcome {
     Verified {
         /// What the log established.
         log: VerifiedLog,
+        /// The ledger it holds.
+        ledger: Box<Ledger>,
+    },
+    /// An entry breaks a ledger rule.
+    RuleBroken {
+        /// The first rule broken.
+        error: RuleError,
     },
     /// The checkpoint is not signed by the log key or is malformed.
     CheckpointRejected(String),
@@ -66,7 +74,7 @@ fn beijing(t: RecordedAt) -> String {
 pub fn render(outcome: &Outcome, lang: Lang) -> String {
     let mut out = String::new();
     match outcome {
-        Outcome::Verified { log } => {
+        Outcome::Verified { log, ledger } => {
             let _ = writeln!(
                 out,
                 "{}",
@@ -105,12 +113,28 @@ pub fn render(outcome: &Outcome, lang: Lang) -> String {
                 ),
                 log.tree_head.root
             );
+            let _ = writeln!(out, "  {}", lang.pick("各项资金余额（元）：", "fund balances (yuan):"));
+            for (fund, balance) in ledger.fund_balances() {
+                let _ = writeln!(out, "    {:>14}  {}", balance.to_string(), fund_name(fund.as_str(), lang));
+            }
             let _ = writeln!(
                 out,
                 "{}",
                 lang.pick(
-                    "  已核对：每行格式规范、序号连续、哈希链完整、每个签名有效、默克尔根与日志公钥签名的检查点一致。",
-                    "  Checked: every line canonical, sequence dense, hash chain intact, every signature valid, Merkle root equal to the checkpoint signed by the log key."
+                    "  已核对：每行格式规范、序号连续、哈希链完整、每个签名有效、每笔记录符合账本规则（授权、不透支、明码标价、结账报表与日志一致），默克尔根与日志公钥签名的检查点一致。",
+                    "  Checked: every line canonical, sequence dense, hash chain intact, every signature valid, every entry within the ledger rules (authorisation, no overdraft, posted standard, period closes equal to the log), Merkle root equal to the checkpoint signed by the log key."
+                )
+            );
+        }
+        Outcome::RuleBroken { error } => {
+            let _ = writeln!(out, "{}", lang.pick("✘ 核对失败：有一笔记录违反了账本规则。", "✘ Verification failed: an entry breaks the ledger's rules."));
+            let _ = writeln!(out, "  {} {error}", lang.pick("第一个问题：", "first problem:"));
+            let _ = writeln!(
+                out,
+                "  {}",
+                lang.pick(
+                    "这意味着：签名和哈希链都没问题，但这笔记录本不该被接受（例如未经授权、资金透支、金额与公示标准不符）。",
+                    "what it means: signatures and chain are fine, but this entry should never have been accepted (unauthorised, overdrawn, or not the posted standard)."
                 )
             );
         }
@@ -158,5 +182,17 @@ fn meaning(error: &LogError, lang: Lang) -> &'static str {
             lang.pick("账本的开头（创世条目）不对。", "the ledger's opening (genesis) entry is wrong.")
         }
         LogError::Empty => lang.pick("日志是空的。", "the log is empty."),
+    }
+}
+
+fn fund_name(fund: &str, lang: Lang) -> String {
+    match fund {
+        "operating" => lang.pick("物业费（运营资金）", "operating fund").to_string(),
+        "public_revenue" => lang.pick("公共收益", "public revenue").to_string(),
+        "maintenance" => lang.pick("维修资金", "maintenance fund").to_string(),
+        other => match lang {
+            Lang::Zh => format!("专项资金 {}", other.trim_start_matches("project:")),
+            Lang::En => format!("restricted fund {}", other.trim_start_matches("project:")),
+        },
     }
 }

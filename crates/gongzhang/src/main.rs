@@ -4,7 +4,7 @@
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 use gongzhang_core::checkpoint;
-use gongzhang_core::log::verify_jsonl;
+use gongzhang_core::ledger::replay_jsonl;
 use gongzhang_testkit::{example, vectors};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -63,7 +63,7 @@ fn sample(out: &Path, en: bool) -> anyhow::Result<()> {
     let log_key = vectors::log_signer().verifier();
     let opened = checkpoint::open(&note, example::ORIGIN, &log_key, None)
         .context("opening the checkpoint")?;
-    let verified = verify_jsonl(&log).context("verifying the log")?;
+    let (verified, _ledger) = replay_jsonl(&log).context("verifying the log and replaying its rules")?;
     verified
         .check_tree_head(&opened.tree_head())
         .context("comparing the log with its checkpoint")?;
