@@ -99,7 +99,11 @@ fn core_source_does_no_io() {
             "OffsetDateTime::now",
             "async fn",
         ] {
-            assert!(!text.contains(needle), "{} uses {needle}: core does no I/O", path.display());
+            assert!(
+                !text.contains(needle),
+                "{} uses {needle}: core does no I/O",
+                path.display()
+            );
         }
     }
 }

@@ -1,9 +1,10 @@
 //! The event body schemas (`schemas/events/`) describe exactly what the Rust parser
 //! (`LedgerEvent::from_event`) reads: one schema per event type, each accepting the bodies the
 //! Rust structs write and refusing what the parser refuses (a missing or unknown member, a wrong
-//! enum value, a bad pattern, a float …). The one deliberate difference: amounts the ledger rules
-//! require to be positive have `minimum: 1` in the schemas, while the parser reads any fen and
-//! leaves the refusal to the rules.
+//! enum value, a bad pattern, a float …), and both reading `null` in an optional member as absent.
+//! The one deliberate difference: the money amounts the ledger rules require to be positive have
+//! `minimum: 1` in the schemas (fee rates `minimum: 0`), while the parser reads any fen and leaves
+//! the refusal to the rules.
 
 use gongzhang_core::entry::{Event, EventError};
 use gongzhang_core::keys::PublicKey;
@@ -16,8 +17,8 @@ use gongzhang_core::ledger::events::{
     Reversal, RoleGranted, Statement, VoteTotals,
 };
 use gongzhang_core::ledger::types::{
-    Channel, FeeBasis, Fen, FundId, InvoiceKind, Label, Matter, Period, PeriodRange, Role, Slug,
-    Unit,
+    Channel, FEN_MAX, FeeBasis, Fen, FundId, InvoiceKind, Label, Matter, Period, PeriodRange, Role,
+    Slug, Unit,
 };
 use gongzhang_tests::project_root;
 use proptest::prelude::*;
@@ -26,7 +27,6 @@ use std::collections::{BTreeMap, BTreeSet};
 
 const BASE: &str = "https://gongzhang.example/schemas/v1/";
 const DRAFT: &str = "https://json-schema.org/draft/2020-12/schema";
-const FEN_MAX: i64 = 9_007_199_254_740_991;
 
 // ---------------------------------------------------------------------------------------------
 // The schema files and validators.
@@ -686,7 +686,7 @@ fn every_body_the_structs_write_is_schema_valid_and_reads_back() {
 }
 
 #[test]
-fn optional_members_may_be_omitted_or_null_for_both() {
+fn optional_members_may_be_omitted_but_not_null_for_both() {
     let validators = Validators::new();
     // `#[serde(default)]` lists may be omitted.
     for (kind, pointer) in [
@@ -702,7 +702,8 @@ fn optional_members_may_be_omitted_or_null_for_both() {
             "{kind} without {pointer}"
         );
     }
-    // `Option` members: serde reads an explicit null as absent, and so do the schemas.
+    // `Option` members are absent or hold a value: an explicit null is refused by both, so that
+    // an event has one spelling only.
     let mut proposal = samples()
         .into_iter()
         .find_map(|e| match e {
@@ -712,14 +713,17 @@ fn optional_members_may_be_omitted_or_null_for_both() {
             _ => None,
         })
         .unwrap();
+    let mut without = proposal.clone();
+    remove(&mut without, "/project");
+    assert!(validators.accepts("expense_proposed", &without));
+    assert_eq!(parser_refusal("expense_proposed", &without), None);
     put(&mut proposal, "/project", Value::Null);
-    assert!(validators.accepts("expense_proposed", &proposal));
-    assert_eq!(parser_refusal("expense_proposed", &proposal), None);
+    assert!(!validators.accepts("expense_proposed", &proposal));
+    assert!(parser_refusal("expense_proposed", &proposal).is_some());
     let mut paid = sample_body("expense_paid");
     put(&mut paid, "/invoice/number", Value::Null);
-    put(&mut paid, "/invoice/sha256", Value::Null);
-    assert!(validators.accepts("expense_paid", &paid));
-    assert_eq!(parser_refusal("expense_paid", &paid), None);
+    assert!(!validators.accepts("expense_paid", &paid));
+    assert!(parser_refusal("expense_paid", &paid).is_some());
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1085,4 +1089,69 @@ proptest! {
             "hash {:?}", text
         );
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The example ledger and the specification's examples.
+
+/// Every entry of the example ledger (the spec's vectors) and of a generated log is valid against
+/// the entry schema with the body schemas, and reads as a ledger event.
+#[test]
+fn every_example_and_generated_entry_is_valid_against_the_body_schemas() {
+    let validator = registered_options()
+        .build(&json!({ "$ref": format!("{BASE}entry.schema.json") }))
+        .expect("entry schema compiles");
+    let mut entries = gongzhang_testkit::example::entries();
+    entries.extend(gongzhang_testkit::generate::log(30, 3).into_iter().skip(1));
+    let mut kinds = BTreeSet::new();
+    for e in &entries {
+        let value: Value = serde_json::from_slice(e.bytes()).unwrap();
+        let errors: Vec<String> = validator
+            .iter_errors(&value)
+            .map(|err| format!("{err} at {}", err.instance_path))
+            .collect();
+        assert!(
+            errors.is_empty(),
+            "entry {} fails the schemas: {errors:?}",
+            e.seq()
+        );
+        let event = LedgerEvent::from_event(e.event()).unwrap();
+        kinds.insert(event.kind());
+    }
+    assert!(
+        kinds.len() >= 10,
+        "the example ledger shows many event types: {kinds:?}"
+    );
+}
+
+/// `docs/events.md` gives one example body per event type (the first JSON block of its
+/// section); each is canonical JSON, valid against its schema and read by the parser.
+#[test]
+fn the_examples_in_the_events_spec_are_valid() {
+    let path = project_root().join("docs").join("events.md");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let validators = Validators::new();
+    let mut seen = Vec::new();
+    for section in text.split("\n### ").skip(1) {
+        let heading = section.lines().next().unwrap();
+        let Some(kind) = heading.split('`').nth(1) else {
+            continue;
+        };
+        let start = section
+            .find("```json\n")
+            .unwrap_or_else(|| panic!("section {heading:?} has no JSON example"))
+            + "```json\n".len();
+        let end = start + section[start..].find("\n```").unwrap();
+        let example = &section[start..end];
+        let body = gongzhang_core::canonical::parse_canonical(example.as_bytes())
+            .unwrap_or_else(|e| panic!("the {kind} example is not canonical JSON: {e}"));
+        let errors = validators.errors(kind, &body);
+        assert!(
+            errors.is_empty(),
+            "the {kind} example fails its schema: {errors:?}"
+        );
+        assert_eq!(parser_refusal(kind, &body), None, "the {kind} example");
+        seen.push(kind.to_string());
+    }
+    assert_eq!(seen, EVENT_TYPES, "one section per event type, in order");
 }

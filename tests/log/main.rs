@@ -4,8 +4,10 @@
 #![allow(clippy::unwrap_used)] // A test that cannot read its vectors should stop loudly.
 
 mod dependencies;
-mod rules;
 mod event_schemas;
+mod journal;
+mod model;
+mod rules;
 mod schemas;
 mod tamper;
 mod vectors;

@@ -30,7 +30,12 @@ impl Fixture {
             head.advance(&e);
         }
         let next_ms = head.last_time().unwrap().unix_ms() + 60_000;
-        Fixture { head, ledger, next_ms, counter: 0 }
+        Fixture {
+            head,
+            ledger,
+            next_ms,
+            counter: 0,
+        }
     }
 
     /// The whole example ledger (16 entries: through the January close and the audit).
@@ -43,20 +48,45 @@ impl Fixture {
     }
 
     fn seal(&mut self, id: &str, kind: &str, body: Value, signers: &[&str], at_ms: i64) -> Entry {
-        let Value::Object(body) = body else { panic!("body must be an object") };
+        let Value::Object(body) = body else {
+            panic!("body must be an object")
+        };
         let event = Event::new(id, kind, body).unwrap();
-        let sigs = signers.iter().map(|r| event.sign(ORIGIN, &example::signer(r))).collect();
-        Entry::seal(self.head.size(), self.head.last_hash(), RecordedAt::from_unix_ms(at_ms).unwrap(), event, sigs).unwrap()
+        let sigs = signers
+            .iter()
+            .map(|r| event.sign(ORIGIN, &example::signer(r)))
+            .collect();
+        Entry::seal(
+            self.head.size(),
+            self.head.last_hash(),
+            RecordedAt::from_unix_ms(at_ms).unwrap(),
+            event,
+            sigs,
+        )
+        .unwrap()
     }
 
     /// Adds an entry recorded `days` after the previous one; returns what the rules say.
-    fn try_after(&mut self, days: i64, kind: &str, body: Value, signers: &[&str]) -> Result<Applied, RuleError> {
+    fn try_after(
+        &mut self,
+        days: i64,
+        kind: &str,
+        body: Value,
+        signers: &[&str],
+    ) -> Result<Applied, RuleError> {
         self.counter += 1;
         let id = format!("crafted-{:03}", self.counter);
         self.try_id(&id, days, kind, body, signers)
     }
 
-    fn try_id(&mut self, id: &str, days: i64, kind: &str, body: Value, signers: &[&str]) -> Result<Applied, RuleError> {
+    fn try_id(
+        &mut self,
+        id: &str,
+        days: i64,
+        kind: &str,
+        body: Value,
+        signers: &[&str],
+    ) -> Result<Applied, RuleError> {
         let at = self.next_ms + days * DAY_MS;
         let entry = self.seal(id, kind, body, signers, at);
         self.head.check_next(&entry).unwrap();
@@ -79,7 +109,8 @@ impl Fixture {
 
     fn ok(&mut self, kind: &str, body: Value, signers: &[&str]) -> String {
         let id = format!("crafted-{:03}", self.counter + 1);
-        self.try_(kind, body, signers).unwrap_or_else(|e| panic!("{kind} should be accepted: {e}"));
+        self.try_(kind, body, signers)
+            .unwrap_or_else(|e| panic!("{kind} should be accepted: {e}"));
         id
     }
 
@@ -132,7 +163,10 @@ fn the_example_ledger_replays_without_violation() {
     let (verified, ledger) = replay_jsonl(&log).unwrap();
     assert_eq!(verified.tree_head.size, 16);
     // Operating: 10,000.00 opening + 615.00 + 42.62 received − 6,000.00 paid.
-    assert_eq!(ledger.fund_balance(&"operating".try_into().unwrap()), Some(fen(1_000_000 + 61_500 + 4_262 - 600_000)));
+    assert_eq!(
+        ledger.fund_balance(&"operating".try_into().unwrap()),
+        Some(fen(1_000_000 + 61_500 + 4_262 - 600_000))
+    );
     assert_eq!(ledger.arrears(&"1-1-101".try_into().unwrap()), Fen::ZERO);
     assert_eq!(ledger.last_closed(), Some(Period::new(2026, 1).unwrap()));
 }
@@ -140,8 +174,24 @@ fn the_example_ledger_replays_without_violation() {
 #[test]
 fn treasurer_events_need_the_treasurer_alone() {
     let mut f = Fixture::full();
-    assert_eq!(f.refuse("payment_received", payment("3-2-401", 100), &["committee-1"]), Violation::NotTreasurer { key: Fixture::key("committee-1") });
-    assert_eq!(f.refuse("payment_received", payment("3-2-401", 100), &["treasurer", "committee-1"]), Violation::OneSignerExpected { found: 2 });
+    assert_eq!(
+        f.refuse(
+            "payment_received",
+            payment("3-2-401", 100),
+            &["committee-1"]
+        ),
+        Violation::NotTreasurer {
+            key: Fixture::key("committee-1")
+        }
+    );
+    assert_eq!(
+        f.refuse(
+            "payment_received",
+            payment("3-2-401", 100),
+            &["treasurer", "committee-1"]
+        ),
+        Violation::OneSignerExpected { found: 2 }
+    );
 }
 
 #[test]
@@ -149,51 +199,144 @@ fn committee_acts_need_a_quorum_of_members() {
     let mut f = Fixture::full();
     let totals = json!({"total_area_centi_m2": 100, "total_owners": 3, "participating_area_centi_m2": 100, "participating_owners": 3, "yes_area_centi_m2": 100, "yes_owners": 3});
     let body = json!({"matter": "other", "title": "x", "totals": totals, "outcome": "passed", "document_sha256": "ab".repeat(32)});
-    assert_eq!(f.refuse("owners_decision", body.clone(), &["committee-1"]), Violation::QuorumNotMet { needed: 2, found: 1 });
-    assert_eq!(f.refuse("owners_decision", body.clone(), &["committee-1", "outsider"]), Violation::NotCommitteeMember { key: Fixture::key("outsider") });
-    assert_eq!(f.refuse("owners_decision", body, &["committee-1", "treasurer"]), Violation::NotCommitteeMember { key: Fixture::key("treasurer") });
+    assert_eq!(
+        f.refuse("owners_decision", body.clone(), &["committee-1"]),
+        Violation::QuorumNotMet {
+            needed: 2,
+            found: 1
+        }
+    );
+    assert_eq!(
+        f.refuse(
+            "owners_decision",
+            body.clone(),
+            &["committee-1", "outsider"]
+        ),
+        Violation::NotCommitteeMember {
+            key: Fixture::key("outsider")
+        }
+    );
+    assert_eq!(
+        f.refuse("owners_decision", body, &["committee-1", "treasurer"]),
+        Violation::NotCommitteeMember {
+            key: Fixture::key("treasurer")
+        }
+    );
 }
 
 #[test]
 fn approvals_and_audits_need_their_roles() {
     let mut f = Fixture::full();
-    let p = f.ok("expense_proposed", proposal(10_000, "operating"), &["treasurer"]);
-    assert_eq!(f.refuse("expense_approved", json!({"proposal": p}), &["treasurer"]), Violation::NotCommitteeMember { key: Fixture::key("treasurer") });
+    let p = f.ok(
+        "expense_proposed",
+        proposal(10_000, "operating"),
+        &["treasurer"],
+    );
+    assert_eq!(
+        f.refuse("expense_approved", json!({"proposal": p}), &["treasurer"]),
+        Violation::NotCommitteeMember {
+            key: Fixture::key("treasurer")
+        }
+    );
     f.ok("expense_approved", json!({"proposal": p}), &["committee-2"]);
-    assert_eq!(f.refuse("expense_approved", json!({"proposal": p}), &["committee-2"]), Violation::AlreadyApproved { id: p.clone(), key: Fixture::key("committee-2") });
+    assert_eq!(
+        f.refuse("expense_approved", json!({"proposal": p}), &["committee-2"]),
+        Violation::AlreadyApproved {
+            id: p.clone(),
+            key: Fixture::key("committee-2")
+        }
+    );
     let audit = json!({"through_seq": 3, "findings_sha256": "ab".repeat(32), "opinion": "相符"});
-    assert_eq!(f.refuse("audit_attested", audit, &["treasurer"]), Violation::NotAuditor { key: Fixture::key("treasurer") });
+    assert_eq!(
+        f.refuse("audit_attested", audit, &["treasurer"]),
+        Violation::NotAuditor {
+            key: Fixture::key("treasurer")
+        }
+    );
     let beyond = json!({"through_seq": 999, "findings_sha256": "ab".repeat(32), "opinion": "相符"});
-    assert_eq!(f.refuse("audit_attested", beyond, &["auditor"]), Violation::AuditBeyondEntry { through_seq: 999 });
+    assert_eq!(
+        f.refuse("audit_attested", beyond, &["auditor"]),
+        Violation::AuditBeyondEntry { through_seq: 999 }
+    );
 }
 
 #[test]
 fn a_revoked_key_signs_nothing_and_the_handover_works() {
     let mut f = Fixture::full();
     let revoke_seq = f.head.size();
-    f.ok("key_revoked", json!({"key": Fixture::key("treasurer").to_hex(), "reason": "换届"}), &["committee-1", "committee-2"]);
-    assert_eq!(f.refuse("payment_received", payment("3-2-401", 100), &["treasurer"]), Violation::RevokedKey { key: Fixture::key("treasurer"), revoked_at: revoke_seq });
-    assert_eq!(f.refuse("payment_received", payment("3-2-401", 100), &["committee-1"]), Violation::NoTreasurer);
-    f.ok("role_granted", json!({"role": "treasurer", "key": Fixture::key("treasurer-2").to_hex()}), &["committee-2", "committee-3"]);
-    f.ok("payment_received", payment("3-2-401", 100), &["treasurer-2"]);
+    f.ok(
+        "key_revoked",
+        json!({"key": Fixture::key("treasurer").to_hex(), "reason": "换届"}),
+        &["committee-1", "committee-2"],
+    );
+    assert_eq!(
+        f.refuse("payment_received", payment("3-2-401", 100), &["treasurer"]),
+        Violation::RevokedKey {
+            key: Fixture::key("treasurer"),
+            revoked_at: revoke_seq
+        }
+    );
+    assert_eq!(
+        f.refuse(
+            "payment_received",
+            payment("3-2-401", 100),
+            &["committee-1"]
+        ),
+        Violation::NoTreasurer
+    );
+    f.ok(
+        "role_granted",
+        json!({"role": "treasurer", "key": Fixture::key("treasurer-2").to_hex()}),
+        &["committee-2", "committee-3"],
+    );
+    f.ok(
+        "payment_received",
+        payment("3-2-401", 100),
+        &["treasurer-2"],
+    );
     // A revoked key cannot be given a role again.
     assert_eq!(
-        f.refuse("role_granted", json!({"role": "committee_member", "key": Fixture::key("treasurer").to_hex()}), &["committee-1", "committee-2"]),
-        Violation::InvalidGrant { key: Fixture::key("treasurer"), reason: "the key is revoked" }
+        f.refuse(
+            "role_granted",
+            json!({"role": "committee_member", "key": Fixture::key("treasurer").to_hex()}),
+            &["committee-1", "committee-2"]
+        ),
+        Violation::InvalidGrant {
+            key: Fixture::key("treasurer"),
+            reason: "the key is revoked"
+        }
     );
 }
 
 #[test]
 fn the_committee_cannot_shrink_below_its_quorum() {
     let mut f = Fixture::full();
-    f.ok("key_revoked", json!({"key": Fixture::key("committee-3").to_hex(), "reason": "退出"}), &["committee-1", "committee-2"]);
-    assert_eq!(
-        f.refuse("key_revoked", json!({"key": Fixture::key("committee-2").to_hex(), "reason": "退出"}), &["committee-1", "committee-2"]),
-        Violation::QuorumExceedsCommittee { needed: 2, members: 1 }
+    f.ok(
+        "key_revoked",
+        json!({"key": Fixture::key("committee-3").to_hex(), "reason": "退出"}),
+        &["committee-1", "committee-2"],
     );
     assert_eq!(
-        f.refuse("key_revoked", json!({"key": Fixture::key("committee-3").to_hex(), "reason": "again"}), &["committee-1", "committee-2"]),
-        Violation::AlreadyRevoked { key: Fixture::key("committee-3"), revoked_at: 16 }
+        f.refuse(
+            "key_revoked",
+            json!({"key": Fixture::key("committee-2").to_hex(), "reason": "退出"}),
+            &["committee-1", "committee-2"]
+        ),
+        Violation::QuorumExceedsCommittee {
+            needed: 2,
+            members: 1
+        }
+    );
+    assert_eq!(
+        f.refuse(
+            "key_revoked",
+            json!({"key": Fixture::key("committee-3").to_hex(), "reason": "again"}),
+            &["committee-1", "committee-2"]
+        ),
+        Violation::AlreadyRevoked {
+            key: Fixture::key("committee-3"),
+            revoked_at: 16
+        }
     );
 }
 
@@ -201,31 +344,62 @@ fn the_committee_cannot_shrink_below_its_quorum() {
 fn large_expenditures_need_k_approvals_before_payment() {
     let mut f = Fixture::full();
     // Enough money in the operating fund: a year paid in advance by a generous household.
-    f.ok("payment_received", payment("3-2-401", 1_000_000), &["treasurer"]);
-    let p = f.ok("expense_proposed", proposal(500_001, "operating"), &["treasurer"]);
+    f.ok(
+        "payment_received",
+        payment("3-2-401", 1_000_000),
+        &["treasurer"],
+    );
+    let p = f.ok(
+        "expense_proposed",
+        proposal(500_001, "operating"),
+        &["treasurer"],
+    );
     f.ok("expense_approved", json!({"proposal": p}), &["committee-1"]);
     assert_eq!(
         f.refuse("expense_paid", paid(&p), &["treasurer"]),
-        Violation::ApprovalsMissing { id: p.clone(), amount: fen(500_001), needed: 2, found: 1 }
+        Violation::ApprovalsMissing {
+            id: p.clone(),
+            amount: fen(500_001),
+            needed: 2,
+            found: 1
+        }
     );
     f.ok("expense_approved", json!({"proposal": p}), &["committee-2"]);
     f.ok("expense_paid", paid(&p), &["treasurer"]);
-    assert!(matches!(f.refuse("expense_paid", paid(&p), &["treasurer"]), Violation::ProposalAlreadyPaid { .. }));
+    assert!(matches!(
+        f.refuse("expense_paid", paid(&p), &["treasurer"]),
+        Violation::ProposalAlreadyPaid { .. }
+    ));
     // At the threshold exactly, no approval is needed ("above" the threshold needs them).
-    let small = f.ok("expense_proposed", proposal(100_000, "operating"), &["treasurer"]);
+    let small = f.ok(
+        "expense_proposed",
+        proposal(100_000, "operating"),
+        &["treasurer"],
+    );
     f.ok("expense_paid", paid(&small), &["treasurer"]);
 }
 
 #[test]
 fn no_fund_goes_below_zero() {
     let mut f = Fixture::full();
-    let balance = f.ledger.fund_balance(&"operating".try_into().unwrap()).unwrap();
-    let p = f.ok("expense_proposed", proposal(balance.get() + 1, "operating"), &["treasurer"]);
+    let balance = f
+        .ledger
+        .fund_balance(&"operating".try_into().unwrap())
+        .unwrap();
+    let p = f.ok(
+        "expense_proposed",
+        proposal(balance.get() + 1, "operating"),
+        &["treasurer"],
+    );
     f.ok("expense_approved", json!({"proposal": p}), &["committee-1"]);
     f.ok("expense_approved", json!({"proposal": p}), &["committee-2"]);
     assert_eq!(
         f.refuse("expense_paid", paid(&p), &["treasurer"]),
-        Violation::FundOverdrawn { fund: "operating".try_into().unwrap(), balance, needed: fen(balance.get() + 1) }
+        Violation::FundOverdrawn {
+            fund: "operating".try_into().unwrap(),
+            balance,
+            needed: fen(balance.get() + 1)
+        }
     );
 }
 
@@ -241,12 +415,29 @@ fn restricted_funds_pay_only_for_their_project() {
     wrong["project"] = json!("greenery");
     assert_eq!(
         f.refuse("expense_proposed", wrong, &["treasurer"]),
-        Violation::ProjectMismatch { fund: "project:meter-2026".try_into().unwrap(), expected: Some("meter-2026".into()), found: Some("greenery".into()) }
+        Violation::ProjectMismatch {
+            fund: "project:meter-2026".try_into().unwrap(),
+            expected: Some("meter-2026".into()),
+            found: Some("greenery".into())
+        }
     );
-    assert!(matches!(f.refuse("expense_proposed", proposal(100_000, "project:meter-2026"), &["treasurer"]), Violation::ProjectMismatch { found: None, .. }));
+    assert!(matches!(
+        f.refuse(
+            "expense_proposed",
+            proposal(100_000, "project:meter-2026"),
+            &["treasurer"]
+        ),
+        Violation::ProjectMismatch { found: None, .. }
+    ));
     assert_eq!(
-        f.refuse("expense_proposed", proposal(100_000, "project:roof-2026"), &["treasurer"]),
-        Violation::UnknownFund { fund: "project:roof-2026".try_into().unwrap() }
+        f.refuse(
+            "expense_proposed",
+            proposal(100_000, "project:roof-2026"),
+            &["treasurer"]
+        ),
+        Violation::UnknownFund {
+            fund: "project:roof-2026".try_into().unwrap()
+        }
     );
     let mut right = proposal(100_000, "project:meter-2026");
     right["project"] = json!("meter-2026");
@@ -258,19 +449,55 @@ fn transfers_need_a_passed_decision_of_the_right_matter() {
     let mut f = Fixture::full();
     let rejected = f.decision("fund_transfer", 40);
     let body = |d: &str| json!({"from_fund": "operating", "to_fund": "maintenance", "amount_fen": 1_000, "decision": d});
-    assert_eq!(f.refuse("funds_transferred", body(&rejected), &["committee-1", "committee-2"]), Violation::DecisionNotPassed { id: rejected.clone() });
+    assert_eq!(
+        f.refuse(
+            "funds_transferred",
+            body(&rejected),
+            &["committee-1", "committee-2"]
+        ),
+        Violation::DecisionNotPassed {
+            id: rejected.clone()
+        }
+    );
     let other = f.decision("other", 90);
     assert_eq!(
-        f.refuse("funds_transferred", body(&other), &["committee-1", "committee-2"]),
-        Violation::DecisionWrongMatter { id: other.clone(), found: Matter::Other, needed: Matter::FundTransfer }
+        f.refuse(
+            "funds_transferred",
+            body(&other),
+            &["committee-1", "committee-2"]
+        ),
+        Violation::DecisionWrongMatter {
+            id: other.clone(),
+            found: Matter::Other,
+            needed: Matter::FundTransfer
+        }
     );
-    assert_eq!(f.refuse("funds_transferred", body("no-such"), &["committee-1", "committee-2"]), Violation::UnknownDecision { id: "no-such".into() });
+    assert_eq!(
+        f.refuse(
+            "funds_transferred",
+            body("no-such"),
+            &["committee-1", "committee-2"]
+        ),
+        Violation::UnknownDecision {
+            id: "no-such".into()
+        }
+    );
     let passed = f.decision("fund_transfer", 90);
     let mut same = body(&passed);
     same["to_fund"] = json!("operating");
-    assert_eq!(f.refuse("funds_transferred", same, &["committee-1", "committee-2"]), Violation::SameFund);
-    f.ok("funds_transferred", body(&passed), &["committee-1", "committee-2"]);
-    assert_eq!(f.ledger.fund_balance(&"maintenance".try_into().unwrap()), Some(fen(1_000)));
+    assert_eq!(
+        f.refuse("funds_transferred", same, &["committee-1", "committee-2"]),
+        Violation::SameFund
+    );
+    f.ok(
+        "funds_transferred",
+        body(&passed),
+        &["committee-1", "committee-2"],
+    );
+    assert_eq!(
+        f.ledger.fund_balance(&"maintenance".try_into().unwrap()),
+        Some(fen(1_000))
+    );
 }
 
 #[test]
@@ -296,14 +523,32 @@ fn decisions_are_recomputed_with_civil_code_thresholds() {
         yes_owners: yo,
     };
     // Exactly two thirds participate: enough ("以上" includes the number itself).
-    assert_eq!(decide(Matter::Other, &t(200, 200, 101, 101)), Ok(Outcome::Passed));
-    assert_eq!(decide(Matter::Other, &t(199, 200, 150, 150)), Ok(Outcome::Rejected));
+    assert_eq!(
+        decide(Matter::Other, &t(200, 200, 101, 101)),
+        Ok(Outcome::Passed)
+    );
+    assert_eq!(
+        decide(Matter::Other, &t(199, 200, 150, 150)),
+        Ok(Outcome::Rejected)
+    );
     // Exactly half of the participants is not "more than half".
-    assert_eq!(decide(Matter::Other, &t(200, 200, 100, 150)), Ok(Outcome::Rejected));
+    assert_eq!(
+        decide(Matter::Other, &t(200, 200, 100, 150)),
+        Ok(Outcome::Rejected)
+    );
     // Three quarters exactly pass a special matter; one less does not; area and headcount both.
-    assert_eq!(decide(Matter::Rebuild, &t(200, 200, 150, 150)), Ok(Outcome::Passed));
-    assert_eq!(decide(Matter::Rebuild, &t(200, 200, 149, 150)), Ok(Outcome::Rejected));
-    assert_eq!(decide(Matter::RaiseMaintenanceFund, &t(200, 200, 150, 149)), Ok(Outcome::Rejected));
+    assert_eq!(
+        decide(Matter::Rebuild, &t(200, 200, 150, 150)),
+        Ok(Outcome::Passed)
+    );
+    assert_eq!(
+        decide(Matter::Rebuild, &t(200, 200, 149, 150)),
+        Ok(Outcome::Rejected)
+    );
+    assert_eq!(
+        decide(Matter::RaiseMaintenanceFund, &t(200, 200, 150, 149)),
+        Ok(Outcome::Rejected)
+    );
 }
 
 #[test]
@@ -312,14 +557,33 @@ fn fee_schedules_need_a_fee_decision() {
     let budget = f.decision("budget", 90);
     let schedule = |d: &str| json!({"items": [{"item": "garbage_fee", "name": "垃圾清运费", "basis": "per_household", "rate_fen": 1000}], "from_period": "2026-03", "decision": d});
     assert_eq!(
-        f.refuse("fee_schedule_adopted", schedule(&budget), &["committee-1", "committee-2"]),
-        Violation::DecisionWrongMatter { id: budget, found: Matter::Budget, needed: Matter::FeeSchedule }
+        f.refuse(
+            "fee_schedule_adopted",
+            schedule(&budget),
+            &["committee-1", "committee-2"]
+        ),
+        Violation::DecisionWrongMatter {
+            id: budget,
+            found: Matter::Budget,
+            needed: Matter::FeeSchedule
+        }
     );
     let fee = f.decision("fee_schedule", 90);
     let mut twice = schedule(&fee);
     twice["items"] = json!([{"item": "garbage_fee", "name": "a", "basis": "per_household", "rate_fen": 1}, {"item": "garbage_fee", "name": "b", "basis": "per_household", "rate_fen": 2}]);
-    assert_eq!(f.refuse("fee_schedule_adopted", twice, &["committee-1", "committee-2"]), Violation::InvalidFeeSchedule);
-    f.ok("fee_schedule_adopted", schedule(&fee), &["committee-1", "committee-2"]);
+    assert_eq!(
+        f.refuse(
+            "fee_schedule_adopted",
+            twice,
+            &["committee-1", "committee-2"]
+        ),
+        Violation::InvalidFeeSchedule
+    );
+    f.ok(
+        "fee_schedule_adopted",
+        schedule(&fee),
+        &["committee-1", "committee-2"],
+    );
 }
 
 #[test]
@@ -327,64 +591,204 @@ fn charges_follow_the_posted_standard() {
     let mut f = Fixture::full();
     let charge = |unit: &str, amount: i64, period: &str| json!({"period": period, "charges": [{"unit": unit, "item": "property_fee", "amount_fen": amount}]});
     assert_eq!(
-        f.refuse("charges_assessed", charge("3-2-401", 5_000, "2026-02"), &["treasurer"]),
-        Violation::ChargeMismatch { unit: "3-2-401".try_into().unwrap(), item: "property_fee".try_into().unwrap(), period: Period::new(2026, 2).unwrap(), stated: fen(5_000), computed: fen(5_125) }
+        f.refuse(
+            "charges_assessed",
+            charge("3-2-401", 5_000, "2026-02"),
+            &["treasurer"]
+        ),
+        Violation::ChargeMismatch {
+            unit: "3-2-401".try_into().unwrap(),
+            item: "property_fee".try_into().unwrap(),
+            period: Period::new(2026, 2).unwrap(),
+            stated: fen(5_000),
+            computed: fen(5_125)
+        }
     );
     assert_eq!(
-        f.refuse("charges_assessed", charge("3-2-401", 5_125, "2026-01"), &["treasurer"]),
-        Violation::DuplicateCharge { unit: "3-2-401".try_into().unwrap(), item: "property_fee".try_into().unwrap(), period: Period::new(2026, 1).unwrap() }
+        f.refuse(
+            "charges_assessed",
+            charge("3-2-401", 5_125, "2026-01"),
+            &["treasurer"]
+        ),
+        Violation::DuplicateCharge {
+            unit: "3-2-401".try_into().unwrap(),
+            item: "property_fee".try_into().unwrap(),
+            period: Period::new(2026, 1).unwrap()
+        }
     );
-    assert_eq!(f.refuse("charges_assessed", charge("9-9-999", 5_125, "2026-02"), &["treasurer"]), Violation::UnknownUnit { unit: "9-9-999".try_into().unwrap() });
     assert_eq!(
-        f.refuse("charges_assessed", charge("3-2-401", 5_125, "2025-12"), &["treasurer"]),
-        Violation::PeriodBeforeLedger { period: Period::new(2025, 12).unwrap(), first: Period::new(2026, 1).unwrap() }
+        f.refuse(
+            "charges_assessed",
+            charge("9-9-999", 5_125, "2026-02"),
+            &["treasurer"]
+        ),
+        Violation::UnknownUnit {
+            unit: "9-9-999".try_into().unwrap()
+        }
+    );
+    assert_eq!(
+        f.refuse(
+            "charges_assessed",
+            charge("3-2-401", 5_125, "2025-12"),
+            &["treasurer"]
+        ),
+        Violation::PeriodBeforeLedger {
+            period: Period::new(2025, 12).unwrap(),
+            first: Period::new(2026, 1).unwrap()
+        }
     );
     let mut g = Fixture::after(4); // before any fee schedule
-    assert_eq!(g.refuse("charges_assessed", charge("3-2-401", 5_125, "2026-01"), &["treasurer"]), Violation::NoFeeSchedule { period: Period::new(2026, 1).unwrap() });
+    assert_eq!(
+        g.refuse(
+            "charges_assessed",
+            charge("3-2-401", 5_125, "2026-01"),
+            &["treasurer"]
+        ),
+        Violation::NoFeeSchedule {
+            period: Period::new(2026, 1).unwrap()
+        }
+    );
     // A corrected area changes the next charge.
-    f.ok("household_corrected", json!({"unit": "3-2-401", "area_centi_m2": 10_000, "reason": "测绘更正"}), &["treasurer"]);
-    f.ok("charges_assessed", charge("3-2-401", 5_000, "2026-02"), &["treasurer"]);
+    f.ok(
+        "household_corrected",
+        json!({"unit": "3-2-401", "area_centi_m2": 10_000, "reason": "测绘更正"}),
+        &["treasurer"],
+    );
+    f.ok(
+        "charges_assessed",
+        charge("3-2-401", 5_000, "2026-02"),
+        &["treasurer"],
+    );
 }
 
 #[test]
 fn households_and_amounts() {
     let mut f = Fixture::full();
     assert_eq!(
-        f.refuse("household_registered", json!({"unit": "3-2-401", "area_centi_m2": 100}), &["treasurer"]),
-        Violation::UnitAlreadyRegistered { unit: "3-2-401".try_into().unwrap() }
+        f.refuse(
+            "household_registered",
+            json!({"unit": "3-2-401", "area_centi_m2": 100}),
+            &["treasurer"]
+        ),
+        Violation::UnitAlreadyRegistered {
+            unit: "3-2-401".try_into().unwrap()
+        }
     );
     assert_eq!(
-        f.refuse("household_registered", json!({"unit": "5-1-101", "area_centi_m2": 0}), &["treasurer"]),
-        Violation::AreaNotPositive { unit: "5-1-101".try_into().unwrap() }
+        f.refuse(
+            "household_registered",
+            json!({"unit": "5-1-101", "area_centi_m2": 0}),
+            &["treasurer"]
+        ),
+        Violation::AreaNotPositive {
+            unit: "5-1-101".try_into().unwrap()
+        }
     );
-    assert_eq!(f.refuse("payment_received", payment("3-2-401", 0), &["treasurer"]), Violation::AmountNotPositive { field: "amount_fen" });
-    assert_eq!(f.refuse("payment_received", payment("5-5-505", 100), &["treasurer"]), Violation::UnknownUnit { unit: "5-5-505".try_into().unwrap() });
-    assert!(matches!(f.refuse("payment_received", json!({"unit": "3-2-401", "amount_fen": 100, "channel": "cheque"}), &["treasurer"]), Violation::Body(_)));
-    assert!(matches!(f.refuse("payment_received", json!({"unit": "3-2-401", "amount_fen": 100, "channel": "cash", "tip": 1}), &["treasurer"]), Violation::Body(_)));
-    let p = f.ok("expense_proposed", proposal(100, "operating"), &["treasurer"]);
+    assert_eq!(
+        f.refuse("payment_received", payment("3-2-401", 0), &["treasurer"]),
+        Violation::AmountNotPositive {
+            field: "amount_fen"
+        }
+    );
+    assert_eq!(
+        f.refuse("payment_received", payment("5-5-505", 100), &["treasurer"]),
+        Violation::UnknownUnit {
+            unit: "5-5-505".try_into().unwrap()
+        }
+    );
+    assert!(matches!(
+        f.refuse(
+            "payment_received",
+            json!({"unit": "3-2-401", "amount_fen": 100, "channel": "cheque"}),
+            &["treasurer"]
+        ),
+        Violation::Body(_)
+    ));
+    assert!(matches!(
+        f.refuse(
+            "payment_received",
+            json!({"unit": "3-2-401", "amount_fen": 100, "channel": "cash", "tip": 1}),
+            &["treasurer"]
+        ),
+        Violation::Body(_)
+    ));
+    let p = f.ok(
+        "expense_proposed",
+        proposal(100, "operating"),
+        &["treasurer"],
+    );
     let mut body = paid(&p);
     body["invoice"] = json!({"kind": "fapiao"});
-    assert_eq!(f.refuse("expense_paid", body, &["treasurer"]), Violation::InvoiceIncomplete);
-    assert_eq!(f.refuse("expense_paid", paid("no-such-proposal"), &["treasurer"]), Violation::UnknownProposal { id: "no-such-proposal".into() });
+    assert_eq!(
+        f.refuse("expense_paid", body, &["treasurer"]),
+        Violation::InvoiceIncomplete
+    );
+    assert_eq!(
+        f.refuse("expense_paid", paid("no-such-proposal"), &["treasurer"]),
+        Violation::UnknownProposal {
+            id: "no-such-proposal".into()
+        }
+    );
 }
 
 #[test]
 fn reversals_name_one_reversible_entry_once() {
     let mut f = Fixture::full();
     assert_eq!(
-        f.refuse("reversal", json!({"reverses": "hexie-0012", "reason": "again"}), &["treasurer"]),
-        Violation::AlreadyReversed { id: "hexie-0012".into(), by_seq: 12 }
+        f.refuse(
+            "reversal",
+            json!({"reverses": "hexie-0012", "reason": "again"}),
+            &["treasurer"]
+        ),
+        Violation::AlreadyReversed {
+            id: "hexie-0012".into(),
+            by_seq: 12
+        }
     );
-    assert_eq!(f.refuse("reversal", json!({"reverses": "nope", "reason": "x"}), &["treasurer"]), Violation::UnknownReversalTarget { id: "nope".into() });
+    assert_eq!(
+        f.refuse(
+            "reversal",
+            json!({"reverses": "nope", "reason": "x"}),
+            &["treasurer"]
+        ),
+        Violation::UnknownReversalTarget { id: "nope".into() }
+    );
     assert!(matches!(
-        f.refuse("reversal", json!({"reverses": "hexie-0002", "reason": "x"}), &["treasurer"]),
-        Violation::NotReversible { kind: "household_registered", .. }
+        f.refuse(
+            "reversal",
+            json!({"reverses": "hexie-0002", "reason": "x"}),
+            &["treasurer"]
+        ),
+        Violation::NotReversible {
+            kind: "household_registered",
+            ..
+        }
     ));
-    assert!(matches!(f.refuse("reversal", json!({"reverses": "hexie-0013", "reason": "x"}), &["treasurer"]), Violation::NotReversible { kind: "reversal", .. }));
+    assert!(matches!(
+        f.refuse(
+            "reversal",
+            json!({"reverses": "hexie-0013", "reason": "x"}),
+            &["treasurer"]
+        ),
+        Violation::NotReversible {
+            kind: "reversal",
+            ..
+        }
+    ));
     // Reversing the paid cleaning expense gives the money back to the fund.
-    let before = f.ledger.fund_balance(&"operating".try_into().unwrap()).unwrap();
-    f.ok("reversal", json!({"reverses": "hexie-0011", "reason": "重复付款，已退回"}), &["treasurer"]);
-    assert_eq!(f.ledger.fund_balance(&"operating".try_into().unwrap()), Some(fen(before.get() + 600_000)));
+    let before = f
+        .ledger
+        .fund_balance(&"operating".try_into().unwrap())
+        .unwrap();
+    f.ok(
+        "reversal",
+        json!({"reverses": "hexie-0011", "reason": "重复付款，已退回"}),
+        &["treasurer"],
+    );
+    assert_eq!(
+        f.ledger.fund_balance(&"operating".try_into().unwrap()),
+        Some(fen(before.get() + 600_000))
+    );
 }
 
 #[test]
@@ -392,14 +796,36 @@ fn event_ids_are_used_once() {
     let mut f = Fixture::full();
     // The same id with other content: a conflict.
     assert_eq!(
-        f.try_id("hexie-0007", 0, "payment_received", payment("3-2-401", 1), &["treasurer"]).unwrap_err().violation,
-        Violation::ConflictingEventId { id: "hexie-0007".into(), first_seq: 6 }
+        f.try_id(
+            "hexie-0007",
+            0,
+            "payment_received",
+            payment("3-2-401", 1),
+            &["treasurer"]
+        )
+        .unwrap_err()
+        .violation,
+        Violation::ConflictingEventId {
+            id: "hexie-0007".into(),
+            first_seq: 6
+        }
     );
     // The same id with the same content, signed again: a duplicate.
     let original = json!({"unit": "3-2-401", "amount_fen": 61_500, "channel": "wechat_pay", "periods": ["2026-01"]});
     assert_eq!(
-        f.try_id("hexie-0007", 0, "payment_received", original, &["treasurer"]).unwrap_err().violation,
-        Violation::DuplicateEvent { id: "hexie-0007".into(), first_seq: 6 }
+        f.try_id(
+            "hexie-0007",
+            0,
+            "payment_received",
+            original,
+            &["treasurer"]
+        )
+        .unwrap_err()
+        .violation,
+        Violation::DuplicateEvent {
+            id: "hexie-0007".into(),
+            first_seq: 6
+        }
     );
 }
 
@@ -407,51 +833,109 @@ fn event_ids_are_used_once() {
 fn demands_state_what_is_owed() {
     let mut f = Fixture::full();
     assert_eq!(
-        f.refuse("payment_demand_issued", json!({"unit": "1-1-101", "amount_fen": 100, "document_sha256": "ab".repeat(32)}), &["treasurer"]),
-        Violation::NotInArrears { unit: "1-1-101".try_into().unwrap() }
+        f.refuse(
+            "payment_demand_issued",
+            json!({"unit": "1-1-101", "amount_fen": 100, "document_sha256": "ab".repeat(32)}),
+            &["treasurer"]
+        ),
+        Violation::NotInArrears {
+            unit: "1-1-101".try_into().unwrap()
+        }
     );
     f.ok("charges_assessed", json!({"period": "2026-02", "charges": [{"unit": "1-1-101", "item": "property_fee", "amount_fen": 4_262}]}), &["treasurer"]);
     assert_eq!(
-        f.refuse("payment_demand_issued", json!({"unit": "1-1-101", "amount_fen": 4_000, "document_sha256": "ab".repeat(32)}), &["treasurer"]),
-        Violation::DemandAmountMismatch { unit: "1-1-101".try_into().unwrap(), stated: fen(4_000), computed: fen(4_262) }
+        f.refuse(
+            "payment_demand_issued",
+            json!({"unit": "1-1-101", "amount_fen": 4_000, "document_sha256": "ab".repeat(32)}),
+            &["treasurer"]
+        ),
+        Violation::DemandAmountMismatch {
+            unit: "1-1-101".try_into().unwrap(),
+            stated: fen(4_000),
+            computed: fen(4_262)
+        }
     );
-    f.ok("payment_demand_issued", json!({"unit": "1-1-101", "amount_fen": 4_262, "document_sha256": "ab".repeat(32)}), &["treasurer"]);
+    f.ok(
+        "payment_demand_issued",
+        json!({"unit": "1-1-101", "amount_fen": 4_262, "document_sha256": "ab".repeat(32)}),
+        &["treasurer"],
+    );
 }
 
 #[test]
 fn period_closes_must_add_up_follow_on_and_wait_for_the_month_end() {
     let mut f = Fixture::full(); // January closed; now early February
-    let feb = gongzhang_core::ledger::types::PeriodRange { from: Period::new(2026, 2).unwrap(), to: Period::new(2026, 2).unwrap() };
+    let feb = gongzhang_core::ledger::types::PeriodRange {
+        from: Period::new(2026, 2).unwrap(),
+        to: Period::new(2026, 2).unwrap(),
+    };
     let statement = f.ledger.statement(feb);
     assert_eq!(
-        f.refuse("period_closed", json!({"statement": statement}), &["treasurer"]),
-        Violation::PeriodNotEnded { to: Period::new(2026, 2).unwrap() }
+        f.refuse(
+            "period_closed",
+            json!({"statement": statement}),
+            &["treasurer"]
+        ),
+        Violation::PeriodNotEnded {
+            to: Period::new(2026, 2).unwrap()
+        }
     );
-    let march = gongzhang_core::ledger::types::PeriodRange { from: Period::new(2026, 3).unwrap(), to: Period::new(2026, 3).unwrap() };
+    let march = gongzhang_core::ledger::types::PeriodRange {
+        from: Period::new(2026, 3).unwrap(),
+        to: Period::new(2026, 3).unwrap(),
+    };
     assert_eq!(
-        f.refuse("period_closed", json!({"statement": f.ledger.statement(march)}), &["treasurer"]),
-        Violation::PeriodNotContiguous { expected: Period::new(2026, 2).unwrap(), found: Period::new(2026, 3).unwrap() }
+        f.refuse(
+            "period_closed",
+            json!({"statement": f.ledger.statement(march)}),
+            &["treasurer"]
+        ),
+        Violation::PeriodNotContiguous {
+            expected: Period::new(2026, 2).unwrap(),
+            found: Period::new(2026, 3).unwrap()
+        }
     );
     // Move into March, then close February with a statement that does not add up.
     f.ok("payment_received", payment("3-2-401", 100), &["treasurer"]);
-    f.next_ms = RecordedAt::parse("2026-03-02T01:00:00.000Z").unwrap().unix_ms();
+    f.next_ms = RecordedAt::parse("2026-03-02T01:00:00.000Z")
+        .unwrap()
+        .unix_ms();
     let mut wrong = serde_json::to_value(f.ledger.statement(feb)).unwrap();
     let closing = wrong["funds"][0]["closing_fen"].as_i64().unwrap();
     wrong["funds"][0]["closing_fen"] = json!(closing + 1);
     match f.refuse("period_closed", json!({"statement": wrong}), &["treasurer"]) {
-        Violation::StatementMismatch { field, stated, computed } => {
+        Violation::StatementMismatch {
+            field,
+            stated,
+            computed,
+        } => {
             assert_eq!(field, "statement.funds[0].closing_fen");
-            assert_eq!((stated, computed), ((closing + 1).to_string(), closing.to_string()));
+            assert_eq!(
+                (stated, computed),
+                ((closing + 1).to_string(), closing.to_string())
+            );
         }
         other => panic!("expected a statement mismatch, got {other}"),
     }
     let right = f.ledger.statement(feb);
     f.ok("period_closed", json!({"statement": right}), &["treasurer"]);
-    let quarter = gongzhang_core::ledger::types::PeriodRange { from: Period::new(2026, 3).unwrap(), to: Period::new(2026, 6).unwrap() };
-    f.next_ms = RecordedAt::parse("2026-07-02T01:00:00.000Z").unwrap().unix_ms();
+    let quarter = gongzhang_core::ledger::types::PeriodRange {
+        from: Period::new(2026, 3).unwrap(),
+        to: Period::new(2026, 6).unwrap(),
+    };
+    f.next_ms = RecordedAt::parse("2026-07-02T01:00:00.000Z")
+        .unwrap()
+        .unix_ms();
     assert_eq!(
-        f.refuse("period_closed", json!({"statement": f.ledger.statement(quarter)}), &["treasurer"]),
-        Violation::InvalidPeriodRange { from: Period::new(2026, 3).unwrap(), to: Period::new(2026, 6).unwrap() }
+        f.refuse(
+            "period_closed",
+            json!({"statement": f.ledger.statement(quarter)}),
+            &["treasurer"]
+        ),
+        Violation::InvalidPeriodRange {
+            from: Period::new(2026, 3).unwrap(),
+            to: Period::new(2026, 6).unwrap()
+        }
     );
 }
 
@@ -459,8 +943,17 @@ fn period_closes_must_add_up_follow_on_and_wait_for_the_month_end() {
 fn time_never_goes_backwards() {
     let mut f = Fixture::full();
     let earlier = f.head.last_time().unwrap().unix_ms() - 1;
-    let entry = f.seal("late", "payment_received", payment("3-2-401", 100), &["treasurer"], earlier);
-    assert!(matches!(f.head.check_next(&entry), Err(LogError::TimeWentBackwards { seq: 16, .. })));
+    let entry = f.seal(
+        "late",
+        "payment_received",
+        payment("3-2-401", 100),
+        &["treasurer"],
+        earlier,
+    );
+    assert!(matches!(
+        f.head.check_next(&entry),
+        Err(LogError::TimeWentBackwards { seq: 16, .. })
+    ));
 }
 
 #[test]
@@ -470,17 +963,132 @@ fn the_genesis_is_signed_by_every_member_it_names() {
     let event = Event::new("g", "ledger_opened", body).unwrap();
     let at = genesis.recorded_at();
     let seal = |signers: &[&str]| {
-        let sigs = signers.iter().map(|r| event.sign(ORIGIN, &example::signer(r))).collect();
+        let sigs = signers
+            .iter()
+            .map(|r| event.sign(ORIGIN, &example::signer(r)))
+            .collect();
         Entry::seal(0, gongzhang_core::Hash::ZERO, at, event.clone(), sigs).unwrap()
     };
-    let err = Ledger::new().apply(&seal(&["committee-1", "committee-2"])).unwrap_err();
-    assert_eq!(err.violation, Violation::GenesisNotSignedByMember { key: Fixture::key("committee-3") });
-    let err = Ledger::new().apply(&seal(&["committee-1", "committee-2", "committee-3", "treasurer"])).unwrap_err();
-    assert_eq!(err.violation, Violation::GenesisSignedByOutsider { key: Fixture::key("treasurer") });
+    let err = Ledger::new()
+        .apply(&seal(&["committee-1", "committee-2"]))
+        .unwrap_err();
+    assert_eq!(
+        err.violation,
+        Violation::GenesisNotSignedByMember {
+            key: Fixture::key("committee-3")
+        }
+    );
+    let err = Ledger::new()
+        .apply(&seal(&[
+            "committee-1",
+            "committee-2",
+            "committee-3",
+            "treasurer",
+        ]))
+        .unwrap_err();
+    assert_eq!(
+        err.violation,
+        Violation::GenesisSignedByOutsider {
+            key: Fixture::key("treasurer")
+        }
+    );
     let mut bad_quorum = genesis.event().body().clone();
     bad_quorum["governance"] = json!({"approval_threshold_fen": 1, "approvals_required": 4});
     let event = Event::new("g", "ledger_opened", bad_quorum).unwrap();
-    let sigs = ["committee-1", "committee-2", "committee-3"].iter().map(|r| event.sign(ORIGIN, &example::signer(r))).collect();
+    let sigs = ["committee-1", "committee-2", "committee-3"]
+        .iter()
+        .map(|r| event.sign(ORIGIN, &example::signer(r)))
+        .collect();
     let entry = Entry::seal(0, gongzhang_core::Hash::ZERO, at, event, sigs).unwrap();
-    assert_eq!(Ledger::new().apply(&entry).unwrap_err().violation, Violation::QuorumExceedsCommittee { needed: 4, members: 3 });
+    assert_eq!(
+        Ledger::new().apply(&entry).unwrap_err().violation,
+        Violation::QuorumExceedsCommittee {
+            needed: 4,
+            members: 3
+        }
+    );
+}
+
+#[test]
+fn whoever_proposes_an_expenditure_cannot_approve_it() {
+    let mut f = Fixture::full();
+    f.ok(
+        "role_granted",
+        json!({"role": "committee_member", "key": Fixture::key("treasurer").to_hex()}),
+        &["committee-1", "committee-2"],
+    );
+    let p = f.ok(
+        "expense_proposed",
+        proposal(10_000, "operating"),
+        &["treasurer"],
+    );
+    assert_eq!(
+        f.refuse("expense_approved", json!({"proposal": p}), &["treasurer"]),
+        Violation::SelfApproval {
+            key: Fixture::key("treasurer")
+        }
+    );
+}
+
+#[test]
+fn roles_go_only_to_keys_that_can_sign() {
+    let mut f = Fixture::full();
+    // The identity point: a weak key whose "signatures" prove nothing.
+    let weak = format!("01{}", "00".repeat(31));
+    assert!(matches!(
+        f.refuse(
+            "role_granted",
+            json!({"role": "auditor", "key": weak}),
+            &["committee-1", "committee-2"]
+        ),
+        Violation::InvalidKey {
+            reason: gongzhang_core::keys::AuthorKeyError::Weak,
+            ..
+        }
+    ));
+    assert_eq!(
+        f.refuse(
+            "role_granted",
+            json!({"role": "auditor", "key": Fixture::key("auditor").to_hex()}),
+            &["committee-1", "committee-2"]
+        ),
+        Violation::InvalidGrant {
+            key: Fixture::key("auditor"),
+            reason: "it is already the auditor"
+        }
+    );
+}
+
+#[test]
+fn closes_cover_a_month_or_a_calendar_quarter() {
+    let mut f = Fixture::full();
+    f.next_ms = RecordedAt::parse("2026-05-02T01:00:00.000Z")
+        .unwrap()
+        .unix_ms();
+    let feb_to_apr = gongzhang_core::ledger::types::PeriodRange {
+        from: Period::new(2026, 2).unwrap(),
+        to: Period::new(2026, 4).unwrap(),
+    };
+    assert_eq!(
+        f.refuse(
+            "period_closed",
+            json!({"statement": f.ledger.statement(feb_to_apr)}),
+            &["treasurer"]
+        ),
+        Violation::InvalidPeriodRange {
+            from: Period::new(2026, 2).unwrap(),
+            to: Period::new(2026, 4).unwrap()
+        }
+    );
+}
+
+#[test]
+fn an_optional_field_is_absent_or_has_a_value_never_null() {
+    let mut f = Fixture::full();
+    let mut body = proposal(100, "operating");
+    body["project"] = Value::Null;
+    assert!(matches!(
+        f.refuse("expense_proposed", body, &["treasurer"]),
+        Violation::Body(_)
+    ));
 }

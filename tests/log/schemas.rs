@@ -17,14 +17,8 @@ fn schema(name: &str) -> Value {
 type Mutation = Box<dyn Fn(&mut Value)>;
 
 fn entry_validator() -> jsonschema::Validator {
-    let event = schema("event.schema.json");
-    let resource = jsonschema::Resource::from_contents(event).expect("event schema is a resource");
-    jsonschema::options()
-        .with_draft(jsonschema::Draft::Draft202012)
-        .with_resource(
-            "https://gongzhang.example/schemas/v1/event.schema.json",
-            resource,
-        )
+    // Every schema under schemas/ registered by its $id: the envelope refers to the body schemas.
+    crate::event_schemas::registered_options()
         .build(&schema("entry.schema.json"))
         .expect("entry schema compiles")
 }

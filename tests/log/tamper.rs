@@ -176,6 +176,16 @@ fn truncated_last_line_is_malformed() {
 }
 
 #[test]
+fn a_log_cut_just_before_its_last_line_feed_is_incomplete() {
+    let entries = example::entries();
+    let log = example::jsonl(&entries);
+    assert_eq!(
+        verify_jsonl(&log[..log.len() - 1]),
+        Err(LogError::UnterminatedLastLine { seq: 15 })
+    );
+}
+
+#[test]
 fn a_second_genesis_is_refused() {
     let entries = example::entries();
     let mut verifier = LogVerifier::new();
@@ -235,11 +245,10 @@ fn first_entry_must_open_the_ledger() {
 fn an_earlier_bad_signature_is_reported_before_a_later_chain_break() {
     let entries = example::entries();
     let mut l = lines(&entries);
-    let t = String::from_utf8(l[4].clone()).unwrap().replacen(
-        "\"rate_fen\":50",
-        "\"rate_fen\":55",
-        1,
-    );
+    let t =
+        String::from_utf8(l[4].clone())
+            .unwrap()
+            .replacen("\"rate_fen\":50", "\"rate_fen\":55", 1);
     assert_ne!(t.as_bytes(), l[4].as_slice());
     l[4] = t.into_bytes();
     l.remove(9);
@@ -334,7 +343,10 @@ proptest! {
         prop_assert!(
             matches!(
                 result,
-                Err(LogError::Malformed { .. }) | Err(LogError::SizeMismatch { .. }) | Err(LogError::Empty)
+                Err(LogError::Malformed { .. })
+                    | Err(LogError::SizeMismatch { .. })
+                    | Err(LogError::UnterminatedLastLine { .. })
+                    | Err(LogError::Empty)
             ),
             "cut at {} of {} ({} lines): {:?}", cut, log.len(), complete_lines, result
         );

@@ -7,7 +7,7 @@ use clap::Parser;
 use gongzhang_core::Hash;
 use gongzhang_core::checkpoint;
 use gongzhang_core::ledger::rules::Ledger;
-use gongzhang_core::log::LogVerifier;
+use gongzhang_core::log::{LogError, LogVerifier};
 use gongzhang_core::note::VerifierKey;
 use std::io::{BufRead as _, BufReader, Read as _};
 use std::path::PathBuf;
@@ -115,6 +115,15 @@ fn run(args: &Args) -> anyhow::Result<Outcome> {
             Ok(entry) => entry,
             Err(error) => return Ok(Outcome::LogRejected { error }),
         };
+        if !line.ends_with(b"\n") {
+            // Only the last line can lack its line feed: the file was cut short.
+            if let Err(error) = verifier.flush() {
+                return Ok(Outcome::LogRejected { error });
+            }
+            return Ok(Outcome::LogRejected {
+                error: LogError::UnterminatedLastLine { seq: entry.seq() },
+            });
+        }
         if let Err(rule) = ledger.apply(&entry) {
             // A bad signature earlier in the log explains more than this rule: report it first.
             if let Err(error) = verifier.flush() {
@@ -130,5 +139,8 @@ fn run(args: &Args) -> anyhow::Result<Outcome> {
     if let Err(error) = verified.check_tree_head(&opened.tree_head()) {
         return Ok(Outcome::LogRejected { error });
     }
-    Ok(Outcome::Verified { log: verified, ledger: Box::new(ledger) })
+    Ok(Outcome::Verified {
+        log: verified,
+        ledger: Box::new(ledger),
+    })
 }

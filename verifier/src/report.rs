@@ -3,6 +3,7 @@
 use gongzhang_core::entry::RecordedAt;
 use gongzhang_core::ledger::rules::{Ledger, RuleError};
 use gongzhang_core::log::{LogError, VerifiedLog};
+use gongzhang_core::messages::Explain as _;
 use std::fmt::Write as _;
 use time::UtcOffset;
 
@@ -16,6 +17,14 @@ pub enum Lang {
 }
 
 impl Lang {
+    /// The same language for the core's messages.
+    pub fn core(self) -> gongzhang_core::messages::Lang {
+        match self {
+            Lang::Zh => gongzhang_core::messages::Lang::Zh,
+            Lang::En => gongzhang_core::messages::Lang::En,
+        }
+    }
+
     /// The text in this language.
     pub fn pick<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
         match self {
@@ -113,9 +122,18 @@ pub fn render(outcome: &Outcome, lang: Lang) -> String {
                 ),
                 log.tree_head.root
             );
-            let _ = writeln!(out, "  {}", lang.pick("各项资金余额（元）：", "fund balances (yuan):"));
+            let _ = writeln!(
+                out,
+                "  {}",
+                lang.pick("各项资金余额（元）：", "fund balances (yuan):")
+            );
             for (fund, balance) in ledger.fund_balances() {
-                let _ = writeln!(out, "    {:>14}  {}", balance.to_string(), fund_name(fund.as_str(), lang));
+                let _ = writeln!(
+                    out,
+                    "    {:>14}  {}",
+                    balance.to_string(),
+                    fund_name(fund.as_str(), lang)
+                );
             }
             let _ = writeln!(
                 out,
@@ -127,8 +145,20 @@ pub fn render(outcome: &Outcome, lang: Lang) -> String {
             );
         }
         Outcome::RuleBroken { error } => {
-            let _ = writeln!(out, "{}", lang.pick("✘ 核对失败：有一笔记录违反了账本规则。", "✘ Verification failed: an entry breaks the ledger's rules."));
-            let _ = writeln!(out, "  {} {error}", lang.pick("第一个问题：", "first problem:"));
+            let _ = writeln!(
+                out,
+                "{}",
+                lang.pick(
+                    "✘ 核对失败：有一笔记录违反了账本规则。",
+                    "✘ Verification failed: an entry breaks the ledger's rules."
+                )
+            );
+            let _ = writeln!(
+                out,
+                "  {} {}",
+                lang.pick("第一个问题：", "first problem:"),
+                error.explain(lang.core())
+            );
             let _ = writeln!(
                 out,
                 "  {}",
@@ -153,41 +183,20 @@ pub fn render(outcome: &Outcome, lang: Lang) -> String {
             );
             let _ = writeln!(
                 out,
-                "  {} {error}",
-                lang.pick("第一个问题：", "first problem:")
-            );
-            let _ = writeln!(
-                out,
                 "  {} {}",
-                lang.pick("这意味着：", "what it means:"),
-                meaning(error, lang)
+                lang.pick("第一个问题：", "first problem:"),
+                error.explain(lang.core())
             );
         }
     }
     out
 }
 
-fn meaning(error: &LogError, lang: Lang) -> &'static str {
-    match error {
-        LogError::Malformed { .. } => lang.pick("这一行不是规范的账目条目：文件损坏，或被手工改过。", "this line is not a well-formed entry: the file is damaged or was edited by hand."),
-        LogError::SeqMismatch { .. } => lang.pick("有条目被删除、重复或调换了顺序。", "entries were deleted, repeated or reordered."),
-        LogError::PrevHashMismatch { .. } => lang.pick("哈希链断了：这一条之前的内容被改动或删除过。", "the hash chain is broken: something before this entry was changed or removed."),
-        LogError::BadSignature { .. } => lang.pick("签名对不上：记录的内容在签名后被改动过，或签名是伪造的。", "the signature does not match: the record was changed after signing, or forged."),
-        LogError::InvalidKey { .. } => lang.pick("签名用的密钥无效，不能证明任何事。", "the signing key is invalid and proves nothing."),
-        LogError::TimeWentBackwards { .. } => lang.pick("记录时间倒退了：条目被插入或改动过。", "recorded times go backwards: entries were inserted or altered."),
-        LogError::SizeMismatch { .. } => lang.pick("日志的条目数与检查点不同：日志被截断，或多出了检查点没有担保的条目。", "the number of entries differs from the checkpoint: the log is truncated or has unvouched entries."),
-        LogError::RootMismatch { .. } => lang.pick("日志内容与检查点担保的不同：有条目被改动过。", "the log's content differs from what the checkpoint vouches for: an entry was changed."),
-        LogError::OriginMismatch { .. } | LogError::GenesisHashMismatch { .. } => lang.pick("这不是你要核对的那个账本。", "this is not the ledger you meant to check."),
-        LogError::FirstEntryNotGenesis { .. } | LogError::GenesisOriginInvalid | LogError::SecondGenesis { .. } => {
-            lang.pick("账本的开头（创世条目）不对。", "the ledger's opening (genesis) entry is wrong.")
-        }
-        LogError::Empty => lang.pick("日志是空的。", "the log is empty."),
-    }
-}
-
 fn fund_name(fund: &str, lang: Lang) -> String {
     match fund {
-        "operating" => lang.pick("物业费（运营资金）", "operating fund").to_string(),
+        "operating" => lang
+            .pick("物业费（运营资金）", "operating fund")
+            .to_string(),
         "public_revenue" => lang.pick("公共收益", "public revenue").to_string(),
         "maintenance" => lang.pick("维修资金", "maintenance fund").to_string(),
         other => match lang {

@@ -54,10 +54,13 @@ fn a_tampered_log_fails_with_exit_code_1_naming_the_entry() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{stdout}");
     assert!(
-        stdout.contains("核对失败") && stdout.contains("entry 6"),
+        stdout.contains("核对失败") && stdout.contains("第 6 条"),
         "{stdout}"
     );
     assert!(stdout.contains("签名对不上"), "{stdout}");
+    let out = run(&path, &log_key(), &["--lang", "en"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("entry 6: the signature by key"), "{stdout}");
     let _ = std::fs::remove_dir_all(dir);
 }
 

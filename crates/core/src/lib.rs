@@ -21,6 +21,7 @@ pub mod keys;
 pub mod ledger;
 pub mod log;
 pub mod merkle;
+pub mod messages;
 pub mod note;
 pub mod tlog_proof;
 

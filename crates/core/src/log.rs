@@ -128,6 +128,13 @@ pub enum LogError {
     /// The log has no entries.
     #[error("the log is empty")]
     Empty,
+    /// The last line has no line feed: the file was cut short (a torn write or an incomplete
+    /// download), even if what is there parses.
+    #[error("entry {seq} (the last line) does not end with a line feed: the file is incomplete")]
+    UnterminatedLastLine {
+        /// The last entry.
+        seq: u64,
+    },
     /// The checkpoint covers a different number of entries than the log has.
     #[error(
         "the checkpoint covers {checkpoint_size} entries but the log has {log_size}: the log is truncated or has entries the checkpoint does not cover"
@@ -556,11 +563,24 @@ pub fn verify_jsonl(log: &[u8]) -> Result<VerifiedLog, LogError> {
     for line in split_lines(log) {
         verifier.push(line)?;
     }
+    check_terminated(log, verifier.size())?;
     verifier.finish()
 }
 
+/// A non-empty log must end with a line feed; called after its lines were checked, so that a torn
+/// last line is reported as malformed when it is, and as unterminated when it parses.
+pub fn check_terminated(log: &[u8], entries: u64) -> Result<(), LogError> {
+    if !log.is_empty() && !log.ends_with(b"\n") {
+        return Err(LogError::UnterminatedLastLine {
+            seq: entries.saturating_sub(1),
+        });
+    }
+    Ok(())
+}
+
 /// Splits a `.jsonl` text into lines without their line feeds. A final line without a line feed
-/// (a torn write) is still returned, so that it is checked and reported, not silently dropped.
+/// (a torn write) is still returned, so that it is checked and reported, not silently dropped;
+/// [`check_terminated`] then refuses it if it parsed.
 pub fn split_lines(log: &[u8]) -> impl Iterator<Item = &[u8]> {
     let body = log.strip_suffix(b"\n").unwrap_or(log);
     body.split(|b| *b == b'\n').filter(move |_| !log.is_empty())

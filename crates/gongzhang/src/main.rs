@@ -63,7 +63,8 @@ fn sample(out: &Path, en: bool) -> anyhow::Result<()> {
     let log_key = vectors::log_signer().verifier();
     let opened = checkpoint::open(&note, example::ORIGIN, &log_key, None)
         .context("opening the checkpoint")?;
-    let (verified, _ledger) = replay_jsonl(&log).context("verifying the log and replaying its rules")?;
+    let (verified, _ledger) =
+        replay_jsonl(&log).context("verifying the log and replaying its rules")?;
     verified
         .check_tree_head(&opened.tree_head())
         .context("comparing the log with its checkpoint")?;

@@ -187,15 +187,21 @@ pub fn entries() -> Vec<Entry> {
     let mut out = Vec::new();
     for step in steps() {
         let body = if step.kind == "period_closed" {
-            let range: PeriodRange = serde_json::from_value(step.body["period"].clone()).unwrap_or_else(|e| panic!("example period: {e}"));
+            let range: PeriodRange = serde_json::from_value(step.body["period"].clone())
+                .unwrap_or_else(|e| panic!("example period: {e}"));
             json!({"statement": ledger.statement(range)})
         } else {
             step.body
         };
-        let Value::Object(body) = body else { unreachable!("every example body is an object") };
+        let Value::Object(body) = body else {
+            unreachable!("every example body is an object")
+        };
         let entry = seal(&head, step.at, step.id, step.kind, body, step.signers);
-        head.check_next(&entry).unwrap_or_else(|e| panic!("example entry {} breaks the log rules: {e}", step.id));
-        ledger.apply(&entry).unwrap_or_else(|e| panic!("example entry {} breaks the ledger rules: {e}", step.id));
+        head.check_next(&entry)
+            .unwrap_or_else(|e| panic!("example entry {} breaks the log rules: {e}", step.id));
+        ledger
+            .apply(&entry)
+            .unwrap_or_else(|e| panic!("example entry {} breaks the ledger rules: {e}", step.id));
         head.advance(&entry);
         out.push(entry);
     }

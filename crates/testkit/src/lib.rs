@@ -3,6 +3,7 @@
 //!
 //! Everything here is derived from fixed seeds, so running it twice gives the same bytes.
 
+pub mod demo;
 pub mod example;
 pub mod generate;
 pub mod vectors;

@@ -36,8 +36,14 @@ impl Account {
             Account::Money(f) => format!("Assets:{}:Money", f.account_segment()),
             Account::Receivable => "Assets:Operating:Receivable".into(),
             Account::Prepaid => "Liabilities:Operating:Prepaid".into(),
-            Account::Income(f, c) => format!("Income:{}:{}", f.account_segment(), capitalize(c.as_str())),
-            Account::Expense(f, c) => format!("Expenses:{}:{}", f.account_segment(), capitalize(c.as_str())),
+            Account::Income(f, c) => {
+                format!("Income:{}:{}", f.account_segment(), capitalize(c.as_str()))
+            }
+            Account::Expense(f, c) => format!(
+                "Expenses:{}:{}",
+                f.account_segment(),
+                capitalize(c.as_str())
+            ),
             Account::Opening(f) => format!("Equity:{}:Opening", f.account_segment()),
             Account::Transfers(f) => format!("Equity:{}:Transfers", f.account_segment()),
         }
@@ -61,5 +67,9 @@ pub struct Posting {
 
 /// Whether postings sum to zero (every derived transaction must).
 pub fn balances(postings: &[Posting]) -> bool {
-    postings.iter().map(|p| i128::from(p.amount.get())).sum::<i128>() == 0
+    postings
+        .iter()
+        .map(|p| i128::from(p.amount.get()))
+        .sum::<i128>()
+        == 0
 }

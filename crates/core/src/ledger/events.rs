@@ -5,7 +5,8 @@
 //! envelope into one of them. JSON Schemas for the same bodies live in `schemas/events/`.
 
 use super::types::{
-    AreaCentiM2, Channel, FeeBasis, Fen, FundId, InvoiceKind, Label, Matter, Period, PeriodRange, Role, Slug, Unit,
+    AreaCentiM2, Channel, FeeBasis, Fen, FundId, InvoiceKind, Label, Matter, Period, PeriodRange,
+    Role, Slug, Unit,
 };
 use crate::entry::Event;
 use crate::hash::Hash;
@@ -26,9 +27,11 @@ impl Serialize for KeyHex {
 impl<'de> Deserialize<'de> for KeyHex {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<KeyHex, D::Error> {
         let text = String::deserialize(d)?;
-        PublicKey::from_hex(&text)
-            .map(KeyHex)
-            .ok_or_else(|| serde::de::Error::custom(format!("{text:?} is not a key: 64 lowercase hexadecimal digits")))
+        PublicKey::from_hex(&text).map(KeyHex).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "{text:?} is not a key: 64 lowercase hexadecimal digits"
+            ))
+        })
     }
 }
 
@@ -45,8 +48,16 @@ impl Serialize for HashHex {
 impl<'de> Deserialize<'de> for HashHex {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<HashHex, D::Error> {
         let text = String::deserialize(d)?;
-        Hash::from_hex(&text).map(HashHex).map_err(|e| serde::de::Error::custom(format!("{text:?}: {e}")))
+        Hash::from_hex(&text)
+            .map(HashHex)
+            .map_err(|e| serde::de::Error::custom(format!("{text:?}: {e}")))
     }
+}
+
+/// Reads an optional field that, when present, must hold a value: `null` is refused, so that an
+/// event has one spelling only (absent means absent).
+fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
+    T::deserialize(d).map(Some)
 }
 
 /// An event id referred to from another event (a proposal, a decision, the entry reversed).
@@ -253,7 +264,11 @@ pub struct ExpenseProposed {
     /// What for.
     pub description: Label,
     /// For a restricted fund: its project (must match the fund).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     pub project: Option<Slug>,
 }
 
@@ -272,10 +287,18 @@ pub struct Invoice {
     /// 发票, 收据 or none.
     pub kind: InvoiceKind,
     /// Its number (absent for none).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     pub number: Option<Label>,
     /// SHA-256 of the scanned file (absent for none).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     pub sha256: Option<HashHex>,
 }
 
@@ -379,7 +402,7 @@ pub struct FundStatement {
     pub fund: FundId,
     /// Money at the start of the period.
     pub opening_fen: Fen,
-    /// Money received (fees collected, income, grants), net of reversals.
+    /// Money received (fee payments, other income, grants), net of reversals.
     pub received_fen: Fen,
     /// Money paid out, net of reversals.
     pub spent_fen: Fen,
@@ -427,9 +450,10 @@ pub struct Statement {
     pub period: PeriodRange,
     /// Per fund: opening, movements, closing.
     pub funds: Vec<FundStatement>,
-    /// Fees charged (assessed) in the period, by fund and item.
+    /// Fees charged (assessed) by entries recorded in the period, by fund and item.
     pub charged: Vec<CategoryAmount>,
-    /// Money received by fund and category (fee items, income categories, `grant`).
+    /// Money received by fund and category: `fee_payments` for households' payments (whatever
+    /// they settle), the income categories, `grant`.
     pub income: Vec<CategoryAmount>,
     /// Money spent by fund and category.
     pub spending: Vec<CategoryAmount>,
@@ -567,8 +591,10 @@ pub enum BodyError {
 }
 
 fn body<T: serde::de::DeserializeOwned>(event: &Event) -> Result<T, BodyError> {
-    serde_json::from_value(Value::Object(event.body().clone()))
-        .map_err(|e| BodyError::Invalid { kind: event.kind().to_string(), reason: e.to_string() })
+    serde_json::from_value(Value::Object(event.body().clone())).map_err(|e| BodyError::Invalid {
+        kind: event.kind().to_string(),
+        reason: e.to_string(),
+    })
 }
 
 impl LedgerEvent {

@@ -60,29 +60,53 @@ pub struct Outstanding {
 impl Household {
     /// A household with no charges or payments yet.
     pub fn new(area_centi_m2: AreaCentiM2) -> Household {
-        Household { area_centi_m2, charges: Vec::new(), payments: Vec::new() }
+        Household {
+            area_centi_m2,
+            charges: Vec::new(),
+            payments: Vec::new(),
+        }
     }
 
     /// Charges minus payments (not reversed): positive owes, negative prepaid.
     pub fn position(&self) -> i128 {
-        let charged: i128 = self.charges.iter().filter(|c| !c.reversed).map(|c| i128::from(c.amount.get())).sum();
-        let paid: i128 = self.payments.iter().filter(|p| !p.reversed).map(|p| i128::from(p.amount.get())).sum();
+        let charged: i128 = self
+            .charges
+            .iter()
+            .filter(|c| !c.reversed)
+            .map(|c| i128::from(c.amount.get()))
+            .sum();
+        let paid: i128 = self
+            .payments
+            .iter()
+            .filter(|p| !p.reversed)
+            .map(|p| i128::from(p.amount.get()))
+            .sum();
         charged - paid
     }
 
     /// Total charged, not reversed.
     pub fn charged_total(&self) -> i128 {
-        self.charges.iter().filter(|c| !c.reversed).map(|c| i128::from(c.amount.get())).sum()
+        self.charges
+            .iter()
+            .filter(|c| !c.reversed)
+            .map(|c| i128::from(c.amount.get()))
+            .sum()
     }
 
     /// Total paid, not reversed.
     pub fn paid_total(&self) -> i128 {
-        self.payments.iter().filter(|p| !p.reversed).map(|p| i128::from(p.amount.get())).sum()
+        self.payments
+            .iter()
+            .filter(|p| !p.reversed)
+            .map(|p| i128::from(p.amount.get()))
+            .sum()
     }
 
     /// Whether a live (not reversed) charge exists for this month and item.
     pub fn has_charge(&self, period: Period, item: &Slug) -> bool {
-        self.charges.iter().any(|c| !c.reversed && c.period == period && &c.item == item)
+        self.charges
+            .iter()
+            .any(|c| !c.reversed && c.period == period && &c.item == item)
     }
 
     /// What is still owed, charge by charge, after allocating every payment in log order.
@@ -126,13 +150,21 @@ impl Household {
         open.into_iter()
             .filter(|o| o.3 > 0)
             // INVARIANT: an outstanding amount is part of one charge, which is a valid Fen.
-            .map(|(_, period, item, amount)| Outstanding { period, item, amount: Fen::new(i64::try_from(amount).unwrap_or(0)).unwrap_or(Fen::ZERO) })
+            .map(|(_, period, item, amount)| Outstanding {
+                period,
+                item,
+                amount: Fen::new(i64::try_from(amount).unwrap_or(0)).unwrap_or(Fen::ZERO),
+            })
             .collect()
     }
 
     /// What the household owes for months up to `as_of`, in fen.
     pub fn arrears_through(&self, as_of: Period) -> i128 {
-        self.outstanding().iter().filter(|o| o.period <= as_of).map(|o| i128::from(o.amount.get())).sum()
+        self.outstanding()
+            .iter()
+            .filter(|o| o.period <= as_of)
+            .map(|o| i128::from(o.amount.get()))
+            .sum()
     }
 }
 
@@ -140,7 +172,11 @@ impl Household {
 /// means charged for `as_of` or the two months before it.
 pub fn add_to_summary(summary: &mut ArrearsSummary, household: &Household, as_of: Period) {
     let mut owes = false;
-    for o in household.outstanding().into_iter().filter(|o| o.period <= as_of) {
+    for o in household
+        .outstanding()
+        .into_iter()
+        .filter(|o| o.period <= as_of)
+    {
         owes = true;
         let age = o.period.months_until(as_of);
         let band = match age {
@@ -150,7 +186,10 @@ pub fn add_to_summary(summary: &mut ArrearsSummary, household: &Household, as_of
             _ => &mut summary.age_12_plus_fen,
         };
         *band = band.checked_add(o.amount).unwrap_or(*band);
-        summary.total_fen = summary.total_fen.checked_add(o.amount).unwrap_or(summary.total_fen);
+        summary.total_fen = summary
+            .total_fen
+            .checked_add(o.amount)
+            .unwrap_or(summary.total_fen);
     }
     if owes {
         summary.units_in_arrears += 1;
@@ -160,7 +199,11 @@ pub fn add_to_summary(summary: &mut ArrearsSummary, household: &Household, as_of
 /// The charge for one month of one fee item (明码标价): per ㎡, the rate times the area in
 /// hundredths of a square metre divided by 100, rounded half up to the fen; per household, the
 /// rate. `None` if the result is out of range.
-pub fn charge_amount(basis: super::types::FeeBasis, rate: Fen, area_centi_m2: AreaCentiM2) -> Option<Fen> {
+pub fn charge_amount(
+    basis: super::types::FeeBasis,
+    rate: Fen,
+    area_centi_m2: AreaCentiM2,
+) -> Option<Fen> {
     match basis {
         super::types::FeeBasis::PerHousehold => Some(rate),
         super::types::FeeBasis::PerM2 => {
@@ -189,35 +232,72 @@ mod tests {
     #[test]
     fn per_m2_rounds_half_up_to_the_fen() {
         // 0.50 元/㎡ × 85.23 ㎡ = 42.615 元 → 42.62 元.
-        assert_eq!(charge_amount(FeeBasis::PerM2, fen(50), 8_523), Some(fen(4_262)));
+        assert_eq!(
+            charge_amount(FeeBasis::PerM2, fen(50), 8_523),
+            Some(fen(4_262))
+        );
         // 0.50 × 85.21 = 42.605 → 42.61; 0.50 × 85.20 = 42.60.
-        assert_eq!(charge_amount(FeeBasis::PerM2, fen(50), 8_521), Some(fen(4_261)));
-        assert_eq!(charge_amount(FeeBasis::PerM2, fen(50), 8_520), Some(fen(4_260)));
-        assert_eq!(charge_amount(FeeBasis::PerHousehold, fen(1_000), 8_520), Some(fen(1_000)));
+        assert_eq!(
+            charge_amount(FeeBasis::PerM2, fen(50), 8_521),
+            Some(fen(4_261))
+        );
+        assert_eq!(
+            charge_amount(FeeBasis::PerM2, fen(50), 8_520),
+            Some(fen(4_260))
+        );
+        assert_eq!(
+            charge_amount(FeeBasis::PerHousehold, fen(1_000), 8_520),
+            Some(fen(1_000))
+        );
     }
 
     #[test]
     fn payments_settle_named_months_then_oldest_and_prepay_the_rest() {
         let mut h = Household::new(10_000);
         for (seq, month) in [(1, "2026-01"), (2, "2026-02"), (3, "2026-03")] {
-            h.charges.push(ChargeRecord { seq, period: p(month), item: slug("property_fee"), amount: fen(5_000), reversed: false });
+            h.charges.push(ChargeRecord {
+                seq,
+                period: p(month),
+                item: slug("property_fee"),
+                amount: fen(5_000),
+                reversed: false,
+            });
         }
         // Pays 60.00 naming March: March settled, then 10.00 towards January.
-        h.payments.push(PaymentRecord { seq: 4, amount: fen(6_000), periods: vec![p("2026-03")], reversed: false });
+        h.payments.push(PaymentRecord {
+            seq: 4,
+            amount: fen(6_000),
+            periods: vec![p("2026-03")],
+            reversed: false,
+        });
         let out = h.outstanding();
         assert_eq!(out.len(), 2);
         assert_eq!((out[0].period, out[0].amount), (p("2026-01"), fen(4_000)));
         assert_eq!((out[1].period, out[1].amount), (p("2026-02"), fen(5_000)));
         // Pays 100.00: settles all, 10.00 prepaid, which settles part of April when charged.
-        h.payments.push(PaymentRecord { seq: 5, amount: fen(10_000), periods: vec![], reversed: false });
+        h.payments.push(PaymentRecord {
+            seq: 5,
+            amount: fen(10_000),
+            periods: vec![],
+            reversed: false,
+        });
         assert!(h.outstanding().is_empty());
         assert_eq!(h.position(), -1_000);
-        h.charges.push(ChargeRecord { seq: 6, period: p("2026-04"), item: slug("property_fee"), amount: fen(5_000), reversed: false });
+        h.charges.push(ChargeRecord {
+            seq: 6,
+            period: p("2026-04"),
+            item: slug("property_fee"),
+            amount: fen(5_000),
+            reversed: false,
+        });
         assert_eq!(h.outstanding()[0].amount, fen(4_000));
         // Reversing the 100.00 payment brings January back.
         h.payments[1].reversed = true;
         let out = h.outstanding();
-        assert_eq!(out.iter().map(|o| o.amount.get()).sum::<i64>(), 4_000 + 5_000 + 5_000);
+        assert_eq!(
+            out.iter().map(|o| o.amount.get()).sum::<i64>(),
+            4_000 + 5_000 + 5_000
+        );
         let mut s = ArrearsSummary::default();
         add_to_summary(&mut s, &h, p("2026-07"));
         assert_eq!(s.units_in_arrears, 1);

@@ -5,10 +5,11 @@
 pub mod accounts;
 pub mod events;
 pub mod households;
+pub mod journal;
 pub mod rules;
 pub mod types;
 
-use crate::log::{LogError, LogVerifier, VerifiedLog, split_lines};
+use crate::log::{LogError, LogVerifier, VerifiedLog, check_terminated, split_lines};
 use rules::{Ledger, RuleError};
 
 /// Why a log is not a valid community ledger: the log itself is broken (format, chain,
@@ -36,5 +37,6 @@ pub fn replay_jsonl(log: &[u8]) -> Result<(VerifiedLog, Ledger), ReplayError> {
             return Err(rule.into());
         }
     }
+    check_terminated(log, verifier.size())?;
     Ok((verifier.finish()?, ledger))
 }

@@ -54,6 +54,22 @@ pub enum Violation {
         /// What is wrong.
         reason: &'static str,
     },
+    /// A key given a role is not a valid Ed25519 key, or is weak.
+    #[error("{key} cannot hold a role: it is {reason}")]
+    InvalidKey {
+        /// The key.
+        key: PublicKey,
+        /// Why it is refused.
+        reason: crate::keys::AuthorKeyError,
+    },
+    /// The treasurer who proposed an expenditure approves it too.
+    #[error(
+        "{key} proposed this expenditure and cannot also approve it: approvals come from other committee members"
+    )]
+    SelfApproval {
+        /// The key.
+        key: PublicKey,
+    },
     /// A revoked key signed.
     #[error("key {key} was revoked at entry {revoked_at} and may sign nothing after it")]
     RevokedKey {
@@ -98,7 +114,9 @@ pub enum Violation {
         key: PublicKey,
     },
     /// The same event id was used before with the same content.
-    #[error("event id `{id}` was already recorded at entry {first_seq}; resubmitting it does not record it again")]
+    #[error(
+        "event id `{id}` was already recorded at entry {first_seq}; resubmitting it does not record it again"
+    )]
     DuplicateEvent {
         /// The id.
         id: String,
@@ -106,7 +124,9 @@ pub enum Violation {
         first_seq: u64,
     },
     /// The same event id was used before with other content.
-    #[error("event id `{id}` was already used at entry {first_seq} for a different event; choose a new id")]
+    #[error(
+        "event id `{id}` was already used at entry {first_seq} for a different event; choose a new id"
+    )]
     ConflictingEventId {
         /// The id.
         id: String,
@@ -158,7 +178,9 @@ pub enum Violation {
         item: Slug,
     },
     /// A charge differs from the posted standard (明码标价).
-    #[error("unit {unit} is charged {stated} yuan for `{item}` in {period}, but the schedule in force gives {computed} yuan")]
+    #[error(
+        "unit {unit} is charged {stated} yuan for `{item}` in {period}, but the schedule in force gives {computed} yuan"
+    )]
     ChargeMismatch {
         /// The unit.
         unit: Unit,
@@ -196,7 +218,9 @@ pub enum Violation {
         fund: FundId,
     },
     /// A fund would go below zero.
-    #[error("fund `{fund}` holds {balance} yuan, not enough for {needed} yuan: no fund may go below zero")]
+    #[error(
+        "fund `{fund}` holds {balance} yuan, not enough for {needed} yuan: no fund may go below zero"
+    )]
     FundOverdrawn {
         /// The fund.
         fund: FundId,
@@ -253,7 +277,9 @@ pub enum Violation {
         key: PublicKey,
     },
     /// A large expenditure lacks approvals.
-    #[error("proposal `{id}` for {amount} yuan is above the approval threshold and needs {needed} committee approvals; it has {found}")]
+    #[error(
+        "proposal `{id}` for {amount} yuan is above the approval threshold and needs {needed} committee approvals; it has {found}"
+    )]
     ApprovalsMissing {
         /// The proposal.
         id: String,
@@ -296,7 +322,9 @@ pub enum Violation {
         reason: &'static str,
     },
     /// The announced outcome differs from the one the totals give.
-    #[error("the decision is recorded as {stated:?}, but by Civil Code art. 278 its totals give {computed:?}")]
+    #[error(
+        "the decision is recorded as {stated:?}, but by Civil Code art. 278 its totals give {computed:?}"
+    )]
     DecisionOutcomeMismatch {
         /// Recorded.
         stated: Outcome,
@@ -366,15 +394,19 @@ pub enum Violation {
         computed: Fen,
     },
     /// Closes must follow each other month by month.
-    #[error("this close must start at {expected}, the month after the last close; it starts at {found}")]
+    #[error(
+        "this close must start at {expected}, the month after the last close; it starts at {found}"
+    )]
     PeriodNotContiguous {
         /// Expected first month.
         expected: Period,
         /// Its first month.
         found: Period,
     },
-    /// A close covers more than a quarter, or ends before it starts.
-    #[error("a close covers one to three months; {from} to {to} is not allowed")]
+    /// A close covers neither one month nor one calendar quarter.
+    #[error(
+        "a close covers one month or one calendar quarter (January–March, April–June, …); {from} to {to} is neither"
+    )]
     InvalidPeriodRange {
         /// First month.
         from: Period,
@@ -415,11 +447,25 @@ pub struct Applied {
 /// How to undo a reversible event.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Undo {
-    Payment { unit: Unit, index: usize },
-    Charges { units: Vec<(Unit, usize)> },
-    Money { postings: Vec<Posting>, movements: Vec<Movement> },
-    ExpensePaid { proposal: String, postings: Vec<Posting>, movements: Vec<Movement> },
-    Proposal { id: String },
+    Payment {
+        unit: Unit,
+        index: usize,
+    },
+    Charges {
+        units: Vec<(Unit, usize)>,
+    },
+    Money {
+        postings: Vec<Posting>,
+        movements: Vec<Movement>,
+    },
+    ExpensePaid {
+        proposal: String,
+        postings: Vec<Posting>,
+        movements: Vec<Movement>,
+    },
+    Proposal {
+        id: String,
+    },
     Nothing,
 }
 
@@ -439,6 +485,8 @@ pub struct Proposal {
     pub seq: u64,
     /// The proposal.
     pub body: ExpenseProposed,
+    /// Who proposed it (the treasurer's key at the time).
+    pub proposer: PublicKey,
     /// Members who approved it.
     pub approvals: BTreeSet<PublicKey>,
     /// Entry that paid it.
@@ -520,6 +568,13 @@ pub struct Ledger {
     last_period: Option<Period>,
 }
 
+/// A key named in a role must be one that can sign: a valid Ed25519 key, not a weak one.
+fn valid_key(key: PublicKey) -> Result<(), Violation> {
+    crate::keys::AuthorKey::from_public(key)
+        .map(|_| ())
+        .map_err(|reason| Violation::InvalidKey { key, reason })
+}
+
 fn slug(s: &'static str) -> Slug {
     // INVARIANT: only called with literal slugs below.
     Slug::try_from(s).unwrap_or_else(|_| unreachable!("literal slug"))
@@ -530,7 +585,10 @@ fn add(a: Fen, b: Fen) -> Result<Fen, Violation> {
 }
 
 fn fen_from(v: i128) -> Result<Fen, Violation> {
-    i64::try_from(v).ok().and_then(|v| Fen::new(v).ok()).ok_or(Violation::AmountOutOfRange)
+    i64::try_from(v)
+        .ok()
+        .and_then(|v| Fen::new(v).ok())
+        .ok_or(Violation::AmountOutOfRange)
 }
 
 /// The Receivable/Prepaid postings for a household whose position (charges − payments) moves
@@ -540,10 +598,16 @@ fn position_postings(before: i128, after: i128) -> Result<Vec<Posting>, Violatio
     let prepaid = (-after).max(0) - (-before).max(0);
     let mut out = Vec::new();
     if receivable != 0 {
-        out.push(Posting { account: Account::Receivable, amount: fen_from(receivable)? });
+        out.push(Posting {
+            account: Account::Receivable,
+            amount: fen_from(receivable)?,
+        });
     }
     if prepaid != 0 {
-        out.push(Posting { account: Account::Prepaid, amount: fen_from(-prepaid)? });
+        out.push(Posting {
+            account: Account::Prepaid,
+            amount: fen_from(-prepaid)?,
+        });
     }
     Ok(out)
 }
@@ -557,14 +621,23 @@ pub fn decide(matter: Matter, t: &VoteTotals) -> Result<Outcome, Violation> {
     if t.participating_area_centi_m2 < 0 || t.yes_area_centi_m2 < 0 {
         return bad("areas cannot be negative");
     }
-    if t.participating_area_centi_m2 > t.total_area_centi_m2 || t.participating_owners > t.total_owners {
+    if t.participating_area_centi_m2 > t.total_area_centi_m2
+        || t.participating_owners > t.total_owners
+    {
         return bad("more participants than owners");
     }
-    if t.yes_area_centi_m2 > t.participating_area_centi_m2 || t.yes_owners > t.participating_owners {
+    if t.yes_area_centi_m2 > t.participating_area_centi_m2 || t.yes_owners > t.participating_owners
+    {
         return bad("more yes votes than participants");
     }
-    let (total_a, total_o) = (i128::from(t.total_area_centi_m2), i128::from(t.total_owners));
-    let (part_a, part_o) = (i128::from(t.participating_area_centi_m2), i128::from(t.participating_owners));
+    let (total_a, total_o) = (
+        i128::from(t.total_area_centi_m2),
+        i128::from(t.total_owners),
+    );
+    let (part_a, part_o) = (
+        i128::from(t.participating_area_centi_m2),
+        i128::from(t.participating_owners),
+    );
     let (yes_a, yes_o) = (i128::from(t.yes_area_centi_m2), i128::from(t.yes_owners));
     let participated = 3 * part_a >= 2 * total_a && 3 * part_o >= 2 * total_o;
     let approved = if matter.needs_three_quarters() {
@@ -572,7 +645,11 @@ pub fn decide(matter: Matter, t: &VoteTotals) -> Result<Outcome, Violation> {
     } else {
         2 * yes_a > part_a && 2 * yes_o > part_o
     };
-    Ok(if participated && approved { Outcome::Passed } else { Outcome::Rejected })
+    Ok(if participated && approved {
+        Outcome::Passed
+    } else {
+        Outcome::Rejected
+    })
 }
 
 /// Which signatures an event needs.
@@ -585,7 +662,11 @@ enum Signers {
 
 fn signers_for(kind: &str) -> Signers {
     match kind {
-        "role_granted" | "key_revoked" | "fee_schedule_adopted" | "owners_decision" | "funds_transferred"
+        "role_granted"
+        | "key_revoked"
+        | "fee_schedule_adopted"
+        | "owners_decision"
+        | "funds_transferred"
         | "budget_adopted" => Signers::Quorum,
         "expense_approved" => Signers::OneMember,
         "audit_attested" => Signers::Auditor,
@@ -680,21 +761,32 @@ impl Ledger {
 
     /// The fee schedule in force for `period`: the latest adopted whose first month is not after it.
     pub fn schedule_for(&self, period: Period) -> Option<&FeeScheduleAdopted> {
-        self.schedules.iter().rev().find(|s| s.from_period <= period)
+        self.schedules
+            .iter()
+            .rev()
+            .find(|s| s.from_period <= period)
     }
 
     /// The charges the schedule in force gives every registered household for `period` that are
     /// not charged yet: what a treasurer's `charges_assessed` for the month should contain.
     pub fn due_charges(&self, period: Period) -> Vec<Charge> {
-        let Some(schedule) = self.schedule_for(period) else { return Vec::new() };
+        let Some(schedule) = self.schedule_for(period) else {
+            return Vec::new();
+        };
         let mut out = Vec::new();
         for (unit, h) in &self.households {
             for item in &schedule.items {
                 if h.has_charge(period, &item.item) {
                     continue;
                 }
-                if let Some(amount) = households::charge_amount(item.basis, item.rate_fen, h.area_centi_m2) {
-                    out.push(Charge { unit: unit.clone(), item: item.item.clone(), amount_fen: amount });
+                if let Some(amount) =
+                    households::charge_amount(item.basis, item.rate_fen, h.area_centi_m2)
+                {
+                    out.push(Charge {
+                        unit: unit.clone(),
+                        item: item.item.clone(),
+                        amount_fen: amount,
+                    });
                 }
             }
         }
@@ -703,16 +795,14 @@ impl Ledger {
 
     /// What a unit owes now, in fen (0 if it owes nothing or is not registered).
     pub fn arrears(&self, unit: &Unit) -> Fen {
-        self.households.get(unit).map_or(Fen::ZERO, |h| fen_from(h.position().max(0)).unwrap_or(Fen::ZERO))
+        self.households.get(unit).map_or(Fen::ZERO, |h| {
+            fen_from(h.position().max(0)).unwrap_or(Fen::ZERO)
+        })
     }
 
     /// Checks `entry` against the rules and, if it keeps them, applies it.
     ///
-    /// The error is large (it names the entry and carries the values a treasurer needs), but it
-    /// is returned once per refused entry, never in a loop that matters.
-    ///
     /// Entries must come in log order (the log layer checks sequence and chain first).
-    #[allow(clippy::result_large_err)]
     pub fn apply(&mut self, entry: &Entry) -> Result<Applied, RuleError> {
         assert_eq!(entry.seq(), self.size, "entries are applied in log order");
         let fail = |violation| RuleError {
@@ -729,7 +819,10 @@ impl Ledger {
             self.check_not_revoked(entry).map_err(fail)?;
             self.step(entry, &event).map_err(fail)?
         };
-        assert!(balances(&applied.postings), "derived postings balance by construction");
+        assert!(
+            balances(&applied.postings),
+            "derived postings balance by construction"
+        );
         self.size += 1;
         self.last_period = Some(Period::of_time(entry.recorded_at()));
         Ok(applied)
@@ -738,11 +831,19 @@ impl Ledger {
     fn check_id(&self, entry: &Entry) -> Result<(), Violation> {
         let id = entry.event().id();
         if let Some(first) = self.events.get(id) {
-            return Err(if first.content == sha256(entry.event().canonical_bytes()) {
-                Violation::DuplicateEvent { id: id.to_string(), first_seq: first.seq }
-            } else {
-                Violation::ConflictingEventId { id: id.to_string(), first_seq: first.seq }
-            });
+            return Err(
+                if first.content == sha256(entry.event().canonical_bytes()) {
+                    Violation::DuplicateEvent {
+                        id: id.to_string(),
+                        first_seq: first.seq,
+                    }
+                } else {
+                    Violation::ConflictingEventId {
+                        id: id.to_string(),
+                        first_seq: first.seq,
+                    }
+                },
+            );
         }
         Ok(())
     }
@@ -750,7 +851,10 @@ impl Ledger {
     fn check_not_revoked(&self, entry: &Entry) -> Result<(), Violation> {
         for s in entry.signatures() {
             if let Some(&revoked_at) = self.revoked.get(s.key()) {
-                return Err(Violation::RevokedKey { key: *s.key(), revoked_at });
+                return Err(Violation::RevokedKey {
+                    key: *s.key(),
+                    revoked_at,
+                });
             }
         }
         Ok(())
@@ -758,7 +862,13 @@ impl Ledger {
 
     fn check_signers(&self, entry: &Entry, needed: Signers) -> Result<(), Violation> {
         let sigs = entry.signatures();
-        let one = || if sigs.len() == 1 { Ok(*sigs[0].key()) } else { Err(Violation::OneSignerExpected { found: sigs.len() }) };
+        let one = || {
+            if sigs.len() == 1 {
+                Ok(*sigs[0].key())
+            } else {
+                Err(Violation::OneSignerExpected { found: sigs.len() })
+            }
+        };
         match needed {
             Signers::Treasurer => {
                 let key = one()?;
@@ -770,11 +880,19 @@ impl Ledger {
             }
             Signers::Auditor => {
                 let key = one()?;
-                if self.auditor == Some(key) { Ok(()) } else { Err(Violation::NotAuditor { key }) }
+                if self.auditor == Some(key) {
+                    Ok(())
+                } else {
+                    Err(Violation::NotAuditor { key })
+                }
             }
             Signers::OneMember => {
                 let key = one()?;
-                if self.committee.contains(&key) { Ok(()) } else { Err(Violation::NotCommitteeMember { key }) }
+                if self.committee.contains(&key) {
+                    Ok(())
+                } else {
+                    Err(Violation::NotCommitteeMember { key })
+                }
             }
             Signers::Quorum => {
                 for s in sigs {
@@ -784,7 +902,11 @@ impl Ledger {
                 }
                 let needed = self.governance.as_ref().map_or(1, |g| g.approvals_required);
                 let found = u32::try_from(sigs.len()).unwrap_or(u32::MAX);
-                if found < needed { Err(Violation::QuorumNotMet { needed, found }) } else { Ok(()) }
+                if found < needed {
+                    Err(Violation::QuorumNotMet { needed, found })
+                } else {
+                    Ok(())
+                }
             }
         }
     }
@@ -796,7 +918,9 @@ impl Ledger {
         };
         let committee: BTreeSet<PublicKey> = g.committee.iter().map(|k| k.0).collect();
         if committee.is_empty() || committee.len() != g.committee.len() {
-            return Err(Violation::InvalidGenesis { reason: "the committee must list at least one key, each once" });
+            return Err(Violation::InvalidGenesis {
+                reason: "the committee must list at least one key, each once",
+            });
         }
         let members = u32::try_from(committee.len()).unwrap_or(u32::MAX);
         let k = g.governance.approvals_required;
@@ -804,10 +928,25 @@ impl Ledger {
             return Err(Violation::QuorumExceedsCommittee { needed: k, members });
         }
         if g.governance.approval_threshold_fen.get() < 0 {
-            return Err(Violation::InvalidGenesis { reason: "the approval threshold cannot be negative" });
+            return Err(Violation::InvalidGenesis {
+                reason: "the approval threshold cannot be negative",
+            });
         }
-        if crate::note::VerifierKey::parse(&g.log_key).is_err() {
-            return Err(Violation::InvalidGenesis { reason: "log_key must be a signed-note verifier key string" });
+        match crate::note::VerifierKey::parse(&g.log_key) {
+            Err(_) => {
+                return Err(Violation::InvalidGenesis {
+                    reason: "log_key must be a signed-note verifier key string",
+                });
+            }
+            Ok(key) if key.name() != g.origin => {
+                return Err(Violation::InvalidGenesis {
+                    reason: "the log key must be named by the ledger's origin",
+                });
+            }
+            Ok(_) => {}
+        }
+        for key in g.committee.iter().chain([&g.treasurer, &g.auditor]) {
+            valid_key(key.0)?;
         }
         let signers: BTreeSet<PublicKey> = entry.signatures().iter().map(|s| *s.key()).collect();
         if let Some(key) = signers.iter().find(|k| !committee.contains(k)) {
@@ -820,13 +959,23 @@ impl Ledger {
         let mut postings = Vec::new();
         for o in &g.opening_balances {
             if !o.fund.is_standing() || !seen.insert(o.fund.clone()) {
-                return Err(Violation::InvalidGenesis { reason: "opening balances name each standing fund at most once" });
+                return Err(Violation::InvalidGenesis {
+                    reason: "opening balances name each standing fund at most once",
+                });
             }
             if o.amount_fen.get() < 0 {
-                return Err(Violation::InvalidGenesis { reason: "opening balances cannot be negative" });
+                return Err(Violation::InvalidGenesis {
+                    reason: "opening balances cannot be negative",
+                });
             }
-            postings.push(Posting { account: Account::Money(o.fund.clone()), amount: o.amount_fen });
-            postings.push(Posting { account: Account::Opening(o.fund.clone()), amount: -o.amount_fen });
+            postings.push(Posting {
+                account: Account::Money(o.fund.clone()),
+                amount: o.amount_fen,
+            });
+            postings.push(Posting {
+                account: Account::Opening(o.fund.clone()),
+                amount: -o.amount_fen,
+            });
         }
         // Commit.
         self.origin = g.origin.clone();
@@ -839,8 +988,14 @@ impl Ledger {
         self.auditor = Some(g.auditor.0);
         for fund in ["operating", "public_revenue", "maintenance"] {
             let fund = FundId::try_from(fund).unwrap_or_else(|_| unreachable!("standing fund"));
-            self.accounts.entry(Account::Money(fund.clone())).or_insert(Fen::ZERO);
-            let opening = g.opening_balances.iter().find(|o| o.fund == fund).map_or(Fen::ZERO, |o| o.amount_fen);
+            self.accounts
+                .entry(Account::Money(fund.clone()))
+                .or_insert(Fen::ZERO);
+            let opening = g
+                .opening_balances
+                .iter()
+                .find(|o| o.fund == fund)
+                .map_or(Fen::ZERO, |o| o.amount_fen);
             self.opening.insert(fund, opening);
         }
         self.post(&postings)?;
@@ -865,14 +1020,22 @@ impl Ledger {
     fn after_postings(&self, postings: &[Posting]) -> Result<BTreeMap<Account, Fen>, Violation> {
         let mut changed: BTreeMap<Account, Fen> = BTreeMap::new();
         for p in postings {
-            let current = changed.get(&p.account).copied().or_else(|| self.accounts.get(&p.account).copied()).unwrap_or(Fen::ZERO);
+            let current = changed
+                .get(&p.account)
+                .copied()
+                .or_else(|| self.accounts.get(&p.account).copied())
+                .unwrap_or(Fen::ZERO);
             changed.insert(p.account.clone(), add(current, p.amount)?);
         }
         for (account, balance) in &changed {
             if let Account::Money(fund) = account {
                 if balance.get() < 0 {
                     let before = self.accounts.get(account).copied().unwrap_or(Fen::ZERO);
-                    return Err(Violation::FundOverdrawn { fund: fund.clone(), balance: before, needed: fen_from(i128::from(before.get()) - i128::from(balance.get()))? });
+                    return Err(Violation::FundOverdrawn {
+                        fund: fund.clone(),
+                        balance: before,
+                        needed: fen_from(i128::from(before.get()) - i128::from(balance.get()))?,
+                    });
                 }
             }
         }
@@ -886,7 +1049,11 @@ impl Ledger {
     }
 
     fn fund_exists(&self, fund: &FundId) -> Result<(), Violation> {
-        if self.accounts.contains_key(&Account::Money(fund.clone())) { Ok(()) } else { Err(Violation::UnknownFund { fund: fund.clone() }) }
+        if self.accounts.contains_key(&Account::Money(fund.clone())) {
+            Ok(())
+        } else {
+            Err(Violation::UnknownFund { fund: fund.clone() })
+        }
     }
 
     fn passed_decision(&self, id: &str, allowed: &[Matter]) -> Result<(), Violation> {
@@ -894,7 +1061,11 @@ impl Ledger {
             return Err(Violation::UnknownDecision { id: id.to_string() });
         };
         if !allowed.contains(&matter) {
-            return Err(Violation::DecisionWrongMatter { id: id.to_string(), found: matter, needed: allowed[0] });
+            return Err(Violation::DecisionWrongMatter {
+                id: id.to_string(),
+                found: matter,
+                needed: allowed[0],
+            });
         }
         if !passed {
             return Err(Violation::DecisionNotPassed { id: id.to_string() });
@@ -905,7 +1076,9 @@ impl Ledger {
     fn add_movements(&mut self, period: Period, movements: &[Movement], sign: i128) {
         let month = self.months.entry(period).or_default();
         for m in movements {
-            *month.entry((m.kind, m.fund.clone(), m.category.clone())).or_insert(0) += sign * m.amount;
+            *month
+                .entry((m.kind, m.fund.clone(), m.category.clone()))
+                .or_insert(0) += sign * m.amount;
         }
     }
 
@@ -924,13 +1097,32 @@ impl Ledger {
             E::LedgerOpened(_) | E::Reversal(_) => unreachable!("handled above"),
             E::RoleGranted(g) => {
                 let key = g.key.0;
+                valid_key(key)?;
                 if self.revoked.contains_key(&key) {
-                    return Err(Violation::InvalidGrant { key, reason: "the key is revoked" });
+                    return Err(Violation::InvalidGrant {
+                        key,
+                        reason: "the key is revoked",
+                    });
                 }
                 match g.role {
-                    Role::Treasurer if self.treasurer == Some(key) => return Err(Violation::InvalidGrant { key, reason: "it is already the treasurer" }),
-                    Role::CommitteeMember if self.committee.contains(&key) => return Err(Violation::InvalidGrant { key, reason: "it is already a committee member" }),
-                    Role::Auditor if self.auditor == Some(key) => return Err(Violation::InvalidGrant { key, reason: "it is already the auditor" }),
+                    Role::Treasurer if self.treasurer == Some(key) => {
+                        return Err(Violation::InvalidGrant {
+                            key,
+                            reason: "it is already the treasurer",
+                        });
+                    }
+                    Role::CommitteeMember if self.committee.contains(&key) => {
+                        return Err(Violation::InvalidGrant {
+                            key,
+                            reason: "it is already a committee member",
+                        });
+                    }
+                    Role::Auditor if self.auditor == Some(key) => {
+                        return Err(Violation::InvalidGrant {
+                            key,
+                            reason: "it is already the auditor",
+                        });
+                    }
                     Role::Treasurer => self.treasurer = Some(key),
                     Role::CommitteeMember => {
                         self.committee.insert(key);
@@ -943,7 +1135,10 @@ impl Ledger {
                 if let Some(&revoked_at) = self.revoked.get(&key) {
                     return Err(Violation::AlreadyRevoked { key, revoked_at });
                 }
-                let members = u32::try_from(self.committee.len() - usize::from(self.committee.contains(&key))).unwrap_or(0);
+                let members = u32::try_from(
+                    self.committee.len() - usize::from(self.committee.contains(&key)),
+                )
+                .unwrap_or(0);
                 let needed = self.governance.as_ref().map_or(1, |g| g.approvals_required);
                 if needed > members {
                     return Err(Violation::QuorumExceedsCommittee { needed, members });
@@ -959,26 +1154,38 @@ impl Ledger {
             }
             E::HouseholdRegistered(h) => {
                 if self.households.contains_key(&h.unit) {
-                    return Err(Violation::UnitAlreadyRegistered { unit: h.unit.clone() });
+                    return Err(Violation::UnitAlreadyRegistered {
+                        unit: h.unit.clone(),
+                    });
                 }
                 if h.area_centi_m2 <= 0 {
-                    return Err(Violation::AreaNotPositive { unit: h.unit.clone() });
+                    return Err(Violation::AreaNotPositive {
+                        unit: h.unit.clone(),
+                    });
                 }
-                self.households.insert(h.unit.clone(), Household::new(h.area_centi_m2));
+                self.households
+                    .insert(h.unit.clone(), Household::new(h.area_centi_m2));
             }
             E::HouseholdCorrected(h) => {
                 if h.area_centi_m2 <= 0 {
-                    return Err(Violation::AreaNotPositive { unit: h.unit.clone() });
+                    return Err(Violation::AreaNotPositive {
+                        unit: h.unit.clone(),
+                    });
                 }
                 let Some(household) = self.households.get_mut(&h.unit) else {
-                    return Err(Violation::UnknownUnit { unit: h.unit.clone() });
+                    return Err(Violation::UnknownUnit {
+                        unit: h.unit.clone(),
+                    });
                 };
                 household.area_centi_m2 = h.area_centi_m2;
             }
             E::FeeScheduleAdopted(s) => {
                 self.passed_decision(&s.decision, &[Matter::FeeSchedule])?;
                 let items: BTreeSet<&Slug> = s.items.iter().map(|i| &i.item).collect();
-                if s.items.is_empty() || items.len() != s.items.len() || s.items.iter().any(|i| i.rate_fen.get() < 0) {
+                if s.items.is_empty()
+                    || items.len() != s.items.len()
+                    || s.items.iter().any(|i| i.rate_fen.get() < 0)
+                {
                     return Err(Violation::InvalidFeeSchedule);
                 }
                 self.check_period(s.from_period)?;
@@ -986,26 +1193,58 @@ impl Ledger {
             }
             E::ChargesAssessed(c) => {
                 self.check_period(c.period)?;
-                let schedule = self.schedule_for(c.period).ok_or(Violation::NoFeeSchedule { period: c.period })?;
+                let schedule = self
+                    .schedule_for(c.period)
+                    .ok_or(Violation::NoFeeSchedule { period: c.period })?;
                 let mut seen = BTreeSet::new();
                 let mut by_unit: BTreeMap<&Unit, i128> = BTreeMap::new();
                 let mut by_item: BTreeMap<&Slug, i128> = BTreeMap::new();
                 for charge in &c.charges {
-                    let h = self.households.get(&charge.unit).ok_or_else(|| Violation::UnknownUnit { unit: charge.unit.clone() })?;
-                    let item = schedule.items.iter().find(|i| i.item == charge.item).ok_or_else(|| Violation::UnknownFeeItem { period: c.period, item: charge.item.clone() })?;
-                    let computed = households::charge_amount(item.basis, item.rate_fen, h.area_centi_m2).ok_or(Violation::AmountOutOfRange)?;
+                    let h = self.households.get(&charge.unit).ok_or_else(|| {
+                        Violation::UnknownUnit {
+                            unit: charge.unit.clone(),
+                        }
+                    })?;
+                    let item = schedule
+                        .items
+                        .iter()
+                        .find(|i| i.item == charge.item)
+                        .ok_or_else(|| Violation::UnknownFeeItem {
+                            period: c.period,
+                            item: charge.item.clone(),
+                        })?;
+                    let computed =
+                        households::charge_amount(item.basis, item.rate_fen, h.area_centi_m2)
+                            .ok_or(Violation::AmountOutOfRange)?;
                     if computed != charge.amount_fen {
-                        return Err(Violation::ChargeMismatch { unit: charge.unit.clone(), item: charge.item.clone(), period: c.period, stated: charge.amount_fen, computed });
+                        return Err(Violation::ChargeMismatch {
+                            unit: charge.unit.clone(),
+                            item: charge.item.clone(),
+                            period: c.period,
+                            stated: charge.amount_fen,
+                            computed,
+                        });
                     }
-                    if h.has_charge(c.period, &charge.item) || !seen.insert((&charge.unit, &charge.item)) {
-                        return Err(Violation::DuplicateCharge { unit: charge.unit.clone(), item: charge.item.clone(), period: c.period });
+                    if h.has_charge(c.period, &charge.item)
+                        || !seen.insert((&charge.unit, &charge.item))
+                    {
+                        return Err(Violation::DuplicateCharge {
+                            unit: charge.unit.clone(),
+                            item: charge.item.clone(),
+                            period: c.period,
+                        });
                     }
-                    *by_unit.entry(&charge.unit).or_insert(0) += i128::from(charge.amount_fen.get());
-                    *by_item.entry(&charge.item).or_insert(0) += i128::from(charge.amount_fen.get());
+                    *by_unit.entry(&charge.unit).or_insert(0) +=
+                        i128::from(charge.amount_fen.get());
+                    *by_item.entry(&charge.item).or_insert(0) +=
+                        i128::from(charge.amount_fen.get());
                 }
                 let operating = FundId::operating();
                 for (item, amount) in &by_item {
-                    postings.push(Posting { account: Account::Income(operating.clone(), (*item).clone()), amount: fen_from(-amount)? });
+                    postings.push(Posting {
+                        account: Account::Income(operating.clone(), (*item).clone()),
+                        amount: fen_from(-amount)?,
+                    });
                 }
                 for (unit, amount) in &by_unit {
                     let before = self.households[*unit].position();
@@ -1013,82 +1252,181 @@ impl Ledger {
                 }
                 let movements: Vec<Movement> = by_item
                     .iter()
-                    .map(|(item, amount)| Movement { kind: MoveKind::Charged, fund: operating.clone(), category: Some((*item).clone()), amount: *amount })
+                    .map(|(item, amount)| Movement {
+                        kind: MoveKind::Charged,
+                        fund: operating.clone(),
+                        category: Some((*item).clone()),
+                        amount: *amount,
+                    })
                     .collect();
                 self.post(&postings)?;
                 let mut units = Vec::new();
                 for charge in &c.charges {
-                    let h = self.households.get_mut(&charge.unit).unwrap_or_else(|| unreachable!("checked above"));
+                    let h = self
+                        .households
+                        .get_mut(&charge.unit)
+                        .unwrap_or_else(|| unreachable!("checked above"));
                     units.push((charge.unit.clone(), h.charges.len()));
-                    h.charges.push(ChargeRecord { seq, period: c.period, item: charge.item.clone(), amount: charge.amount_fen, reversed: false });
+                    h.charges.push(ChargeRecord {
+                        seq,
+                        period: c.period,
+                        item: charge.item.clone(),
+                        amount: charge.amount_fen,
+                        reversed: false,
+                    });
                 }
                 self.add_movements(month, &movements, 1);
                 undo = Some(Undo::Charges { units });
             }
             E::PaymentReceived(p) => {
                 if !p.amount_fen.is_positive() {
-                    return Err(Violation::AmountNotPositive { field: "amount_fen" });
+                    return Err(Violation::AmountNotPositive {
+                        field: "amount_fen",
+                    });
                 }
-                let h = self.households.get(&p.unit).ok_or_else(|| Violation::UnknownUnit { unit: p.unit.clone() })?;
+                let h = self
+                    .households
+                    .get(&p.unit)
+                    .ok_or_else(|| Violation::UnknownUnit {
+                        unit: p.unit.clone(),
+                    })?;
                 let before = h.position();
                 let operating = FundId::operating();
-                postings.push(Posting { account: Account::Money(operating.clone()), amount: p.amount_fen });
-                postings.extend(position_postings(before, before - i128::from(p.amount_fen.get()))?);
+                postings.push(Posting {
+                    account: Account::Money(operating.clone()),
+                    amount: p.amount_fen,
+                });
+                postings.extend(position_postings(
+                    before,
+                    before - i128::from(p.amount_fen.get()),
+                )?);
                 self.post(&postings)?;
-                let h = self.households.get_mut(&p.unit).unwrap_or_else(|| unreachable!("checked above"));
-                h.payments.push(PaymentRecord { seq, amount: p.amount_fen, periods: p.periods.clone(), reversed: false });
+                let h = self
+                    .households
+                    .get_mut(&p.unit)
+                    .unwrap_or_else(|| unreachable!("checked above"));
+                h.payments.push(PaymentRecord {
+                    seq,
+                    amount: p.amount_fen,
+                    periods: p.periods.clone(),
+                    reversed: false,
+                });
                 let index = h.payments.len() - 1;
-                let m = [Movement { kind: MoveKind::Received, fund: operating, category: Some(slug("fee_payments")), amount: i128::from(p.amount_fen.get()) }];
+                let m = [Movement {
+                    kind: MoveKind::Received,
+                    fund: operating,
+                    category: Some(slug("fee_payments")),
+                    amount: i128::from(p.amount_fen.get()),
+                }];
                 self.add_movements(month, &m, 1);
-                undo = Some(Undo::Payment { unit: p.unit.clone(), index });
+                undo = Some(Undo::Payment {
+                    unit: p.unit.clone(),
+                    index,
+                });
             }
             E::IncomeReceived(i) => {
                 if !i.amount_fen.is_positive() {
-                    return Err(Violation::AmountNotPositive { field: "amount_fen" });
+                    return Err(Violation::AmountNotPositive {
+                        field: "amount_fen",
+                    });
                 }
                 self.fund_exists(&i.fund)?;
-                postings.push(Posting { account: Account::Money(i.fund.clone()), amount: i.amount_fen });
-                postings.push(Posting { account: Account::Income(i.fund.clone(), i.category.clone()), amount: -i.amount_fen });
-                let movements = vec![Movement { kind: MoveKind::Received, fund: i.fund.clone(), category: Some(i.category.clone()), amount: i128::from(i.amount_fen.get()) }];
+                postings.push(Posting {
+                    account: Account::Money(i.fund.clone()),
+                    amount: i.amount_fen,
+                });
+                postings.push(Posting {
+                    account: Account::Income(i.fund.clone(), i.category.clone()),
+                    amount: -i.amount_fen,
+                });
+                let movements = vec![Movement {
+                    kind: MoveKind::Received,
+                    fund: i.fund.clone(),
+                    category: Some(i.category.clone()),
+                    amount: i128::from(i.amount_fen.get()),
+                }];
                 self.post(&postings)?;
                 self.add_movements(month, &movements, 1);
-                undo = Some(Undo::Money { postings: postings.clone(), movements });
+                undo = Some(Undo::Money {
+                    postings: postings.clone(),
+                    movements,
+                });
             }
             E::GrantReceived(g) => {
                 if !g.amount_fen.is_positive() {
-                    return Err(Violation::AmountNotPositive { field: "amount_fen" });
+                    return Err(Violation::AmountNotPositive {
+                        field: "amount_fen",
+                    });
                 }
                 if g.fund.project().is_none() {
-                    return Err(Violation::NotAProjectFund { fund: g.fund.clone() });
+                    return Err(Violation::NotAProjectFund {
+                        fund: g.fund.clone(),
+                    });
                 }
-                self.accounts.entry(Account::Money(g.fund.clone())).or_insert(Fen::ZERO);
-                self.opening.entry(g.fund.clone()).or_insert(Fen::ZERO);
-                postings.push(Posting { account: Account::Money(g.fund.clone()), amount: g.amount_fen });
-                postings.push(Posting { account: Account::Income(g.fund.clone(), slug("grant")), amount: -g.amount_fen });
-                let movements = vec![Movement { kind: MoveKind::Received, fund: g.fund.clone(), category: Some(slug("grant")), amount: i128::from(g.amount_fen.get()) }];
+                postings.push(Posting {
+                    account: Account::Money(g.fund.clone()),
+                    amount: g.amount_fen,
+                });
+                postings.push(Posting {
+                    account: Account::Income(g.fund.clone(), slug("grant")),
+                    amount: -g.amount_fen,
+                });
+                let movements = vec![Movement {
+                    kind: MoveKind::Received,
+                    fund: g.fund.clone(),
+                    category: Some(slug("grant")),
+                    amount: i128::from(g.amount_fen.get()),
+                }];
+                // Posting opens the fund's money account: the first grant opens the fund.
                 self.post(&postings)?;
+                self.opening.entry(g.fund.clone()).or_insert(Fen::ZERO);
                 self.add_movements(month, &movements, 1);
-                undo = Some(Undo::Money { postings: postings.clone(), movements });
+                undo = Some(Undo::Money {
+                    postings: postings.clone(),
+                    movements,
+                });
             }
             E::ExpenseProposed(p) => {
                 if !p.amount_fen.is_positive() {
-                    return Err(Violation::AmountNotPositive { field: "amount_fen" });
+                    return Err(Violation::AmountNotPositive {
+                        field: "amount_fen",
+                    });
                 }
                 self.fund_exists(&p.fund)?;
                 let expected = p.fund.project().map(str::to_string);
                 let found = p.project.as_ref().map(|s| s.as_str().to_string());
                 if expected != found {
-                    return Err(Violation::ProjectMismatch { fund: p.fund.clone(), expected, found });
+                    return Err(Violation::ProjectMismatch {
+                        fund: p.fund.clone(),
+                        expected,
+                        found,
+                    });
                 }
                 let id = entry.event().id().to_string();
-                self.proposals.insert(id.clone(), Proposal { seq, body: p.clone(), approvals: BTreeSet::new(), paid_at: None, withdrawn: false });
+                self.proposals.insert(
+                    id.clone(),
+                    Proposal {
+                        seq,
+                        body: p.clone(),
+                        proposer: *entry.signatures()[0].key(),
+                        approvals: BTreeSet::new(),
+                        paid_at: None,
+                        withdrawn: false,
+                    },
+                );
                 undo = Some(Undo::Proposal { id });
             }
             E::ExpenseApproved(a) => {
                 let key = *entry.signatures()[0].key();
                 let proposal = self.open_proposal(&a.proposal)?;
+                if proposal.proposer == key {
+                    return Err(Violation::SelfApproval { key });
+                }
                 if proposal.approvals.contains(&key) {
-                    return Err(Violation::AlreadyApproved { id: a.proposal.clone(), key });
+                    return Err(Violation::AlreadyApproved {
+                        id: a.proposal.clone(),
+                        key,
+                    });
                 }
                 if let Some(p) = self.proposals.get_mut(&a.proposal) {
                     p.approvals.insert(key);
@@ -1096,77 +1434,160 @@ impl Ledger {
             }
             E::ExpensePaid(p) => {
                 let proposal = self.open_proposal(&p.proposal)?;
-                if p.invoice.kind != InvoiceKind::None && (p.invoice.number.is_none() || p.invoice.sha256.is_none()) {
+                if p.invoice.kind != InvoiceKind::None
+                    && (p.invoice.number.is_none() || p.invoice.sha256.is_none())
+                {
                     return Err(Violation::InvoiceIncomplete);
                 }
-                let governance = self.governance.clone().unwrap_or(Governance { approval_threshold_fen: Fen::ZERO, approvals_required: 1 });
+                let governance = self.governance.clone().unwrap_or(Governance {
+                    approval_threshold_fen: Fen::ZERO,
+                    approvals_required: 1,
+                });
                 let body = proposal.body.clone();
                 let found = u32::try_from(proposal.approvals.len()).unwrap_or(u32::MAX);
-                if body.amount_fen > governance.approval_threshold_fen && found < governance.approvals_required {
-                    return Err(Violation::ApprovalsMissing { id: p.proposal.clone(), amount: body.amount_fen, needed: governance.approvals_required, found });
+                if body.amount_fen > governance.approval_threshold_fen
+                    && found < governance.approvals_required
+                {
+                    return Err(Violation::ApprovalsMissing {
+                        id: p.proposal.clone(),
+                        amount: body.amount_fen,
+                        needed: governance.approvals_required,
+                        found,
+                    });
                 }
-                postings.push(Posting { account: Account::Expense(body.fund.clone(), body.category.clone()), amount: body.amount_fen });
-                postings.push(Posting { account: Account::Money(body.fund.clone()), amount: -body.amount_fen });
-                let movements = vec![Movement { kind: MoveKind::Spent, fund: body.fund.clone(), category: Some(body.category.clone()), amount: i128::from(body.amount_fen.get()) }];
+                postings.push(Posting {
+                    account: Account::Expense(body.fund.clone(), body.category.clone()),
+                    amount: body.amount_fen,
+                });
+                postings.push(Posting {
+                    account: Account::Money(body.fund.clone()),
+                    amount: -body.amount_fen,
+                });
+                let movements = vec![Movement {
+                    kind: MoveKind::Spent,
+                    fund: body.fund.clone(),
+                    category: Some(body.category.clone()),
+                    amount: i128::from(body.amount_fen.get()),
+                }];
                 self.post(&postings)?;
                 self.add_movements(month, &movements, 1);
                 if let Some(pr) = self.proposals.get_mut(&p.proposal) {
                     pr.paid_at = Some(seq);
                 }
-                undo = Some(Undo::ExpensePaid { proposal: p.proposal.clone(), postings: postings.clone(), movements });
+                undo = Some(Undo::ExpensePaid {
+                    proposal: p.proposal.clone(),
+                    postings: postings.clone(),
+                    movements,
+                });
             }
             E::FundsTransferred(t) => {
                 if !t.amount_fen.is_positive() {
-                    return Err(Violation::AmountNotPositive { field: "amount_fen" });
+                    return Err(Violation::AmountNotPositive {
+                        field: "amount_fen",
+                    });
                 }
                 if t.from_fund == t.to_fund {
                     return Err(Violation::SameFund);
                 }
                 self.fund_exists(&t.from_fund)?;
                 self.fund_exists(&t.to_fund)?;
-                let allowed: &[Matter] = if t.from_fund.as_str() == "maintenance" { &[Matter::FundTransfer, Matter::UseMaintenanceFund] } else { &[Matter::FundTransfer] };
+                let allowed: &[Matter] = if t.from_fund.as_str() == "maintenance" {
+                    &[Matter::FundTransfer, Matter::UseMaintenanceFund]
+                } else {
+                    &[Matter::FundTransfer]
+                };
                 self.passed_decision(&t.decision, allowed)?;
-                postings.push(Posting { account: Account::Money(t.to_fund.clone()), amount: t.amount_fen });
-                postings.push(Posting { account: Account::Transfers(t.to_fund.clone()), amount: -t.amount_fen });
-                postings.push(Posting { account: Account::Transfers(t.from_fund.clone()), amount: t.amount_fen });
-                postings.push(Posting { account: Account::Money(t.from_fund.clone()), amount: -t.amount_fen });
+                postings.push(Posting {
+                    account: Account::Money(t.to_fund.clone()),
+                    amount: t.amount_fen,
+                });
+                postings.push(Posting {
+                    account: Account::Transfers(t.to_fund.clone()),
+                    amount: -t.amount_fen,
+                });
+                postings.push(Posting {
+                    account: Account::Transfers(t.from_fund.clone()),
+                    amount: t.amount_fen,
+                });
+                postings.push(Posting {
+                    account: Account::Money(t.from_fund.clone()),
+                    amount: -t.amount_fen,
+                });
                 let a = i128::from(t.amount_fen.get());
                 let movements = vec![
-                    Movement { kind: MoveKind::Transferred, fund: t.to_fund.clone(), category: None, amount: a },
-                    Movement { kind: MoveKind::Transferred, fund: t.from_fund.clone(), category: None, amount: -a },
+                    Movement {
+                        kind: MoveKind::Transferred,
+                        fund: t.to_fund.clone(),
+                        category: None,
+                        amount: a,
+                    },
+                    Movement {
+                        kind: MoveKind::Transferred,
+                        fund: t.from_fund.clone(),
+                        category: None,
+                        amount: -a,
+                    },
                 ];
                 self.post(&postings)?;
                 self.add_movements(month, &movements, 1);
-                undo = Some(Undo::Money { postings: postings.clone(), movements });
+                undo = Some(Undo::Money {
+                    postings: postings.clone(),
+                    movements,
+                });
             }
             E::OwnersDecision(d) => {
                 let computed = decide(d.matter, &d.totals)?;
                 if computed != d.outcome {
-                    return Err(Violation::DecisionOutcomeMismatch { stated: d.outcome, computed });
+                    return Err(Violation::DecisionOutcomeMismatch {
+                        stated: d.outcome,
+                        computed,
+                    });
                 }
-                self.decisions.insert(entry.event().id().to_string(), (d.matter, computed == Outcome::Passed));
+                self.decisions.insert(
+                    entry.event().id().to_string(),
+                    (d.matter, computed == Outcome::Passed),
+                );
             }
             E::PaymentDemandIssued(d) => {
                 if !self.households.contains_key(&d.unit) {
-                    return Err(Violation::UnknownUnit { unit: d.unit.clone() });
+                    return Err(Violation::UnknownUnit {
+                        unit: d.unit.clone(),
+                    });
                 }
                 let owed = self.arrears(&d.unit);
                 if owed == Fen::ZERO {
-                    return Err(Violation::NotInArrears { unit: d.unit.clone() });
+                    return Err(Violation::NotInArrears {
+                        unit: d.unit.clone(),
+                    });
                 }
                 if owed != d.amount_fen {
-                    return Err(Violation::DemandAmountMismatch { unit: d.unit.clone(), stated: d.amount_fen, computed: owed });
+                    return Err(Violation::DemandAmountMismatch {
+                        unit: d.unit.clone(),
+                        stated: d.amount_fen,
+                        computed: owed,
+                    });
                 }
                 undo = Some(Undo::Nothing);
             }
             E::PeriodClosed(c) => {
                 let range = c.statement.period;
-                let expected = self.last_closed.map_or_else(|| self.first_period.unwrap_or(range.from), Period::next);
+                let expected = self
+                    .last_closed
+                    .map_or_else(|| self.first_period.unwrap_or(range.from), Period::next);
                 if range.from != expected {
-                    return Err(Violation::PeriodNotContiguous { expected, found: range.from });
+                    return Err(Violation::PeriodNotContiguous {
+                        expected,
+                        found: range.from,
+                    });
                 }
-                if !(0..=2).contains(&range.from.months_until(range.to)) {
-                    return Err(Violation::InvalidPeriodRange { from: range.from, to: range.to });
+                let month_close = range.from == range.to;
+                let quarter_close =
+                    range.from.month() % 3 == 1 && range.from.months_until(range.to) == 2;
+                if !month_close && !quarter_close {
+                    return Err(Violation::InvalidPeriodRange {
+                        from: range.from,
+                        to: range.to,
+                    });
                 }
                 if month <= range.to {
                     return Err(Violation::PeriodNotEnded { to: range.to });
@@ -1179,7 +1600,9 @@ impl Ledger {
             }
             E::AuditAttested(a) => {
                 if a.through_seq >= seq {
-                    return Err(Violation::AuditBeyondEntry { through_seq: a.through_seq });
+                    return Err(Violation::AuditBeyondEntry {
+                        through_seq: a.through_seq,
+                    });
                 }
             }
             E::BudgetAdopted(b) => {
@@ -1187,7 +1610,9 @@ impl Ledger {
                 for line in &b.lines {
                     self.fund_exists(&line.fund)?;
                     if line.amount_fen.get() < 0 {
-                        return Err(Violation::AmountNotPositive { field: "lines.amount_fen" });
+                        return Err(Violation::AmountNotPositive {
+                            field: "lines.amount_fen",
+                        });
                     }
                 }
                 self.budgets.insert(b.year, b.lines.clone());
@@ -1205,26 +1630,52 @@ impl Ledger {
     }
 
     fn open_proposal(&self, id: &str) -> Result<&Proposal, Violation> {
-        let proposal = self.proposals.get(id).ok_or_else(|| Violation::UnknownProposal { id: id.to_string() })?;
+        let proposal = self
+            .proposals
+            .get(id)
+            .ok_or_else(|| Violation::UnknownProposal { id: id.to_string() })?;
         if proposal.withdrawn {
             return Err(Violation::ProposalWithdrawn { id: id.to_string() });
         }
         if let Some(paid_at) = proposal.paid_at {
-            return Err(Violation::ProposalAlreadyPaid { id: id.to_string(), paid_at });
+            return Err(Violation::ProposalAlreadyPaid {
+                id: id.to_string(),
+                paid_at,
+            });
         }
         Ok(proposal)
     }
 
-    fn reversal(&mut self, entry: &Entry, r: &Reversal, month: Period) -> Result<Applied, Violation> {
+    fn reversal(
+        &mut self,
+        entry: &Entry,
+        r: &Reversal,
+        month: Period,
+    ) -> Result<Applied, Violation> {
         let seq = entry.seq();
-        let target = self.events.get(&r.reverses).ok_or_else(|| Violation::UnknownReversalTarget { id: r.reverses.clone() })?;
+        let target =
+            self.events
+                .get(&r.reverses)
+                .ok_or_else(|| Violation::UnknownReversalTarget {
+                    id: r.reverses.clone(),
+                })?;
         if let Some(by_seq) = target.reversed_by {
-            return Err(Violation::AlreadyReversed { id: r.reverses.clone(), by_seq });
+            return Err(Violation::AlreadyReversed {
+                id: r.reverses.clone(),
+                by_seq,
+            });
         }
         let Some(undo) = target.undo.clone() else {
-            return Err(Violation::NotReversible { kind: target.kind, hint: not_reversible_hint(target.kind) });
+            return Err(Violation::NotReversible {
+                kind: target.kind,
+                hint: not_reversible_hint(target.kind),
+            });
         };
-        let signers = if target.kind == "funds_transferred" { Signers::Quorum } else { Signers::Treasurer };
+        let signers = if target.kind == "funds_transferred" {
+            Signers::Quorum
+        } else {
+            Signers::Treasurer
+        };
         self.check_signers(entry, signers)?;
         let mut postings = Vec::new();
         match undo {
@@ -1232,13 +1683,24 @@ impl Ledger {
                 let h = &self.households[&unit];
                 let amount = h.payments[index].amount;
                 let before = h.position();
-                postings.push(Posting { account: Account::Money(FundId::operating()), amount: -amount });
-                postings.extend(position_postings(before, before + i128::from(amount.get()))?);
+                postings.push(Posting {
+                    account: Account::Money(FundId::operating()),
+                    amount: -amount,
+                });
+                postings.extend(position_postings(
+                    before,
+                    before + i128::from(amount.get()),
+                )?);
                 self.post(&postings)?;
                 if let Some(h) = self.households.get_mut(&unit) {
                     h.payments[index].reversed = true;
                 }
-                let m = [Movement { kind: MoveKind::Received, fund: FundId::operating(), category: Some(slug("fee_payments")), amount: i128::from(amount.get()) }];
+                let m = [Movement {
+                    kind: MoveKind::Received,
+                    fund: FundId::operating(),
+                    category: Some(slug("fee_payments")),
+                    amount: i128::from(amount.get()),
+                }];
                 self.add_movements(month, &m, -1);
             }
             Undo::Charges { units } => {
@@ -1251,7 +1713,10 @@ impl Ledger {
                     *by_item.entry(c.item.clone()).or_insert(0) += i128::from(c.amount.get());
                 }
                 for (item, amount) in &by_item {
-                    postings.push(Posting { account: Account::Income(operating.clone(), item.clone()), amount: fen_from(*amount)? });
+                    postings.push(Posting {
+                        account: Account::Income(operating.clone(), item.clone()),
+                        amount: fen_from(*amount)?,
+                    });
                 }
                 for (unit, amount) in &by_unit {
                     let before = self.households[*unit].position();
@@ -1263,16 +1728,43 @@ impl Ledger {
                         h.charges[*index].reversed = true;
                     }
                 }
-                let movements: Vec<Movement> = by_item.into_iter().map(|(item, amount)| Movement { kind: MoveKind::Charged, fund: operating.clone(), category: Some(item), amount }).collect();
+                let movements: Vec<Movement> = by_item
+                    .into_iter()
+                    .map(|(item, amount)| Movement {
+                        kind: MoveKind::Charged,
+                        fund: operating.clone(),
+                        category: Some(item),
+                        amount,
+                    })
+                    .collect();
                 self.add_movements(month, &movements, -1);
             }
-            Undo::Money { postings: original, movements } => {
-                postings = original.iter().map(|p| Posting { account: p.account.clone(), amount: -p.amount }).collect();
+            Undo::Money {
+                postings: original,
+                movements,
+            } => {
+                postings = original
+                    .iter()
+                    .map(|p| Posting {
+                        account: p.account.clone(),
+                        amount: -p.amount,
+                    })
+                    .collect();
                 self.post(&postings)?;
                 self.add_movements(month, &movements, -1);
             }
-            Undo::ExpensePaid { proposal, postings: original, movements } => {
-                postings = original.iter().map(|p| Posting { account: p.account.clone(), amount: -p.amount }).collect();
+            Undo::ExpensePaid {
+                proposal,
+                postings: original,
+                movements,
+            } => {
+                postings = original
+                    .iter()
+                    .map(|p| Posting {
+                        account: p.account.clone(),
+                        amount: -p.amount,
+                    })
+                    .collect();
                 self.post(&postings)?;
                 self.add_movements(month, &movements, -1);
                 if let Some(p) = self.proposals.get_mut(&proposal) {
@@ -1299,14 +1791,26 @@ impl Ledger {
     /// Proposals not yet paid or withdrawn, with how many more approvals each needs before it
     /// may be paid (0 if none).
     pub fn pending_approvals(&self) -> Vec<PendingApproval> {
-        let Some(g) = &self.governance else { return Vec::new() };
+        let Some(g) = &self.governance else {
+            return Vec::new();
+        };
         self.proposals
             .iter()
             .filter(|(_, p)| p.paid_at.is_none() && !p.withdrawn)
             .map(|(id, p)| {
                 let have = u32::try_from(p.approvals.len()).unwrap_or(u32::MAX);
-                let needed = if p.body.amount_fen > g.approval_threshold_fen { g.approvals_required.saturating_sub(have) } else { 0 };
-                PendingApproval { id: id.clone(), seq: p.seq, amount: p.body.amount_fen, approvals: have, approvals_still_needed: needed }
+                let needed = if p.body.amount_fen > g.approval_threshold_fen {
+                    g.approvals_required.saturating_sub(have)
+                } else {
+                    0
+                };
+                PendingApproval {
+                    id: id.clone(),
+                    seq: p.seq,
+                    amount: p.body.amount_fen,
+                    approvals: have,
+                    approvals_still_needed: needed,
+                }
             })
             .collect()
     }
@@ -1324,11 +1828,23 @@ impl Ledger {
         }
         let mut out = Vec::new();
         for line in self.budgets.get(&year).into_iter().flatten() {
-            let spent = actual.remove(&(line.fund.clone(), line.category.clone())).unwrap_or(0);
-            out.push(BudgetComparison { fund: line.fund.clone(), category: line.category.clone(), budget: line.amount_fen, actual: fen_from(spent).unwrap_or(Fen::ZERO) });
+            let spent = actual
+                .remove(&(line.fund.clone(), line.category.clone()))
+                .unwrap_or(0);
+            out.push(BudgetComparison {
+                fund: line.fund.clone(),
+                category: line.category.clone(),
+                budget: line.amount_fen,
+                actual: fen_from(spent).unwrap_or(Fen::ZERO),
+            });
         }
         for ((fund, category), spent) in actual {
-            out.push(BudgetComparison { fund, category, budget: Fen::ZERO, actual: fen_from(spent).unwrap_or(Fen::ZERO) });
+            out.push(BudgetComparison {
+                fund,
+                category,
+                budget: Fen::ZERO,
+                actual: fen_from(spent).unwrap_or(Fen::ZERO),
+            });
         }
         out
     }
@@ -1378,7 +1894,11 @@ impl Ledger {
             totals
                 .into_iter()
                 .filter(|(_, v)| *v != 0)
-                .map(|((fund, category), v)| CategoryAmount { fund, category, amount_fen: fen_from(v).unwrap_or(Fen::ZERO) })
+                .map(|((fund, category), v)| CategoryAmount {
+                    fund,
+                    category,
+                    amount_fen: fen_from(v).unwrap_or(Fen::ZERO),
+                })
                 .collect()
         };
         let mut arrears = ArrearsSummary::default();
@@ -1399,8 +1919,12 @@ impl Ledger {
 fn not_reversible_hint(kind: &str) -> &'static str {
     match kind {
         "household_registered" | "household_corrected" => ": record a household correction instead",
-        "role_granted" | "key_revoked" => ": the committee records a new grant or revocation instead",
-        "fee_schedule_adopted" | "budget_adopted" => ": adopt a new one under a new owners' decision instead",
+        "role_granted" | "key_revoked" => {
+            ": the committee records a new grant or revocation instead"
+        }
+        "fee_schedule_adopted" | "budget_adopted" => {
+            ": adopt a new one under a new owners' decision instead"
+        }
         "owners_decision" => ": record the new decision instead",
         "period_closed" => ": closes are final; correct the entries and let the next close show it",
         "reversal" => ": a reversal is final; record the original event again with a new id",
@@ -1410,18 +1934,31 @@ fn not_reversible_hint(kind: &str) -> &'static str {
 
 /// The event type names as `'static` strings (the type was checked by the body parser).
 fn kind_name(kind: &str) -> &'static str {
-    EVENT_TYPES.iter().find(|k| **k == kind).copied().unwrap_or("unknown")
+    EVENT_TYPES
+        .iter()
+        .find(|k| **k == kind)
+        .copied()
+        .unwrap_or("unknown")
 }
 
 /// The first field where a recorded statement differs from the recomputed one.
 fn statement_difference(stated: &Statement, computed: &Statement) -> Violation {
     let a = serde_json::to_value(stated).unwrap_or_default();
     let b = serde_json::to_value(computed).unwrap_or_default();
-    let (field, s, c) = first_difference("statement", &a, &b).unwrap_or_else(|| ("statement".into(), a.to_string(), b.to_string()));
-    Violation::StatementMismatch { field, stated: s, computed: c }
+    let (field, s, c) = first_difference("statement", &a, &b)
+        .unwrap_or_else(|| ("statement".into(), a.to_string(), b.to_string()));
+    Violation::StatementMismatch {
+        field,
+        stated: s,
+        computed: c,
+    }
 }
 
-fn first_difference(path: &str, a: &serde_json::Value, b: &serde_json::Value) -> Option<(String, String, String)> {
+fn first_difference(
+    path: &str,
+    a: &serde_json::Value,
+    b: &serde_json::Value,
+) -> Option<(String, String, String)> {
     use serde_json::Value;
     match (a, b) {
         (Value::Object(x), Value::Object(y)) => {
@@ -1431,7 +1968,9 @@ fn first_difference(path: &str, a: &serde_json::Value, b: &serde_json::Value) ->
                     return Some(d);
                 }
             }
-            y.keys().find(|k| !x.contains_key(*k)).map(|k| (format!("{path}.{k}"), "absent".into(), y[k].to_string()))
+            y.keys()
+                .find(|k| !x.contains_key(*k))
+                .map(|k| (format!("{path}.{k}"), "absent".into(), y[k].to_string()))
         }
         (Value::Array(x), Value::Array(y)) => {
             for (i, (va, vb)) in x.iter().zip(y).enumerate() {
@@ -1439,7 +1978,13 @@ fn first_difference(path: &str, a: &serde_json::Value, b: &serde_json::Value) ->
                     return Some(d);
                 }
             }
-            (x.len() != y.len()).then(|| (format!("{path}.length"), x.len().to_string(), y.len().to_string()))
+            (x.len() != y.len()).then(|| {
+                (
+                    format!("{path}.length"),
+                    x.len().to_string(),
+                    y.len().to_string(),
+                )
+            })
         }
         _ => (a != b).then(|| (path.to_string(), a.to_string(), b.to_string())),
     }

@@ -10,7 +10,9 @@ pub const FEN_MAX: i64 = (1 << 53) - 1;
 
 /// An amount of money in fen (分, 0.01 yuan). Arithmetic is checked: an overflow is an error,
 /// never a wrap.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 #[serde(try_from = "i64", into = "i64")]
 pub struct Fen(i64);
 
@@ -25,7 +27,11 @@ impl Fen {
 
     /// The amount `fen`, if within range.
     pub fn new(fen: i64) -> Result<Fen, FenOutOfRange> {
-        if fen.unsigned_abs() > FEN_MAX as u64 { Err(FenOutOfRange(i128::from(fen))) } else { Ok(Fen(fen)) }
+        if fen.unsigned_abs() > FEN_MAX as u64 {
+            Err(FenOutOfRange(i128::from(fen)))
+        } else {
+            Ok(Fen(fen))
+        }
     }
     /// The amount in fen.
     pub fn get(self) -> i64 {
@@ -34,12 +40,16 @@ impl Fen {
     /// `self + other`, if within range.
     pub fn checked_add(self, other: Fen) -> Result<Fen, FenOutOfRange> {
         let sum = i128::from(self.0) + i128::from(other.0);
-        i64::try_from(sum).map_err(|_| FenOutOfRange(sum)).and_then(Fen::new)
+        i64::try_from(sum)
+            .map_err(|_| FenOutOfRange(sum))
+            .and_then(Fen::new)
     }
     /// `self − other`, if within range.
     pub fn checked_sub(self, other: Fen) -> Result<Fen, FenOutOfRange> {
         let diff = i128::from(self.0) - i128::from(other.0);
-        i64::try_from(diff).map_err(|_| FenOutOfRange(diff)).and_then(Fen::new)
+        i64::try_from(diff)
+            .map_err(|_| FenOutOfRange(diff))
+            .and_then(Fen::new)
     }
     /// Whether the amount is above zero.
     pub fn is_positive(self) -> bool {
@@ -93,7 +103,8 @@ pub struct PeriodParseError(pub String);
 impl Period {
     /// The month `year`-`month`, if valid (years 2000 to 9999).
     pub fn new(year: u16, month: u8) -> Option<Period> {
-        ((2000..=9999).contains(&year) && (1..=12).contains(&month)).then_some(Period { year, month })
+        ((2000..=9999).contains(&year) && (1..=12).contains(&month))
+            .then_some(Period { year, month })
     }
     /// The year.
     pub fn year(self) -> u16 {
@@ -105,17 +116,33 @@ impl Period {
     }
     /// The month after this one.
     pub fn next(self) -> Period {
-        if self.month == 12 { Period { year: self.year + 1, month: 1 } } else { Period { year: self.year, month: self.month + 1 } }
+        if self.month == 12 {
+            Period {
+                year: self.year + 1,
+                month: 1,
+            }
+        } else {
+            Period {
+                year: self.year,
+                month: self.month + 1,
+            }
+        }
     }
     /// Months from `self` to `later` (0 if the same month, negative if `later` is earlier).
     pub fn months_until(self, later: Period) -> i32 {
-        (i32::from(later.year) - i32::from(self.year)) * 12 + i32::from(later.month) - i32::from(self.month)
+        (i32::from(later.year) - i32::from(self.year)) * 12 + i32::from(later.month)
+            - i32::from(self.month)
     }
     /// The month of a log time, in Beijing time (UTC+8, Asia/Shanghai has no daylight saving).
     pub fn of_time(t: crate::entry::RecordedAt) -> Period {
-        let beijing = t.as_offset_date_time().to_offset(time::UtcOffset::from_whole_seconds(8 * 3600).unwrap_or(time::UtcOffset::UTC));
+        let beijing = t.as_offset_date_time().to_offset(
+            time::UtcOffset::from_whole_seconds(8 * 3600).unwrap_or(time::UtcOffset::UTC),
+        );
         let year = u16::try_from(beijing.year()).unwrap_or(9999);
-        Period { year, month: u8::from(beijing.month()) }
+        Period {
+            year,
+            month: u8::from(beijing.month()),
+        }
     }
 }
 
@@ -209,7 +236,9 @@ fn is_unit(s: &str) -> bool {
     let parts: Vec<&str> = s.split('-').collect();
     parts.len() == 3
         && (1..=4).contains(&parts[0].len())
-        && parts[0].bytes().all(|b| b.is_ascii_digit() || b.is_ascii_uppercase())
+        && parts[0]
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b.is_ascii_uppercase())
         && (1..=2).contains(&parts[1].len())
         && parts[1].bytes().all(|b| b.is_ascii_digit())
         && (3..=4).contains(&parts[2].len())
@@ -217,13 +246,20 @@ fn is_unit(s: &str) -> bool {
 }
 
 fn is_slug(s: &str) -> bool {
+    // Words of [a-z0-9-] joined by single `_`, each word starting with a letter: so that
+    // `capitalize` (garbage_removal → GarbageRemoval) gives every slug its own account name.
     (1..=64).contains(&s.len())
-        && s.as_bytes()[0].is_ascii_lowercase()
-        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
+        && s.split('_').all(|word| {
+            word.as_bytes().first().is_some_and(u8::is_ascii_lowercase)
+                && word
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        })
 }
 
 fn is_fund(s: &str) -> bool {
-    matches!(s, "operating" | "public_revenue" | "maintenance") || s.strip_prefix("project:").is_some_and(is_slug)
+    matches!(s, "operating" | "public_revenue" | "maintenance")
+        || s.strip_prefix("project:").is_some_and(is_slug)
 }
 
 fn is_label(s: &str) -> bool {
@@ -242,8 +278,9 @@ validated_string!(
     FundId, is_fund, "a fund: operating, public_revenue, maintenance or project:<slug>"
 );
 validated_string!(
-    /// A machine name: a lowercase letter, then lowercase letters, digits, `_` or `-`; at most 64.
-    Slug, is_slug, "a lowercase name like greenery or meter-2026"
+    /// A machine name: words of lowercase letters, digits and `-`, each starting with a letter,
+    /// joined by single `_`; at most 64 bytes: `greenery`, `garbage_removal`, `meter-2026`.
+    Slug, is_slug, "a lowercase name like greenery, garbage_removal or meter-2026"
 );
 validated_string!(
     /// Free text for people (payee, description, reason): 1 to 200 characters, no control
@@ -271,7 +308,10 @@ impl FundId {
             "operating" => "Operating".into(),
             "public_revenue" => "PublicRevenue".into(),
             "maintenance" => "Maintenance".into(),
-            other => format!("Project:{}", capitalize(other.strip_prefix("project:").unwrap_or(other))),
+            other => format!(
+                "Project:{}",
+                capitalize(other.strip_prefix("project:").unwrap_or(other))
+            ),
         }
     }
 }
@@ -281,7 +321,9 @@ pub fn capitalize(slug: &str) -> String {
     slug.split('_')
         .map(|w| {
             let mut c = w.chars();
-            c.next().map(|f| f.to_ascii_uppercase().to_string() + c.as_str()).unwrap_or_default()
+            c.next()
+                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                .unwrap_or_default()
         })
         .collect()
 }
@@ -362,7 +404,10 @@ impl Matter {
     /// Whether the matter needs three quarters of the participating area and owners (art. 278
     /// paragraph 2, items 6–8) rather than more than half.
     pub fn needs_three_quarters(self) -> bool {
-        matches!(self, Matter::RaiseMaintenanceFund | Matter::Rebuild | Matter::ChangeCommonUse)
+        matches!(
+            self,
+            Matter::RaiseMaintenanceFund | Matter::Rebuild | Matter::ChangeCommonUse
+        )
     }
 }
 
