@@ -9,6 +9,24 @@
 //! it: if the demo ever broke a rule it would panic with the rule broken (a bug in the
 //! generator, never in the demo's reader). Times are UTC, never decrease, and fall in Beijing
 //! office hours on working days (weekends and public holidays are closed).
+//!
+//! The story, in Beijing time:
+//!
+//! - 2025-01: the ledger opens (5 committee members, K = 3, approval threshold 5,000 yuan,
+//!   opening balances handed over); the households are registered building by building; the
+//!   owners' decisions on the fee schedule (物业费 0.50 元/㎡/月, 垃圾清运费 10 元/户/月) and the
+//!   2025 budget are recorded and adopted. Every month is charged on its first office day.
+//! - 2025-02: two areas corrected. 2025-05: the owners decide the water meter project (matter
+//!   `rebuild`, three quarters). 2025-06: the district's grant opens `project:meter-2025`; the
+//!   contractor is paid in installments, each approved by three members; drainage dredging
+//!   above the threshold is approved and paid; a mistyped cash payment is reversed and entered
+//!   again. 2025-09: an expense payment recorded with the wrong invoice is reversed and entered
+//!   again. 2025-11 and 2026-10: payment demands to the chronic debtors. 2025-12: the 2026
+//!   budget.
+//! - 2026-04: the treasurer hands over: the role goes to a new key, the old key is revoked.
+//!   2026-05: a paid-parking motion fails. 2026-06/07: roof repair from the maintenance fund.
+//! - Every quarter is closed on the third office day of the next; 2027-01: the last close and
+//!   the street office's audit, which ends the demo.
 
 use crate::example;
 use crate::generate::SplitMix64;
@@ -450,7 +468,8 @@ struct Gen {
     /// Proposals not yet paid: fund and amount (so that no proposal promises money twice).
     open: HashMap<String, (FundId, i64)>,
     counter: u64,
-    receipt_no: u32,
+    /// The last receipt number given, by year.
+    receipts: BTreeMap<i32, u32>,
     typo_done: bool,
 }
 
@@ -477,7 +496,7 @@ impl Gen {
             named: HashMap::new(),
             open: HashMap::new(),
             counter: 0,
-            receipt_no: 0,
+            receipts: BTreeMap::new(),
             typo_done: false,
         }
     }
@@ -643,8 +662,9 @@ impl Gen {
     }
 
     fn receipt(&mut self, year: i32) -> Invoice {
-        self.receipt_no += 1;
-        let number = format!("XFL-SJ-{year}-{:04}", self.receipt_no);
+        let n = self.receipts.entry(year).or_insert(0);
+        *n += 1;
+        let number = format!("XFL-SJ-{year}-{n:04}");
         let sha = self.document(&format!("收据扫描件 {number}"));
         Invoice {
             kind: InvoiceKind::Receipt,
@@ -708,7 +728,13 @@ impl Gen {
         self.at(d, hm(8, 40), |g| g.genesis());
         for (i, buildings) in [1..=3, 4..=6, 7..=9, 10..=12].into_iter().enumerate() {
             let d = c(self, 2025, 1, i + 1);
-            self.at(d, hm(9, 10), move |g| g.register(buildings));
+            self.at(d, hm(9, 10), move |g| {
+                let last = *buildings.end() == 12;
+                g.register(buildings);
+                if last {
+                    g.assign_habits();
+                }
+            });
         }
         let d = c(self, 2025, 1, 5);
         self.at(d, hm(9, 30), |g| {
@@ -1037,9 +1063,6 @@ impl Gen {
                     }
                 }
             }
-        }
-        if b_is_last(&self.homes) {
-            self.assign_habits();
         }
     }
 
@@ -1785,13 +1808,6 @@ impl Gen {
             });
         }
     }
-}
-
-/// Whether the last registered household is in the last building (registration is complete).
-fn b_is_last(homes: &[Home]) -> bool {
-    homes
-        .last()
-        .is_some_and(|h| h.unit.as_str().starts_with("12-"))
 }
 
 fn previous(p: Period) -> Period {
