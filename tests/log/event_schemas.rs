@@ -368,6 +368,16 @@ fn samples() -> Vec<LedgerEvent> {
             amount_fen: fen(600_000),
             description: label("2026年1月楼道保洁"),
             project: None,
+            decision: None,
+        }),
+        E::ExpenseProposed(ExpenseProposed {
+            payee: label("安居防水工程有限公司"),
+            category: slug("repairs"),
+            fund: fund("maintenance"),
+            amount_fen: fen(4_680_000),
+            description: label("3号楼屋面防水"),
+            project: None,
+            decision: Some("hexie-owners-2026-06".into()),
         }),
         E::ExpenseProposed(ExpenseProposed {
             payee: label("宏达水电安装公司"),
@@ -376,6 +386,7 @@ fn samples() -> Vec<LedgerEvent> {
             amount_fen: fen(12_000_000),
             description: label("水表更换 一期"),
             project: Some(slug("meter-2026")),
+            decision: None,
         }),
         E::ExpenseApproved(ExpenseApproved {
             proposal: "hexie-0007".into(),

@@ -411,6 +411,13 @@ impl Model {
         open
     }
 
+    /// The model as it was at the end of month `until`: the entries recorded by then.
+    fn as_at(&self, until: Period) -> Model {
+        let mut past = self.clone();
+        past.log.retain(|r| r.month <= until);
+        past
+    }
+
     /// Arrears for months up to `as_of`, each unpaid amount aged by its month.
     fn aging(&self, as_of: Period) -> ArrearsSummary {
         let (mut units, mut total, mut bands) = (0, 0, [0i64; 4]);
@@ -505,7 +512,9 @@ impl Model {
             charged: by_category(Kind::Charged),
             income: by_category(Kind::Received),
             spending: by_category(Kind::Spent),
-            arrears: self.aging(range.to),
+            // Arrears as at the end of the period: only what was recorded by then counts, and the
+            // log is in time order, so that is the prefix of the log recorded by then.
+            arrears: self.as_at(range.to).aging(range.to),
         }
     }
 
@@ -978,15 +987,19 @@ impl Harness {
             Vote::Maintenance => (Matter::UseMaintenanceFund, true, Outcome::Passed),
         };
         let yes = if passed { 8 } else { 2 };
+        // The vote counts the registered households' exclusive area (with none registered, the
+        // decision is refused, which the model follows).
+        let registered: i64 = self.model.units().values().sum();
+        let total = if registered > 0 { registered } else { 10_000 };
         let event = LedgerEvent::OwnersDecision(OwnersDecision {
             matter,
             title: label("业主大会表决"),
             totals: VoteTotals {
-                total_area_centi_m2: 10_000,
+                total_area_centi_m2: total,
                 total_owners: 10,
-                participating_area_centi_m2: 10_000,
+                participating_area_centi_m2: total,
                 participating_owners: 10,
-                yes_area_centi_m2: yes * 1_000,
+                yes_area_centi_m2: total * yes / 10,
                 yes_owners: u32::try_from(yes).unwrap(),
             },
             outcome: stated,
@@ -1218,6 +1231,24 @@ impl Harness {
                     amount_fen: fen(*amount),
                     description: label("日常维护"),
                     project,
+                    // The maintenance fund pays only under a passed decision to use it.
+                    decision: if f.as_str() == "maintenance" {
+                        m.log
+                            .iter()
+                            .rev()
+                            .find(|r| {
+                                matches!(
+                                    r.what,
+                                    What::Decision {
+                                        matter: Matter::UseMaintenanceFund,
+                                        passed: true
+                                    }
+                                )
+                            })
+                            .map(|r| r.id.clone())
+                    } else {
+                        None
+                    },
                 });
                 self.submit(
                     event,

@@ -503,11 +503,17 @@ fn transfers_need_a_passed_decision_of_the_right_matter() {
 #[test]
 fn decisions_are_recomputed_with_civil_code_thresholds() {
     let mut f = Fixture::full();
-    // Participation below two thirds, announced as passed.
-    let low = json!({"total_area_centi_m2": 300, "total_owners": 3, "participating_area_centi_m2": 199, "participating_owners": 3, "yes_area_centi_m2": 199, "yes_owners": 3});
+    // Participation just below two thirds of the registered 187.73 ㎡, announced as passed.
+    let low = json!({"total_area_centi_m2": 18_773, "total_owners": 3, "participating_area_centi_m2": 12_515, "participating_owners": 3, "yes_area_centi_m2": 12_515, "yes_owners": 3});
     assert_eq!(
         f.refuse("owners_decision", json!({"matter": "other", "title": "x", "totals": low, "outcome": "passed", "document_sha256": "ab".repeat(32)}), &["committee-1", "committee-2"]),
         Violation::DecisionOutcomeMismatch { stated: Outcome::Passed, computed: Outcome::Rejected }
+    );
+    // The total area is the registered households' exclusive area, not any number.
+    let invented = json!({"total_area_centi_m2": 300, "total_owners": 3, "participating_area_centi_m2": 300, "participating_owners": 3, "yes_area_centi_m2": 300, "yes_owners": 3});
+    assert_eq!(
+        f.refuse("owners_decision", json!({"matter": "other", "title": "x", "totals": invented, "outcome": "passed", "document_sha256": "ab".repeat(32)}), &["committee-1", "committee-2"]),
+        Violation::TotalAreaMismatch { stated: 300, registered: 18_773 }
     );
     let inconsistent = json!({"total_area_centi_m2": 300, "total_owners": 3, "participating_area_centi_m2": 300, "participating_owners": 3, "yes_area_centi_m2": 301, "yes_owners": 3});
     assert!(matches!(
@@ -1091,4 +1097,33 @@ fn an_optional_field_is_absent_or_has_a_value_never_null() {
         f.refuse("expense_proposed", body, &["treasurer"]),
         Violation::Body(_)
     ));
+}
+
+#[test]
+fn the_maintenance_fund_pays_only_under_an_owners_decision_to_use_it() {
+    let mut f = Fixture::full();
+    let transfer = f.decision("fund_transfer", 90);
+    f.ok("funds_transferred", json!({"from_fund": "operating", "to_fund": "maintenance", "amount_fen": 100_000, "decision": transfer}), &["committee-1", "committee-2"]);
+    assert_eq!(
+        f.refuse(
+            "expense_proposed",
+            proposal(50_000, "maintenance"),
+            &["treasurer"]
+        ),
+        Violation::MaintenanceDecisionMissing
+    );
+    let mut under_wrong = proposal(50_000, "maintenance");
+    under_wrong["decision"] = json!(transfer.clone());
+    assert_eq!(
+        f.refuse("expense_proposed", under_wrong, &["treasurer"]),
+        Violation::DecisionWrongMatter {
+            id: transfer,
+            found: Matter::FundTransfer,
+            needed: Matter::UseMaintenanceFund
+        }
+    );
+    let use_fund = f.decision("use_maintenance_fund", 90);
+    let mut right = proposal(50_000, "maintenance");
+    right["decision"] = json!(use_fund);
+    f.ok("expense_proposed", right, &["treasurer"]);
 }

@@ -383,10 +383,23 @@ fn violation_zh(v: &Violation) -> String {
             statement_value(field, stated),
             statement_value(field, computed)
         ),
+        V::MaintenanceDecisionMissing => "动用维修资金必须有业主共同决定（使用维修资金）并已通过。请在这笔支出里写明那次表决的编号。".to_string(),
+        V::TotalAreaMismatch { stated, registered } => format!(
+            "表决记录里的总面积是 {} 平方米，但账本里登记的各户专有面积合计是 {} 平方米，两者必须一致。请按登记面积核对表决结果后重新记录。",
+            area(*stated),
+            area(*registered)
+        ),
         V::AuditBeyondEntry { through_seq } => format!(
             "审计确认只能包括这条之前已经记入账本的记录，这里写的截止序号是第 {through_seq} 条，超出了范围。请改为这条之前的序号。"
         ),
     }
+}
+
+/// An area in hundredths of a square metre, as square metres with two decimals.
+fn area(centi_m2: i64) -> String {
+    let sign = if centi_m2 < 0 { "-" } else { "" };
+    let abs = centi_m2.unsigned_abs();
+    format!("{sign}{}.{:02}", abs / 100, abs % 100)
 }
 
 fn log_zh(e: &LogError) -> String {
@@ -1207,6 +1220,11 @@ mod tests {
                 computed: "999900".into(),
             },
             V::AuditBeyondEntry { through_seq: 20 },
+            V::MaintenanceDecisionMissing,
+            V::TotalAreaMismatch {
+                stated: 1_000_000,
+                registered: 987_654,
+            },
         ]
     }
 

@@ -471,6 +471,8 @@ struct Gen {
     /// The last receipt number given, by year.
     receipts: BTreeMap<i32, u32>,
     typo_done: bool,
+    /// The passed owners' decision to use the maintenance fund, once taken.
+    maintenance_decision: Option<String>,
 }
 
 impl Gen {
@@ -498,6 +500,7 @@ impl Gen {
             counter: 0,
             receipts: BTreeMap::new(),
             typo_done: false,
+            maintenance_decision: None,
         }
     }
 
@@ -796,11 +799,12 @@ impl Gen {
         // June–July 2026: roof waterproofing of building 3 from the maintenance fund.
         let d = c(self, 2026, 6, 4);
         self.at(d, hm(10, 0), |g| {
-            g.decision(
+            let id = g.decision(
                 Matter::UseMaintenanceFund,
                 "使用维修资金维修3号楼屋面防水",
                 Outcome::Passed,
             );
+            g.maintenance_decision = Some(id);
         });
         let d = c(self, 2026, 7, 3);
         let spend = Spend {
@@ -1511,6 +1515,11 @@ impl Gen {
             amount_fen: fen(spend.amount),
             description: label(&spend.description),
             project: f.project().map(slug),
+            decision: if f.as_str() == "maintenance" {
+                self.maintenance_decision.clone()
+            } else {
+                None
+            },
         };
         let (id, _) = self.as_treasurer(LedgerEvent::ExpenseProposed(body));
         self.open.insert(id.clone(), (f, spend.amount));

@@ -270,6 +270,14 @@ pub struct ExpenseProposed {
         deserialize_with = "present"
     )]
     pub project: Option<Slug>,
+    /// The owners' decision (event id) behind the spending: required for the maintenance fund
+    /// (使用维修资金 needs the owners' decision, Civil Code art. 278), optional otherwise.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
+    pub decision: Option<EventRef>,
 }
 
 /// `expense_approved`: one committee member approves a proposal (one entry per member).
@@ -424,7 +432,8 @@ pub struct CategoryAmount {
     pub amount_fen: Fen,
 }
 
-/// Arrears at the end of a period, by age of the oldest unpaid charge.
+/// Arrears at the end of a period, each unpaid amount aged by the month it was charged for;
+/// only charges and payments recorded by the end of the period count.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ArrearsSummary {

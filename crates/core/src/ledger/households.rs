@@ -18,8 +18,10 @@ pub struct ChargeRecord {
     pub item: Slug,
     /// Amount.
     pub amount: Fen,
-    /// Whether the assessment was reversed.
-    pub reversed: bool,
+    /// Month (Beijing time) the assessment was recorded in.
+    pub recorded: Period,
+    /// Month the assessment was reversed in, if it was.
+    pub reversed_in: Option<Period>,
 }
 
 /// One payment by a household.
@@ -31,8 +33,10 @@ pub struct PaymentRecord {
     pub amount: Fen,
     /// Months the payer named.
     pub periods: Vec<Period>,
-    /// Whether the payment was reversed.
-    pub reversed: bool,
+    /// Month (Beijing time) the payment was recorded in.
+    pub recorded: Period,
+    /// Month the payment was reversed in, if it was.
+    pub reversed_in: Option<Period>,
 }
 
 /// A registered household.
@@ -57,6 +61,29 @@ pub struct Outstanding {
     pub amount: Fen,
 }
 
+/// Whether a record recorded in `recorded` and reversed in `reversed_in` stands as at the end of
+/// month `until` (`None`: now, after everything recorded so far).
+fn stands(recorded: Period, reversed_in: Option<Period>, until: Option<Period>) -> bool {
+    match until {
+        None => reversed_in.is_none(),
+        Some(until) => recorded <= until && reversed_in.is_none_or(|r| r > until),
+    }
+}
+
+impl ChargeRecord {
+    /// Whether the charge stands (see [`Household::outstanding_as_of`]).
+    pub fn stands(&self, until: Option<Period>) -> bool {
+        stands(self.recorded, self.reversed_in, until)
+    }
+}
+
+impl PaymentRecord {
+    /// Whether the payment stands (see [`Household::outstanding_as_of`]).
+    pub fn stands(&self, until: Option<Period>) -> bool {
+        stands(self.recorded, self.reversed_in, until)
+    }
+}
+
 impl Household {
     /// A household with no charges or payments yet.
     pub fn new(area_centi_m2: AreaCentiM2) -> Household {
@@ -72,13 +99,13 @@ impl Household {
         let charged: i128 = self
             .charges
             .iter()
-            .filter(|c| !c.reversed)
+            .filter(|c| c.stands(None))
             .map(|c| i128::from(c.amount.get()))
             .sum();
         let paid: i128 = self
             .payments
             .iter()
-            .filter(|p| !p.reversed)
+            .filter(|p| p.stands(None))
             .map(|p| i128::from(p.amount.get()))
             .sum();
         charged - paid
@@ -88,7 +115,7 @@ impl Household {
     pub fn charged_total(&self) -> i128 {
         self.charges
             .iter()
-            .filter(|c| !c.reversed)
+            .filter(|c| c.stands(None))
             .map(|c| i128::from(c.amount.get()))
             .sum()
     }
@@ -97,7 +124,7 @@ impl Household {
     pub fn paid_total(&self) -> i128 {
         self.payments
             .iter()
-            .filter(|p| !p.reversed)
+            .filter(|p| p.stands(None))
             .map(|p| i128::from(p.amount.get()))
             .sum()
     }
@@ -106,16 +133,22 @@ impl Household {
     pub fn has_charge(&self, period: Period, item: &Slug) -> bool {
         self.charges
             .iter()
-            .any(|c| !c.reversed && c.period == period && &c.item == item)
+            .any(|c| c.stands(None) && c.period == period && &c.item == item)
     }
 
-    /// What is still owed, charge by charge, after allocating every payment in log order.
+    /// What is still owed now, charge by charge, after allocating every payment in log order.
     pub fn outstanding(&self) -> Vec<Outstanding> {
+        self.outstanding_as_of(None)
+    }
+
+    /// What was owed at the end of month `until` (Beijing time): only the charges and payments
+    /// recorded by then, less those reversed by then. `None` means now.
+    pub fn outstanding_as_of(&self, until: Option<Period>) -> Vec<Outstanding> {
         // Events in log order: charges and payments interleaved by seq.
         let mut open: Vec<(u64, Period, Slug, i128)> = Vec::new();
         let mut credit: i128 = 0;
-        let mut ci = self.charges.iter().filter(|c| !c.reversed).peekable();
-        let mut pi = self.payments.iter().filter(|p| !p.reversed).peekable();
+        let mut ci = self.charges.iter().filter(|c| c.stands(until)).peekable();
+        let mut pi = self.payments.iter().filter(|p| p.stands(until)).peekable();
         loop {
             let take_charge = match (ci.peek(), pi.peek()) {
                 (Some(c), Some(p)) => c.seq <= p.seq,
@@ -168,12 +201,14 @@ impl Household {
     }
 }
 
-/// Adds one household's unpaid charges to an arrears summary, aged against `as_of`: 0–3 months
-/// means charged for `as_of` or the two months before it.
+/// Adds what one household owed at the end of month `as_of` to an arrears summary, each unpaid
+/// amount aged by the month it was charged for: 0–3 months means `as_of` or the two months
+/// before it. Only charges and payments recorded by the end of `as_of` count, so a statement
+/// shows the arrears of its period, not of the day it was closed.
 pub fn add_to_summary(summary: &mut ArrearsSummary, household: &Household, as_of: Period) {
     let mut owes = false;
     for o in household
-        .outstanding()
+        .outstanding_as_of(Some(as_of))
         .into_iter()
         .filter(|o| o.period <= as_of)
     {
@@ -260,7 +295,8 @@ mod tests {
                 period: p(month),
                 item: slug("property_fee"),
                 amount: fen(5_000),
-                reversed: false,
+                recorded: p(month),
+                reversed_in: None,
             });
         }
         // Pays 60.00 naming March: March settled, then 10.00 towards January.
@@ -268,7 +304,8 @@ mod tests {
             seq: 4,
             amount: fen(6_000),
             periods: vec![p("2026-03")],
-            reversed: false,
+            recorded: p("2026-03"),
+            reversed_in: None,
         });
         let out = h.outstanding();
         assert_eq!(out.len(), 2);
@@ -279,7 +316,8 @@ mod tests {
             seq: 5,
             amount: fen(10_000),
             periods: vec![],
-            reversed: false,
+            recorded: p("2026-03"),
+            reversed_in: None,
         });
         assert!(h.outstanding().is_empty());
         assert_eq!(h.position(), -1_000);
@@ -288,11 +326,20 @@ mod tests {
             period: p("2026-04"),
             item: slug("property_fee"),
             amount: fen(5_000),
-            reversed: false,
+            recorded: p("2026-04"),
+            reversed_in: None,
         });
         assert_eq!(h.outstanding()[0].amount, fen(4_000));
         // Reversing the 100.00 payment brings January back.
-        h.payments[1].reversed = true;
+        h.payments[1].reversed_in = Some(p("2026-05"));
+        // As at the end of April the payment still stood; as at May, it did not.
+        assert_eq!(
+            h.outstanding_as_of(Some(p("2026-04")))
+                .iter()
+                .map(|o| o.amount.get())
+                .sum::<i64>(),
+            4_000
+        );
         let out = h.outstanding();
         assert_eq!(
             out.iter().map(|o| o.amount.get()).sum::<i64>(),

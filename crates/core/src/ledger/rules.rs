@@ -315,6 +315,21 @@ pub enum Violation {
         /// What is needed.
         needed: Matter,
     },
+    /// Spending from the maintenance fund without an owners' decision.
+    #[error(
+        "spending from the maintenance fund needs a passed owners' decision on using it (`decision`)"
+    )]
+    MaintenanceDecisionMissing,
+    /// A vote's total area is not the registered households' exclusive area.
+    #[error(
+        "the vote counts a total area of {stated} (0.01 ㎡), but the registered households hold {registered}"
+    )]
+    TotalAreaMismatch {
+        /// In the decision.
+        stated: AreaCentiM2,
+        /// Sum of the registered units' areas.
+        registered: AreaCentiM2,
+    },
     /// Vote totals that cannot be.
     #[error("the vote totals are inconsistent: {reason}")]
     DecisionTotalsInconsistent {
@@ -574,6 +589,19 @@ fn valid_key(key: PublicKey) -> Result<(), Violation> {
         .map(|_| ())
         .map_err(|reason| Violation::InvalidKey { key, reason })
 }
+
+/// Every matter: a decision of any matter may stand behind an ordinary expenditure.
+const ALL_MATTERS: &[Matter] = &[
+    Matter::Other,
+    Matter::RaiseMaintenanceFund,
+    Matter::Rebuild,
+    Matter::ChangeCommonUse,
+    Matter::UseMaintenanceFund,
+    Matter::FeeSchedule,
+    Matter::ElectCommittee,
+    Matter::FundTransfer,
+    Matter::Budget,
+];
 
 fn slug(s: &'static str) -> Slug {
     // INVARIANT: only called with literal slugs below.
@@ -1272,7 +1300,8 @@ impl Ledger {
                         period: c.period,
                         item: charge.item.clone(),
                         amount: charge.amount_fen,
-                        reversed: false,
+                        recorded: month,
+                        reversed_in: None,
                     });
                 }
                 self.add_movements(month, &movements, 1);
@@ -1309,7 +1338,8 @@ impl Ledger {
                     seq,
                     amount: p.amount_fen,
                     periods: p.periods.clone(),
-                    reversed: false,
+                    recorded: month,
+                    reversed_in: None,
                 });
                 let index = h.payments.len() - 1;
                 let m = [Movement {
@@ -1401,6 +1431,12 @@ impl Ledger {
                         expected,
                         found,
                     });
+                }
+                match (&p.decision, p.fund.as_str() == "maintenance") {
+                    (None, true) => return Err(Violation::MaintenanceDecisionMissing),
+                    (Some(d), true) => self.passed_decision(d, &[Matter::UseMaintenanceFund])?,
+                    (Some(d), false) => self.passed_decision(d, ALL_MATTERS)?,
+                    (None, false) => {}
                 }
                 let id = entry.event().id().to_string();
                 self.proposals.insert(
@@ -1537,6 +1573,14 @@ impl Ledger {
             }
             E::OwnersDecision(d) => {
                 let computed = decide(d.matter, &d.totals)?;
+                let registered: AreaCentiM2 =
+                    self.households.values().map(|h| h.area_centi_m2).sum();
+                if d.totals.total_area_centi_m2 != registered {
+                    return Err(Violation::TotalAreaMismatch {
+                        stated: d.totals.total_area_centi_m2,
+                        registered,
+                    });
+                }
                 if computed != d.outcome {
                     return Err(Violation::DecisionOutcomeMismatch {
                         stated: d.outcome,
@@ -1693,7 +1737,7 @@ impl Ledger {
                 )?);
                 self.post(&postings)?;
                 if let Some(h) = self.households.get_mut(&unit) {
-                    h.payments[index].reversed = true;
+                    h.payments[index].reversed_in = Some(month);
                 }
                 let m = [Movement {
                     kind: MoveKind::Received,
@@ -1725,7 +1769,7 @@ impl Ledger {
                 self.post(&postings)?;
                 for (unit, index) in &units {
                     if let Some(h) = self.households.get_mut(unit) {
-                        h.charges[*index].reversed = true;
+                        h.charges[*index].reversed_in = Some(month);
                     }
                 }
                 let movements: Vec<Movement> = by_item
