@@ -75,3 +75,53 @@ fn a_wrong_genesis_hash_fails_and_bad_input_is_exit_code_2() {
     let out = run(&vectors().join("missing.jsonl"), &log_key(), &[]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// A log whose chain and signatures are perfect but whose entry 9 pays a large expenditure with
+/// one committee approval instead of two: only the ledger rules can catch it.
+#[test]
+fn a_log_that_breaks_a_ledger_rule_fails_with_exit_code_1() {
+    use gongzhang_core::checkpoint::{self, Checkpoint};
+    use gongzhang_core::entry::{Entry, Event, RecordedAt};
+    use gongzhang_core::merkle;
+    use gongzhang_testkit::{example, vectors as v};
+
+    let mut entries: Vec<Entry> = example::entries().into_iter().take(9).collect();
+    let last = entries.last().expect("nine entries");
+    let body = serde_json::json!({"proposal": "hexie-0008", "channel": "bank_transfer", "invoice": {"kind": "fapiao", "number": "F-1", "sha256": "ab".repeat(32)}});
+    let serde_json::Value::Object(body) = body else {
+        unreachable!()
+    };
+    let event = Event::new("paid-too-early", "expense_paid", body).expect("event");
+    let signature = event.sign(example::ORIGIN, &example::signer("treasurer"));
+    let at = RecordedAt::from_unix_ms(last.recorded_at().unix_ms() + 60_000).expect("time");
+    entries.push(Entry::seal(9, last.hash(), at, event, vec![signature]).expect("entry"));
+    let leaves = example::leaves(&entries);
+    let cp = Checkpoint::new(example::ORIGIN, leaves.len() as u64, merkle::root(&leaves))
+        .expect("checkpoint");
+    let dir = std::env::temp_dir().join(format!("gongzhang-verify-rule-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    std::fs::write(dir.join("log.jsonl"), example::jsonl(&entries)).expect("write log");
+    std::fs::write(
+        dir.join("checkpoint"),
+        checkpoint::sign(&cp, &v::log_signer()),
+    )
+    .expect("write checkpoint");
+    let out = Command::new(env!("CARGO_BIN_EXE_gongzhang-verify"))
+        .arg(dir.join("log.jsonl"))
+        .args([
+            "--checkpoint",
+            dir.join("checkpoint").to_str().expect("utf-8"),
+            "--key",
+            &log_key(),
+        ])
+        .output()
+        .expect("the verifier runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("违反了账本规则"), "{stdout}");
+    assert!(
+        stdout.contains("还需要 2 位业委会委员批准，目前只有 1 位"),
+        "{stdout}"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}

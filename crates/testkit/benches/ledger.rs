@@ -22,14 +22,18 @@ fn ledger(c: &mut Criterion) {
     group.bench_function("verify log only (format, chain, signatures, Merkle)", |b| {
         b.iter(|| verify_jsonl(black_box(&log)).map(|v| v.tree_head.size))
     });
-    group.bench_function("verify and replay the rules (what gongzhang-verify does)", |b| {
-        b.iter(|| replay_jsonl(black_box(&log)).map(|(v, _)| v.tree_head.size))
-    });
+    group.bench_function(
+        "verify and replay the rules (what gongzhang-verify does)",
+        |b| b.iter(|| replay_jsonl(black_box(&log)).map(|(v, _)| v.tree_head.size)),
+    );
     group.bench_function("rules only (Ledger::apply on parsed entries)", |b| {
         b.iter(|| {
             let mut ledger = Ledger::new();
             for e in &demo.entries {
-                ledger.apply(e).map(|_| ()).unwrap_or_else(|e| panic!("{e}"));
+                ledger
+                    .apply(e)
+                    .map(|_| ())
+                    .unwrap_or_else(|e| panic!("{e}"));
             }
             ledger.size()
         })
