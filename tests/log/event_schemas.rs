@@ -1,7 +1,7 @@
 //! The event body schemas (`schemas/events/`) describe exactly what the Rust parser
 //! (`LedgerEvent::from_event`) reads: one schema per event type, each accepting the bodies the
 //! Rust structs write and refusing what the parser refuses (a missing or unknown member, a wrong
-//! enum value, a bad pattern, a float …), and both reading `null` in an optional member as absent.
+//! enum value, a bad pattern, a float …), and both refusing `null` in an optional member (absent or a value, one spelling only).
 //! The one deliberate difference: the money amounts the ledger rules require to be positive have
 //! `minimum: 1` in the schemas (fee rates `minimum: 0`), while the parser reads any fen and leaves
 //! the refusal to the rules.

@@ -1127,3 +1127,29 @@ fn the_maintenance_fund_pays_only_under_an_owners_decision_to_use_it() {
     right["decision"] = json!(use_fund);
     f.ok("expense_proposed", right, &["treasurer"]);
 }
+
+#[test]
+fn a_charges_entry_charges_something_and_a_budget_lists_each_line_once() {
+    let mut f = Fixture::full();
+    assert_eq!(
+        f.refuse(
+            "charges_assessed",
+            json!({"period": "2026-02", "charges": []}),
+            &["treasurer"]
+        ),
+        Violation::NothingCharged
+    );
+    let budget = f.decision("budget", 90);
+    let line = json!({"fund": "operating", "category": "cleaning", "amount_fen": 100});
+    assert_eq!(
+        f.refuse(
+            "budget_adopted",
+            json!({"year": 2026, "lines": [line, line], "decision": budget}),
+            &["committee-1", "committee-2"]
+        ),
+        Violation::DuplicateBudgetLine {
+            fund: "operating".try_into().unwrap(),
+            category: "cleaning".try_into().unwrap()
+        }
+    );
+}

@@ -383,6 +383,12 @@ fn violation_zh(v: &Violation) -> String {
             statement_value(field, stated),
             statement_value(field, computed)
         ),
+        V::NothingCharged => "这条收费记录里一笔费用也没有。请至少列出一户的一项费用，或者不要记录这一条。".to_string(),
+        V::DuplicateBudgetLine { fund: f, category } => format!(
+            "预算里{}的“{}”出现了两次。每项资金的每个类别只能列一行，请合并后重新记录。",
+            fund(f),
+            category
+        ),
         V::MaintenanceDecisionMissing => "动用维修资金必须有业主共同决定（使用维修资金）并已通过。请在这笔支出里写明那次表决的编号。".to_string(),
         V::TotalAreaMismatch { stated, registered } => format!(
             "表决记录里的总面积是 {} 平方米，但账本里登记的各户专有面积合计是 {} 平方米，两者必须一致。请按登记面积核对表决结果后重新记录。",
@@ -679,6 +685,7 @@ fn genesis_reason(reason: &str) -> Option<&'static str> {
         "the committee must list at least one key, each once" => {
             "业委会委员名单至少要有一把密钥，而且每把只能写一次"
         }
+        "approvals_required (K) must be at least 1" => "审批所需的委员人数（K）至少是 1",
         "the approval threshold cannot be negative" => "需要审批的金额不能是负数",
         "log_key must be a signed-note verifier key string" => "账本验证密钥串的写法不对",
         "the log key must be named by the ledger's origin" => {
@@ -1221,6 +1228,11 @@ mod tests {
             },
             V::AuditBeyondEntry { through_seq: 20 },
             V::MaintenanceDecisionMissing,
+            V::NothingCharged,
+            V::DuplicateBudgetLine {
+                fund: "operating".try_into().unwrap(),
+                category: "cleaning".try_into().unwrap(),
+            },
             V::TotalAreaMismatch {
                 stated: 1_000_000,
                 registered: 987_654,
@@ -1392,7 +1404,8 @@ mod tests {
     fn chinese_messages_are_chinese() {
         // What may be written in Latin letters: ids, unit numbers, fee item and project codes,
         // ledger origins, and hexadecimal digits of keys and hashes (shown before `…`).
-        const ALLOWED: [&str; 9] = [
+        const ALLOWED: [&str; 10] = [
+            "cleaning",
             "hexie-0014",
             "hexie-0012",
             "hexie-0004",

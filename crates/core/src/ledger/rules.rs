@@ -166,8 +166,8 @@ pub enum Violation {
         /// The month.
         period: Period,
     },
-    /// A fee schedule is empty or names an item twice.
-    #[error("a fee schedule must list each item once and at least one item")]
+    /// A fee schedule is empty, names an item twice or has a negative rate.
+    #[error("a fee schedule must list at least one item, each once, with rates of zero or more")]
     InvalidFeeSchedule,
     /// A charge names an item the schedule in force does not have.
     #[error("fee item `{item}` is not in the schedule in force for {period}")]
@@ -314,6 +314,17 @@ pub enum Violation {
         found: Matter,
         /// What is needed.
         needed: Matter,
+    },
+    /// A charges entry that charges nothing.
+    #[error("a charges entry must list at least one charge")]
+    NothingCharged,
+    /// A budget names the same fund and category twice.
+    #[error("the budget lists `{category}` of fund `{fund}` twice")]
+    DuplicateBudgetLine {
+        /// The fund.
+        fund: FundId,
+        /// The category.
+        category: Slug,
     },
     /// Spending from the maintenance fund without an owners' decision.
     #[error(
@@ -952,7 +963,12 @@ impl Ledger {
         }
         let members = u32::try_from(committee.len()).unwrap_or(u32::MAX);
         let k = g.governance.approvals_required;
-        if k == 0 || k > members {
+        if k == 0 {
+            return Err(Violation::InvalidGenesis {
+                reason: "approvals_required (K) must be at least 1",
+            });
+        }
+        if k > members {
             return Err(Violation::QuorumExceedsCommittee { needed: k, members });
         }
         if g.governance.approval_threshold_fen.get() < 0 {
@@ -1220,6 +1236,9 @@ impl Ledger {
                 self.schedules.push(s.clone());
             }
             E::ChargesAssessed(c) => {
+                if c.charges.is_empty() {
+                    return Err(Violation::NothingCharged);
+                }
                 self.check_period(c.period)?;
                 let schedule = self
                     .schedule_for(c.period)
@@ -1651,7 +1670,14 @@ impl Ledger {
             }
             E::BudgetAdopted(b) => {
                 self.passed_decision(&b.decision, &[Matter::Budget])?;
+                let mut seen = BTreeSet::new();
                 for line in &b.lines {
+                    if !seen.insert((&line.fund, &line.category)) {
+                        return Err(Violation::DuplicateBudgetLine {
+                            fund: line.fund.clone(),
+                            category: line.category.clone(),
+                        });
+                    }
                     self.fund_exists(&line.fund)?;
                     if line.amount_fen.get() < 0 {
                         return Err(Violation::AmountNotPositive {
