@@ -480,14 +480,12 @@ enum Undo {
     Charges {
         units: Vec<(Unit, usize)>,
     },
+    /// Money moved by postings and movements; undoing an expense payment also reopens its
+    /// proposal.
     Money {
         postings: Vec<Posting>,
         movements: Vec<Movement>,
-    },
-    ExpensePaid {
-        proposal: String,
-        postings: Vec<Posting>,
-        movements: Vec<Movement>,
+        reopens: Option<String>,
     },
     Proposal {
         id: String,
@@ -1399,6 +1397,7 @@ impl Ledger {
                 undo = Some(Undo::Money {
                     postings: postings.clone(),
                     movements,
+                    reopens: None,
                 });
             }
             E::GrantReceived(g) => {
@@ -1433,6 +1432,7 @@ impl Ledger {
                 undo = Some(Undo::Money {
                     postings: postings.clone(),
                     movements,
+                    reopens: None,
                 });
             }
             E::ExpenseProposed(p) => {
@@ -1529,10 +1529,10 @@ impl Ledger {
                 if let Some(pr) = self.proposals.get_mut(&p.proposal) {
                     pr.paid_at = Some(seq);
                 }
-                undo = Some(Undo::ExpensePaid {
-                    proposal: p.proposal.clone(),
+                undo = Some(Undo::Money {
                     postings: postings.clone(),
                     movements,
+                    reopens: Some(p.proposal.clone()),
                 });
             }
             E::FundsTransferred(t) => {
@@ -1588,6 +1588,7 @@ impl Ledger {
                 undo = Some(Undo::Money {
                     postings: postings.clone(),
                     movements,
+                    reopens: None,
                 });
             }
             E::OwnersDecision(d) => {
@@ -1812,6 +1813,7 @@ impl Ledger {
             Undo::Money {
                 postings: original,
                 movements,
+                reopens,
             } => {
                 postings = original
                     .iter()
@@ -1822,22 +1824,8 @@ impl Ledger {
                     .collect();
                 self.post(&postings)?;
                 self.add_movements(month, &movements, -1);
-            }
-            Undo::ExpensePaid {
-                proposal,
-                postings: original,
-                movements,
-            } => {
-                postings = original
-                    .iter()
-                    .map(|p| Posting {
-                        account: p.account.clone(),
-                        amount: -p.amount,
-                    })
-                    .collect();
-                self.post(&postings)?;
-                self.add_movements(month, &movements, -1);
-                if let Some(p) = self.proposals.get_mut(&proposal) {
+                // Undoing a payment makes its proposal payable again.
+                if let Some(p) = reopens.and_then(|id| self.proposals.get_mut(&id)) {
                     p.paid_at = None;
                 }
             }
