@@ -3,6 +3,10 @@
 
 use gongzhang_core::Hash;
 
+/// How many sizes the provided [`Backend::checkpoint_covering`] probes: at least the most
+/// entries one committed batch may hold (`store::COMMIT_ENTRIES_MAX`).
+pub const CHECKPOINT_PROBES_MAX: u64 = 1024;
+
 /// A ledger's id in the database (a surrogate key; the origin is unique too).
 pub type LedgerId = i64;
 
@@ -76,7 +80,8 @@ pub struct HouseholdRow {
 pub struct CommitBatch {
     /// The entries, with dense sequence numbers starting at the expected size.
     pub entries: Vec<StoredEntry>,
-    /// The Merkle nodes the batch completes.
+    /// The Merkle nodes the batch completes, the leaves (level 0, the entry hashes) included,
+    /// so that every perfect subtree inside the log's size has a stored node.
     pub nodes: Vec<(NodeId, Hash)>,
     /// Projection rows to upsert.
     pub projections: ProjectionRows,
@@ -99,7 +104,9 @@ pub struct Attachment {
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// Another writer appended first: the log is not at the expected size.
-    #[error("the ledger has {found} entries, not the expected {expected}: another writer appended first")]
+    #[error(
+        "the ledger has {found} entries, not the expected {expected}: another writer appended first"
+    )]
     Conflict {
         /// Size the caller expected.
         expected: u64,
@@ -125,6 +132,25 @@ pub enum StoreError {
         /// The limit.
         max_bytes: usize,
     },
+    /// A Merkle node that must exist (a perfect subtree inside the log) is not stored.
+    #[error("the Merkle node at level {level}, index {index} is missing")]
+    MissingNode {
+        /// Its level.
+        level: u8,
+        /// Its index at that level.
+        index: u64,
+    },
+    /// A number does not fit the database's integer type (SQLite and PostgreSQL store `i64`).
+    #[error("{what} {value} is too large to store")]
+    ValueOutOfRange {
+        /// What the number is.
+        what: &'static str,
+        /// The number.
+        value: u64,
+    },
+    /// An attachment's media type is not a `type/subtype` name.
+    #[error("`{0}` is not a media type like image/jpeg or application/pdf")]
+    InvalidMediaType(String),
     /// The database failed.
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
@@ -134,36 +160,115 @@ pub enum StoreError {
 }
 
 /// A storage backend. Implementations: `sqlite::SqliteBackend`, `postgres::PostgresBackend`.
-#[allow(async_fn_in_trait)]
+///
+/// Every method returns a `Send` future, so that the store can run its per-ledger group-commit
+/// task on any tokio worker and a server can call it from its handlers. Implementations write
+/// plain `async fn`s; the compiler checks that their futures are `Send`.
 pub trait Backend: Send + Sync + 'static {
     /// The ledger with this origin, created if missing.
-    async fn create_ledger(&self, origin: &str) -> Result<LedgerId, StoreError>;
+    fn create_ledger(
+        &self,
+        origin: &str,
+    ) -> impl Future<Output = Result<LedgerId, StoreError>> + Send;
     /// The ledger with this origin, if any.
-    async fn find_ledger(&self, origin: &str) -> Result<Option<LedgerId>, StoreError>;
+    fn find_ledger(
+        &self,
+        origin: &str,
+    ) -> impl Future<Output = Result<Option<LedgerId>, StoreError>> + Send;
     /// Every ledger: (id, origin).
-    async fn ledgers(&self) -> Result<Vec<(LedgerId, String)>, StoreError>;
+    fn ledgers(&self) -> impl Future<Output = Result<Vec<(LedgerId, String)>, StoreError>> + Send;
     /// Number of committed entries.
-    async fn size(&self, ledger: LedgerId) -> Result<u64, StoreError>;
+    fn size(&self, ledger: LedgerId) -> impl Future<Output = Result<u64, StoreError>> + Send;
     /// Entries `from..to` (clamped to the size), in order.
-    async fn entries(&self, ledger: LedgerId, from: u64, to: u64) -> Result<Vec<StoredEntry>, StoreError>;
+    fn entries(
+        &self,
+        ledger: LedgerId,
+        from: u64,
+        to: u64,
+    ) -> impl Future<Output = Result<Vec<StoredEntry>, StoreError>> + Send;
     /// The entry recording event `event_id`, if any.
-    async fn entry_by_event(&self, ledger: LedgerId, event_id: &str) -> Result<Option<StoredEntry>, StoreError>;
+    fn entry_by_event(
+        &self,
+        ledger: LedgerId,
+        event_id: &str,
+    ) -> impl Future<Output = Result<Option<StoredEntry>, StoreError>> + Send;
     /// Appends a batch in one durable transaction, serialised per ledger: fails with
     /// [`StoreError::Conflict`] if the stored size is not `expected_size`; unique constraints
     /// (seq, event id) are the backstop.
-    async fn commit_batch(&self, ledger: LedgerId, expected_size: u64, batch: &CommitBatch) -> Result<(), StoreError>;
+    fn commit_batch(
+        &self,
+        ledger: LedgerId,
+        expected_size: u64,
+        batch: &CommitBatch,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
     /// The hashes of these Merkle nodes (each must exist), in the order asked.
-    async fn nodes(&self, ledger: LedgerId, ids: &[NodeId]) -> Result<Vec<Hash>, StoreError>;
+    fn nodes(
+        &self,
+        ledger: LedgerId,
+        ids: &[NodeId],
+    ) -> impl Future<Output = Result<Vec<Hash>, StoreError>> + Send;
     /// The checkpoint at `size`, or the latest if `None`.
-    async fn checkpoint(&self, ledger: LedgerId, size: Option<u64>) -> Result<Option<StoredCheckpoint>, StoreError>;
+    fn checkpoint(
+        &self,
+        ledger: LedgerId,
+        size: Option<u64>,
+    ) -> impl Future<Output = Result<Option<StoredCheckpoint>, StoreError>> + Send;
+    /// The earliest checkpoint that covers entry `seq` (the smallest stored size above `seq`):
+    /// the checkpoint of the batch that appended it, which an idempotent resubmission's receipt
+    /// names again.
+    ///
+    /// The provided body probes the sizes `seq + 1 ..` one by one, up to
+    /// [`CHECKPOINT_PROBES_MAX`] of them (a committed batch is never longer, so it finds the
+    /// batch's checkpoint), and falls back to the latest checkpoint; backends override it with
+    /// one indexed query.
+    fn checkpoint_covering(
+        &self,
+        ledger: LedgerId,
+        seq: u64,
+    ) -> impl Future<Output = Result<Option<StoredCheckpoint>, StoreError>> + Send {
+        async move {
+            let Some(latest) = self.checkpoint(ledger, None).await? else {
+                return Ok(None);
+            };
+            if latest.size <= seq {
+                return Ok(None);
+            }
+            let last_probe = latest.size.min(seq.saturating_add(CHECKPOINT_PROBES_MAX));
+            for size in seq + 1..=last_probe {
+                if let Some(found) = self.checkpoint(ledger, Some(size)).await? {
+                    return Ok(Some(found));
+                }
+            }
+            Ok(Some(latest))
+        }
+    }
     /// Adds a (verified) cosignature line to the checkpoint at `size`; adding it twice is a no-op.
-    async fn add_cosignature(&self, ledger: LedgerId, size: u64, line: &str) -> Result<(), StoreError>;
+    fn add_cosignature(
+        &self,
+        ledger: LedgerId,
+        size: u64,
+        line: &str,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
     /// Stores an attachment (content-addressed: storing it twice is a no-op).
-    async fn put_attachment(&self, attachment: &Attachment) -> Result<(), StoreError>;
+    fn put_attachment(
+        &self,
+        attachment: &Attachment,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
     /// An attachment by SHA-256.
-    async fn attachment(&self, sha256: &Hash) -> Result<Option<Attachment>, StoreError>;
-    /// The projection rows as stored (all funds, all households, all postings).
-    async fn projections(&self, ledger: LedgerId) -> Result<ProjectionRows, StoreError>;
+    fn attachment(
+        &self,
+        sha256: &Hash,
+    ) -> impl Future<Output = Result<Option<Attachment>, StoreError>> + Send;
+    /// The projection rows as stored (all funds, all households, all postings), sorted by fund,
+    /// by unit and by (seq, index).
+    fn projections(
+        &self,
+        ledger: LedgerId,
+    ) -> impl Future<Output = Result<ProjectionRows, StoreError>> + Send;
     /// Drops a ledger's projection rows and writes `rows` instead, in one transaction.
-    async fn replace_projections(&self, ledger: LedgerId, rows: &ProjectionRows) -> Result<(), StoreError>;
+    fn replace_projections(
+        &self,
+        ledger: LedgerId,
+        rows: &ProjectionRows,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
 }

@@ -1,0 +1,244 @@
+//! The same benchmarks on PostgreSQL, against a throwaway cluster started from the machine's
+//! binaries (`tests/support/pg.rs`: Unix socket, durability on — `fsync = on`,
+//! `synchronous_commit = on`), one fresh database per benchmark.
+//!
+//! Everything expensive (the cluster, the 1,000,000-entry log) is set up on first use inside the
+//! benchmark closures, so a filter that leaves out the PostgreSQL benchmarks costs nothing.
+//! `cargo bench -p gongzhang-store --bench append -- postgres` runs only these.
+
+#[path = "../../tests/support/pg.rs"]
+mod pg;
+
+use super::{
+    BUILD_BATCH, MILLION, PROOF_SAMPLES, WRITERS, payments, resubmission, runtime, scripted_clock,
+};
+use criterion::{Criterion, Throughput};
+use gongzhang_core::checkpoint::{self, Checkpoint};
+use gongzhang_core::entry::{Entry, RecordedAt};
+use gongzhang_core::hash::sha256;
+use gongzhang_store::backend::{CommitBatch, ProjectionRows, StoredCheckpoint, StoredEntry};
+use gongzhang_store::postgres::PostgresBackend;
+use gongzhang_store::{Backend, MerkleFrontier, Store, Submission};
+use gongzhang_testkit::{example, generate, vectors};
+use std::cell::OnceCell;
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+/// A backend on a fresh database in the shared throwaway cluster.
+async fn fresh() -> PostgresBackend {
+    let url = pg::fresh_database().await;
+    PostgresBackend::connect(&url)
+        .await
+        .unwrap_or_else(|e| panic!("connect: {e}"))
+}
+
+/// The example ledger in a fresh database; later entries are recorded on 2026-02-10.
+async fn example_store() -> Store<PostgresBackend> {
+    let entries = example::entries();
+    let after = RecordedAt::parse("2026-02-10T08:00:00.000Z").unwrap_or_else(|| unreachable!());
+    let times = entries[1..].iter().map(Entry::recorded_at).collect();
+    let store = Store::new(fresh().await).with_clock(scripted_clock(times, after));
+    store
+        .create_ledger(entries[0].clone(), vectors::log_signer())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    store
+        .append_batch(
+            example::ORIGIN,
+            None,
+            entries[1..].iter().map(resubmission).collect(),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    store
+}
+
+/// Appends per second, one event per append: one writer, then [`WRITERS`] concurrent writers
+/// (group commit gathers them into shared transactions).
+pub fn appends(c: &mut Criterion) {
+    let rt = runtime();
+    let mut group = c.benchmark_group("postgres appends, durable");
+    group.throughput(Throughput::Elements(1));
+    group.sample_size(20);
+    group.measurement_time(Duration::from_secs(10));
+
+    let one = OnceCell::new();
+    group.bench_function("1 writer, one event per append", |b| {
+        let store: &Store<PostgresBackend> = one.get_or_init(|| rt.block_on(example_store()));
+        b.iter_custom(|iters| {
+            let work = payments(iters);
+            rt.block_on(async {
+                let started = Instant::now();
+                for submission in work {
+                    store
+                        .append(example::ORIGIN, submission)
+                        .await
+                        .unwrap_or_else(|e| panic!("{e}"));
+                }
+                started.elapsed()
+            })
+        })
+    });
+
+    let many = OnceCell::new();
+    group.bench_function("32 writers, one event per append (group commit)", |b| {
+        let store: &Store<PostgresBackend> = many.get_or_init(|| rt.block_on(example_store()));
+        b.iter_custom(|iters| {
+            let mut shares: Vec<Vec<Submission>> = (0..WRITERS).map(|_| Vec::new()).collect();
+            let writers = shares.len();
+            for (i, s) in payments(iters).into_iter().enumerate() {
+                shares[i % writers].push(s);
+            }
+            rt.block_on(async {
+                let started = Instant::now();
+                let tasks: Vec<_> = shares
+                    .into_iter()
+                    .map(|share| {
+                        let store = store.clone();
+                        tokio::spawn(async move {
+                            for submission in share {
+                                store
+                                    .append(example::ORIGIN, submission)
+                                    .await
+                                    .unwrap_or_else(|e| panic!("{e}"));
+                            }
+                        })
+                    })
+                    .collect();
+                for task in tasks {
+                    task.await.unwrap_or_else(|e| panic!("{e}"));
+                }
+                started.elapsed()
+            })
+        })
+    });
+    group.finish();
+}
+
+/// The 1,000,000-entry log (the example's genesis and generated payments) in a fresh database,
+/// written through `commit_batch` in batches of [`BUILD_BATCH`] with their Merkle nodes and a
+/// checkpoint per batch.
+async fn million() -> Store<PostgresBackend> {
+    let started = Instant::now();
+    let entries = generate::log(MILLION, 1);
+    eprintln!("generated {MILLION} entries in {:.2?}", started.elapsed());
+    let started = Instant::now();
+    let backend = fresh().await;
+    let id = backend
+        .create_ledger(example::ORIGIN)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let key = vectors::log_signer();
+    let mut frontier = MerkleFrontier::new();
+    for chunk in entries.chunks(BUILD_BATCH) {
+        let expected = frontier.size();
+        let mut nodes = Vec::new();
+        let stored: Vec<StoredEntry> = chunk
+            .iter()
+            .map(|e| {
+                frontier.push(e.hash(), Some(&mut nodes));
+                StoredEntry {
+                    seq: e.seq(),
+                    hash: e.hash(),
+                    event_id: e.event().id().to_string(),
+                    event_hash: sha256(e.event().canonical_bytes()),
+                    bytes: e.bytes().to_vec(),
+                }
+            })
+            .collect();
+        let head = frontier.tree_head();
+        let cp = Checkpoint::new(example::ORIGIN, head.size, head.root)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let batch = CommitBatch {
+            entries: stored,
+            nodes,
+            projections: ProjectionRows::default(),
+            checkpoint: StoredCheckpoint {
+                size: head.size,
+                root: head.root,
+                note: checkpoint::sign(&cp, &key),
+                cosignatures: Vec::new(),
+            },
+        };
+        backend
+            .commit_batch(id, expected, &batch)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    let elapsed = started.elapsed();
+    eprintln!(
+        "wrote the {MILLION}-entry log to PostgreSQL in {elapsed:.2?} ({:.0} entries/s in batches of {BUILD_BATCH})",
+        MILLION as f64 / elapsed.as_secs_f64()
+    );
+    sqlx::query("VACUUM ANALYZE")
+        .execute(backend.pool())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    Store::new(backend)
+}
+
+/// Proof latency in the 1,000,000-entry log: percentiles of single inclusion proofs, then
+/// criterion's figures for inclusion, consistency and tlog-proofs.
+pub fn proofs(c: &mut Criterion) {
+    let rt = runtime();
+    let size = MILLION as u64;
+    let mut rng = generate::SplitMix64::new(7);
+    let store = OnceCell::new();
+    let setup = |rng: &mut generate::SplitMix64| -> Store<PostgresBackend> {
+        let store = rt.block_on(million());
+        // Latency percentiles, one proof at a time.
+        let mut times: Vec<Duration> = rt.block_on(async {
+            let mut times = Vec::new();
+            for _ in 0..PROOF_SAMPLES {
+                let seq = rng.below(size);
+                let started = Instant::now();
+                let proof = store
+                    .inclusion_proof(example::ORIGIN, seq, size)
+                    .await
+                    .unwrap_or_else(|e| panic!("{e}"));
+                times.push(started.elapsed());
+                black_box(proof);
+            }
+            times
+        });
+        times.sort();
+        let pick = |q: f64| times[((times.len() as f64 - 1.0) * q) as usize];
+        eprintln!(
+            "postgres: inclusion proof in a {size}-entry log, {PROOF_SAMPLES} random entries: p50 {:.1?}, p90 {:.1?}, p99 {:.1?}",
+            pick(0.5),
+            pick(0.9),
+            pick(0.99)
+        );
+        store
+    };
+
+    let mut group = c.benchmark_group(format!("postgres proofs from stored nodes, {size} entries"));
+    group.bench_function("inclusion proof of a random entry", |b| {
+        let store = store.get_or_init(|| setup(&mut rng));
+        b.iter(|| {
+            let seq = rng.below(size);
+            rt.block_on(store.inclusion_proof(example::ORIGIN, seq, size))
+                .unwrap_or_else(|e| panic!("{e}"))
+        })
+    });
+    group.bench_function("consistency proof from a random size", |b| {
+        let store = store.get_or_init(|| setup(&mut rng));
+        b.iter(|| {
+            let size1 = 1 + rng.below(size - 1);
+            rt.block_on(store.consistency_proof(example::ORIGIN, size1, size))
+                .unwrap_or_else(|e| panic!("{e}"))
+        })
+    });
+    group.bench_function(
+        "tlog-proof (proof and signed checkpoint) of a random entry",
+        |b| {
+            let store = store.get_or_init(|| setup(&mut rng));
+            b.iter(|| {
+                let seq = rng.below(size);
+                rt.block_on(store.tlog_proof(example::ORIGIN, seq, None))
+                    .unwrap_or_else(|e| panic!("{e}"))
+            })
+        },
+    );
+    group.finish();
+}

@@ -1,0 +1,663 @@
+//! The PostgreSQL backend: many communities' ledgers in one database.
+//!
+//! Every table but the shared, content-addressed `attachments` is keyed by ledger id, its
+//! primary key led by it (see `migrations/postgres/0001_ledgers.sql`), so a city's database can
+//! be partitioned or distributed by ledger. Entries are stored as `bytea`, byte for byte as they
+//! were signed. Appends to one ledger are serialised by locking its `ledger_heads` row
+//! (`SELECT … FOR UPDATE`) for the length of the append transaction, then comparing its size
+//! with the expected one ([`StoreError::Conflict`]); appends to different ledgers do not wait for
+//! each other. A batch is written in one statement (column arrays through `UNNEST`), so an append
+//! is four round trips (begin, lock, write, commit) whatever its size. Triggers refuse `UPDATE`,
+//! `DELETE` and `TRUNCATE` on the log's tables.
+//!
+//! Durability is the server's: with PostgreSQL's defaults (`fsync = on`,
+//! `synchronous_commit = on`) a commit has reached the disk when [`Backend::commit_batch`]
+//! returns. [`PostgresBackend::connect`] warns (through `tracing`) when the server is set up to
+//! lose commits.
+
+use std::sync::LazyLock;
+use std::time::Duration;
+
+use gongzhang_core::Hash;
+use sqlx::Row;
+use sqlx::migrate::Migrator;
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+
+use crate::backend::{
+    Attachment, Backend, CommitBatch, HouseholdRow, LedgerId, NodeId, ProjectionRows, StoreError,
+    StoredCheckpoint, StoredEntry,
+};
+
+/// The PostgreSQL schema, embedded at compile time from `migrations/postgres` and applied by
+/// [`PostgresBackend::connect`].
+pub static MIGRATOR: Migrator = sqlx::migrate!("../../migrations/postgres");
+
+/// Connections the pool opens at most, unless the caller builds the pool itself.
+pub const DEFAULT_MAX_CONNECTIONS: u32 = 16;
+
+/// How long a caller waits for a free connection before the operation fails.
+pub const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// How many times [`Backend::create_ledger`] retries when another session creates the same
+/// ledger at the same moment (each retry sees the other's committed row, so one is enough).
+const CREATE_LEDGER_ATTEMPTS: usize = 3;
+
+/// The PostgreSQL implementation of [`Backend`].
+#[derive(Debug, Clone)]
+pub struct PostgresBackend {
+    pool: PgPool,
+}
+
+impl PostgresBackend {
+    /// Connects to the database at `url` (`postgres://user:password@host:port/database`, or a
+    /// Unix socket directory as `?host=/path`) with a pool of [`DEFAULT_MAX_CONNECTIONS`], and
+    /// applies the migrations.
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        let options: PgConnectOptions = url.parse()?;
+        let pool = PgPoolOptions::new()
+            .max_connections(DEFAULT_MAX_CONNECTIONS)
+            .acquire_timeout(ACQUIRE_TIMEOUT)
+            .connect_with(options)
+            .await?;
+        Self::with_pool(pool).await
+    }
+
+    /// Uses a pool the caller built (its size, timeouts, TLS) and applies the migrations.
+    pub async fn with_pool(pool: PgPool) -> Result<Self, StoreError> {
+        MIGRATOR.run(&pool).await?;
+        warn_if_not_durable(&pool).await?;
+        Ok(Self { pool })
+    }
+
+    /// The connection pool, for administration and tests.
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    /// Closes the pool, waiting for connections in use to be returned.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// Logs a warning when the server acknowledges commits before they are on disk.
+async fn warn_if_not_durable(pool: &PgPool) -> Result<(), StoreError> {
+    let row = sqlx::query(
+        "SELECT current_setting('fsync') AS fsync, \
+                current_setting('synchronous_commit') AS synchronous_commit",
+    )
+    .fetch_one(pool)
+    .await?;
+    let fsync: String = row.try_get("fsync")?;
+    let synchronous_commit: String = row.try_get("synchronous_commit")?;
+    if fsync != "on" || synchronous_commit == "off" {
+        tracing::warn!(
+            %fsync,
+            %synchronous_commit,
+            "PostgreSQL may lose committed ledger entries on a crash: set fsync = on and synchronous_commit = on"
+        );
+    }
+    Ok(())
+}
+
+/// A count or position as PostgreSQL stores it (`bigint`). Values past `i64::MAX` cannot occur
+/// in a ledger; they are refused rather than wrapped.
+fn to_db(value: u64, what: &'static str) -> Result<i64, StoreError> {
+    i64::try_from(value).map_err(|_| StoreError::ValueOutOfRange { what, value })
+}
+
+/// A `bigint` read back as a count or position; the schema's checks keep them non-negative.
+fn from_db(value: i64, seq: u64, what: &str) -> Result<u64, StoreError> {
+    u64::try_from(value).map_err(|_| StoreError::Corrupt {
+        seq,
+        reason: format!("{what} is negative ({value})"),
+    })
+}
+
+/// A 32-byte hash read back from a `bytea` column.
+fn hash_from_db(bytes: &[u8], seq: u64, what: &str) -> Result<Hash, StoreError> {
+    Hash::from_slice(bytes).map_err(|e| StoreError::Corrupt {
+        seq,
+        reason: format!("{what}: {e}"),
+    })
+}
+
+/// The name of a ledger id in [`StoreError::UnknownLedger`].
+fn unknown(ledger: LedgerId) -> StoreError {
+    StoreError::UnknownLedger(format!("#{ledger}"))
+}
+
+/// Reads one `entries` row.
+fn entry_from_row(row: &sqlx::postgres::PgRow) -> Result<StoredEntry, StoreError> {
+    let seq_db: i64 = row.try_get("seq")?;
+    let seq = from_db(seq_db, 0, "an entry's seq")?;
+    let hash: Vec<u8> = row.try_get("hash")?;
+    let event_hash: Vec<u8> = row.try_get("event_hash")?;
+    Ok(StoredEntry {
+        seq,
+        hash: hash_from_db(&hash, seq, "entry hash")?,
+        event_id: row.try_get("event_id")?,
+        event_hash: hash_from_db(&event_hash, seq, "event hash")?,
+        bytes: row.try_get("bytes")?,
+    })
+}
+
+/// The columns of `entries` a [`StoredEntry`] is read from.
+const ENTRY_COLUMNS: &str = "seq, hash, event_id, event_hash, bytes";
+
+/// The columns a [`StoredCheckpoint`] is read from, for a checkpoint row `c`: its cosignature
+/// lines come in the same query, in the order they were added.
+const CHECKPOINT_SELECT: &str = "SELECT c.size, c.root, c.note, \
+     ARRAY(SELECT s.line FROM cosignatures s \
+           WHERE s.ledger_id = c.ledger_id AND s.size = c.size ORDER BY s.id) AS cosignatures";
+
+/// Reads a checkpoint row selected with [`CHECKPOINT_SELECT`].
+fn checkpoint_from_row(row: &sqlx::postgres::PgRow) -> Result<StoredCheckpoint, StoreError> {
+    let size_db: i64 = row.try_get("size")?;
+    let size = from_db(size_db, 0, "a checkpoint's size")?;
+    let root: Vec<u8> = row.try_get("root")?;
+    Ok(StoredCheckpoint {
+        size,
+        root: hash_from_db(&root, size.saturating_sub(1), "checkpoint root")?,
+        note: row.try_get("note")?,
+        cosignatures: row.try_get("cosignatures")?,
+    })
+}
+
+/// The first leaf a Merkle node covers (the entry named when the node is unreadable).
+fn first_leaf(id: &NodeId) -> u64 {
+    id.index
+        .checked_shl(u32::from(id.level))
+        .unwrap_or(u64::MAX)
+}
+
+/// Data-modifying CTEs that write projection rows given as column arrays: funds and households
+/// upserted, postings inserted. `$1` is the ledger id, `$2`–`$12` the columns, bound by
+/// [`ProjectionColumns::bind`].
+const PROJECTION_CTES: &str = "\
+    funds AS ( \
+        INSERT INTO fund_balances (ledger_id, fund, balance_fen) \
+        SELECT $1, * FROM UNNEST($2::text[], $3::bigint[]) \
+        ON CONFLICT (ledger_id, fund) DO UPDATE SET balance_fen = EXCLUDED.balance_fen \
+    ), households AS ( \
+        INSERT INTO households \
+            (ledger_id, unit, area_centi_m2, charged_fen, paid_fen, owed_fen) \
+        SELECT $1, * \
+        FROM UNNEST($4::text[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[]) \
+        ON CONFLICT (ledger_id, unit) DO UPDATE SET \
+            area_centi_m2 = EXCLUDED.area_centi_m2, charged_fen = EXCLUDED.charged_fen, \
+            paid_fen = EXCLUDED.paid_fen, owed_fen = EXCLUDED.owed_fen \
+    ), postings AS ( \
+        INSERT INTO postings (ledger_id, seq, idx, account, amount_fen) \
+        SELECT $1, * FROM UNNEST($9::bigint[], $10::integer[], $11::text[], $12::bigint[]) \
+    )";
+
+/// One statement that appends a batch after the head was locked and checked: the projection
+/// CTEs (`$1`–`$12`), then the entries (`$13`–`$17`), the Merkle nodes (`$18`–`$20`), the
+/// checkpoint (`$21`–`$23`) with its cosignature lines (`$24`), and the new size (`$25`). One
+/// round trip whatever the batch's size; the sub-statements touch different tables.
+const COMMIT_STATEMENT: &str = "WITH \
+    {PROJECTION_CTES}, \
+    new_entries AS ( \
+        INSERT INTO entries (ledger_id, seq, hash, event_id, event_hash, bytes) \
+        SELECT $1, * \
+        FROM UNNEST($13::bigint[], $14::bytea[], $15::text[], $16::bytea[], $17::bytea[]) \
+    ), new_nodes AS ( \
+        INSERT INTO tree_nodes (ledger_id, level, idx, hash) \
+        SELECT $1, * FROM UNNEST($18::smallint[], $19::bigint[], $20::bytea[]) \
+    ), new_checkpoint AS ( \
+        INSERT INTO checkpoints (ledger_id, size, root, note) VALUES ($1, $21, $22, $23) \
+    ), new_cosignatures AS ( \
+        INSERT INTO cosignatures (ledger_id, size, line) \
+        SELECT $1, $21, line FROM UNNEST($24::text[]) WITH ORDINALITY AS c (line, ord) \
+        ORDER BY ord \
+        ON CONFLICT (ledger_id, size, line) DO NOTHING \
+    ) \
+    UPDATE ledger_heads SET size = $25 WHERE ledger_id = $1";
+
+/// [`COMMIT_STATEMENT`] with the projection CTEs in place.
+static COMMIT_SQL: LazyLock<String> =
+    LazyLock::new(|| COMMIT_STATEMENT.replace("{PROJECTION_CTES}", PROJECTION_CTES));
+
+/// The statement that writes a rebuild's projection rows (after they were deleted).
+static REPLACE_PROJECTIONS_SQL: LazyLock<String> =
+    LazyLock::new(|| format!("WITH {PROJECTION_CTES} SELECT 1"));
+
+/// Projection rows as the column arrays [`PROJECTION_CTES`] takes.
+#[derive(Debug, Default)]
+struct ProjectionColumns<'a> {
+    funds: Vec<&'a str>,
+    balances: Vec<i64>,
+    units: Vec<&'a str>,
+    areas: Vec<i64>,
+    charged: Vec<i64>,
+    paid: Vec<i64>,
+    owed: Vec<i64>,
+    posting_seqs: Vec<i64>,
+    posting_indexes: Vec<i32>,
+    accounts: Vec<&'a str>,
+    amounts: Vec<i64>,
+}
+
+impl<'a> ProjectionColumns<'a> {
+    /// The columns of `rows`, in their order.
+    fn new(rows: &'a ProjectionRows) -> Result<Self, StoreError> {
+        let mut columns = ProjectionColumns::default();
+        for (fund, balance) in &rows.funds {
+            columns.funds.push(fund);
+            columns.balances.push(*balance);
+        }
+        for household in &rows.households {
+            columns.units.push(&household.unit);
+            columns.areas.push(household.area_centi_m2);
+            columns.charged.push(household.charged_fen);
+            columns.paid.push(household.paid_fen);
+            columns.owed.push(household.owed_fen);
+        }
+        for (seq, index, account, amount) in &rows.postings {
+            columns.posting_seqs.push(to_db(*seq, "posting seq")?);
+            columns
+                .posting_indexes
+                .push(
+                    i32::try_from(*index).map_err(|_| StoreError::ValueOutOfRange {
+                        what: "posting index",
+                        value: u64::from(*index),
+                    })?,
+                );
+            columns.accounts.push(account);
+            columns.amounts.push(*amount);
+        }
+        Ok(columns)
+    }
+
+    /// Binds `$2`–`$12` (after the ledger id, `$1`).
+    fn bind(self, query: PgQuery<'a>) -> PgQuery<'a> {
+        query
+            .bind(self.funds)
+            .bind(self.balances)
+            .bind(self.units)
+            .bind(self.areas)
+            .bind(self.charged)
+            .bind(self.paid)
+            .bind(self.owed)
+            .bind(self.posting_seqs)
+            .bind(self.posting_indexes)
+            .bind(self.accounts)
+            .bind(self.amounts)
+    }
+}
+
+/// A statement with its arguments.
+type PgQuery<'q> = sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments>;
+
+/// Locks the ledger's head row until the end of the transaction and returns its size; every
+/// appender (and a projection rebuild) takes this lock first, so they run one at a time per
+/// ledger.
+async fn lock_head(tx: &mut sqlx::PgConnection, ledger: LedgerId) -> Result<u64, StoreError> {
+    let size: Option<i64> =
+        sqlx::query_scalar("SELECT size FROM ledger_heads WHERE ledger_id = $1 FOR UPDATE")
+            .bind(ledger)
+            .fetch_optional(&mut *tx)
+            .await?;
+    match size {
+        Some(size) => from_db(size, 0, "the ledger's size"),
+        None => Err(unknown(ledger)),
+    }
+}
+
+impl Backend for PostgresBackend {
+    async fn create_ledger(&self, origin: &str) -> Result<LedgerId, StoreError> {
+        for _ in 0..CREATE_LEDGER_ATTEMPTS {
+            // One statement inserts the ledger and its head together (or neither); if another
+            // session inserted the origin first, the insert does nothing and the select finds it.
+            // When that session commits after this statement's snapshot was taken, neither part
+            // returns a row: the next attempt, with a new snapshot, sees it.
+            let id: Option<i64> = sqlx::query_scalar(
+                "WITH created AS ( \
+                     INSERT INTO ledgers (origin) VALUES ($1) \
+                     ON CONFLICT (origin) DO NOTHING RETURNING id \
+                 ), head AS ( \
+                     INSERT INTO ledger_heads (ledger_id, size) SELECT id, 0 FROM created \
+                 ) \
+                 SELECT id FROM created UNION ALL SELECT id FROM ledgers WHERE origin = $1",
+            )
+            .bind(origin)
+            .fetch_optional(&self.pool)
+            .await?;
+            if let Some(id) = id {
+                return Ok(id);
+            }
+        }
+        Err(StoreError::UnknownLedger(origin.to_owned()))
+    }
+
+    async fn find_ledger(&self, origin: &str) -> Result<Option<LedgerId>, StoreError> {
+        Ok(
+            sqlx::query_scalar("SELECT id FROM ledgers WHERE origin = $1")
+                .bind(origin)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
+    }
+
+    async fn ledgers(&self) -> Result<Vec<(LedgerId, String)>, StoreError> {
+        Ok(sqlx::query_as("SELECT id, origin FROM ledgers ORDER BY id")
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
+    async fn size(&self, ledger: LedgerId) -> Result<u64, StoreError> {
+        let size: Option<i64> =
+            sqlx::query_scalar("SELECT size FROM ledger_heads WHERE ledger_id = $1")
+                .bind(ledger)
+                .fetch_optional(&self.pool)
+                .await?;
+        match size {
+            Some(size) => from_db(size, 0, "the ledger's size"),
+            None => Err(unknown(ledger)),
+        }
+    }
+
+    async fn entries(
+        &self,
+        ledger: LedgerId,
+        from: u64,
+        to: u64,
+    ) -> Result<Vec<StoredEntry>, StoreError> {
+        if from >= to {
+            return Ok(Vec::new());
+        }
+        // Positions past i64::MAX hold nothing: clamping them is exact.
+        let from = i64::try_from(from).unwrap_or(i64::MAX);
+        let to = i64::try_from(to).unwrap_or(i64::MAX);
+        let rows = sqlx::query(&format!(
+            "SELECT {ENTRY_COLUMNS} FROM entries \
+             WHERE ledger_id = $1 AND seq >= $2 AND seq < $3 ORDER BY seq"
+        ))
+        .bind(ledger)
+        .bind(from)
+        .bind(to)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(entry_from_row).collect()
+    }
+
+    async fn entry_by_event(
+        &self,
+        ledger: LedgerId,
+        event_id: &str,
+    ) -> Result<Option<StoredEntry>, StoreError> {
+        let row = sqlx::query(&format!(
+            "SELECT {ENTRY_COLUMNS} FROM entries WHERE ledger_id = $1 AND event_id = $2"
+        ))
+        .bind(ledger)
+        .bind(event_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(entry_from_row).transpose()
+    }
+
+    async fn commit_batch(
+        &self,
+        ledger: LedgerId,
+        expected_size: u64,
+        batch: &CommitBatch,
+    ) -> Result<(), StoreError> {
+        let count = batch.entries.len();
+        let mut seqs = Vec::with_capacity(count);
+        let mut hashes = Vec::with_capacity(count);
+        let mut event_ids = Vec::with_capacity(count);
+        let mut event_hashes = Vec::with_capacity(count);
+        let mut bytes = Vec::with_capacity(count);
+        for entry in &batch.entries {
+            seqs.push(to_db(entry.seq, "entry seq")?);
+            hashes.push(entry.hash.as_bytes().as_slice());
+            event_ids.push(entry.event_id.as_str());
+            event_hashes.push(entry.event_hash.as_bytes().as_slice());
+            bytes.push(entry.bytes.as_slice());
+        }
+        let mut levels = Vec::with_capacity(batch.nodes.len());
+        let mut indexes = Vec::with_capacity(batch.nodes.len());
+        let mut node_hashes = Vec::with_capacity(batch.nodes.len());
+        for (id, hash) in &batch.nodes {
+            levels.push(i16::from(id.level));
+            indexes.push(to_db(id.index, "node index")?);
+            node_hashes.push(hash.as_bytes().as_slice());
+        }
+        let checkpoint = &batch.checkpoint;
+        let checkpoint_size = to_db(checkpoint.size, "checkpoint size")?;
+        let new_size = to_db(expected_size.saturating_add(count as u64), "ledger size")?;
+        let projections = ProjectionColumns::new(&batch.projections)?;
+
+        let mut tx = self.pool.begin().await?;
+        let found = lock_head(&mut tx, ledger).await?;
+        if found != expected_size {
+            return Err(StoreError::Conflict {
+                expected: expected_size,
+                found,
+            });
+        }
+        projections
+            .bind(sqlx::query(&COMMIT_SQL).bind(ledger))
+            .bind(seqs)
+            .bind(hashes)
+            .bind(event_ids)
+            .bind(event_hashes)
+            .bind(bytes)
+            .bind(levels)
+            .bind(indexes)
+            .bind(node_hashes)
+            .bind(checkpoint_size)
+            .bind(checkpoint.root.as_bytes().as_slice())
+            .bind(&checkpoint.note)
+            .bind(&checkpoint.cosignatures)
+            .bind(new_size)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn nodes(&self, ledger: LedgerId, ids: &[NodeId]) -> Result<Vec<Hash>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let levels: Vec<i16> = ids.iter().map(|id| i16::from(id.level)).collect();
+        let indexes = ids
+            .iter()
+            .map(|id| to_db(id.index, "node index"))
+            .collect::<Result<Vec<_>, _>>()?;
+        // One round trip: the asked ids as a table, in the order asked, joined to the nodes.
+        let rows: Vec<(i64, Option<Vec<u8>>)> = sqlx::query_as(
+            "SELECT q.ord, n.hash \
+             FROM UNNEST($2::smallint[], $3::bigint[]) WITH ORDINALITY AS q (level, idx, ord) \
+             LEFT JOIN tree_nodes n \
+                 ON n.ledger_id = $1 AND n.level = q.level AND n.idx = q.idx \
+             ORDER BY q.ord",
+        )
+        .bind(ledger)
+        .bind(&levels)
+        .bind(&indexes)
+        .fetch_all(&self.pool)
+        .await?;
+        ids.iter()
+            .zip(rows)
+            .map(|(id, (_, hash))| match hash {
+                Some(hash) => hash_from_db(&hash, first_leaf(id), "Merkle node"),
+                None => Err(StoreError::MissingNode {
+                    level: id.level,
+                    index: id.index,
+                }),
+            })
+            .collect()
+    }
+
+    async fn checkpoint(
+        &self,
+        ledger: LedgerId,
+        size: Option<u64>,
+    ) -> Result<Option<StoredCheckpoint>, StoreError> {
+        // Two statements rather than `$2 IS NULL OR size = $2`, so that each keeps an index plan
+        // when PostgreSQL switches the prepared statement to a generic plan.
+        let row =
+            match size {
+                Some(size) => sqlx::query(&format!(
+                    "{CHECKPOINT_SELECT} FROM checkpoints c WHERE c.ledger_id = $1 AND c.size = $2"
+                ))
+                .bind(ledger)
+                .bind(to_db(size, "checkpoint size")?)
+                .fetch_optional(&self.pool)
+                .await?,
+                None => {
+                    sqlx::query(&format!(
+                        "{CHECKPOINT_SELECT} FROM (SELECT * FROM checkpoints WHERE ledger_id = $1 \
+                     ORDER BY size DESC LIMIT 1) c"
+                    ))
+                    .bind(ledger)
+                    .fetch_optional(&self.pool)
+                    .await?
+                }
+            };
+        row.as_ref().map(checkpoint_from_row).transpose()
+    }
+
+    async fn checkpoint_covering(
+        &self,
+        ledger: LedgerId,
+        seq: u64,
+    ) -> Result<Option<StoredCheckpoint>, StoreError> {
+        let row = sqlx::query(&format!(
+            "{CHECKPOINT_SELECT} FROM (SELECT * FROM checkpoints \
+                   WHERE ledger_id = $1 AND size > $2 \
+                   ORDER BY size LIMIT 1) c"
+        ))
+        .bind(ledger)
+        .bind(to_db(seq, "seq")?)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(checkpoint_from_row).transpose()
+    }
+
+    async fn add_cosignature(
+        &self,
+        ledger: LedgerId,
+        size: u64,
+        line: &str,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO cosignatures (ledger_id, size, line) VALUES ($1, $2, $3) \
+             ON CONFLICT (ledger_id, size, line) DO NOTHING",
+        )
+        .bind(ledger)
+        .bind(to_db(size, "checkpoint size")?)
+        .bind(line)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn put_attachment(&self, attachment: &Attachment) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO attachments (sha256, media_type, bytes) VALUES ($1, $2, $3) \
+             ON CONFLICT (sha256) DO NOTHING",
+        )
+        .bind(attachment.sha256.as_bytes().as_slice())
+        .bind(&attachment.media_type)
+        .bind(&attachment.bytes)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn attachment(&self, sha256: &Hash) -> Result<Option<Attachment>, StoreError> {
+        let row: Option<(String, Vec<u8>)> =
+            sqlx::query_as("SELECT media_type, bytes FROM attachments WHERE sha256 = $1")
+                .bind(sha256.as_bytes().as_slice())
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(row.map(|(media_type, bytes)| Attachment {
+            sha256: *sha256,
+            media_type,
+            bytes,
+        }))
+    }
+
+    async fn projections(&self, ledger: LedgerId) -> Result<ProjectionRows, StoreError> {
+        // One snapshot for the three reads, so they agree with each other.
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            .execute(&mut *tx)
+            .await?;
+        let funds: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT fund, balance_fen FROM fund_balances WHERE ledger_id = $1 ORDER BY fund",
+        )
+        .bind(ledger)
+        .fetch_all(&mut *tx)
+        .await?;
+        let households: Vec<(String, i64, i64, i64, i64)> = sqlx::query_as(
+            "SELECT unit, area_centi_m2, charged_fen, paid_fen, owed_fen FROM households \
+             WHERE ledger_id = $1 ORDER BY unit",
+        )
+        .bind(ledger)
+        .fetch_all(&mut *tx)
+        .await?;
+        let posting_rows: Vec<(i64, i32, String, i64)> = sqlx::query_as(
+            "SELECT seq, idx, account, amount_fen FROM postings \
+             WHERE ledger_id = $1 ORDER BY seq, idx",
+        )
+        .bind(ledger)
+        .fetch_all(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        let mut postings = Vec::with_capacity(posting_rows.len());
+        for (seq, index, account, amount) in posting_rows {
+            let seq = from_db(seq, 0, "a posting's seq")?;
+            let index = u32::try_from(index).map_err(|_| StoreError::Corrupt {
+                seq,
+                reason: format!("a posting's index is negative ({index})"),
+            })?;
+            postings.push((seq, index, account, amount));
+        }
+        Ok(ProjectionRows {
+            funds,
+            households: households
+                .into_iter()
+                .map(
+                    |(unit, area_centi_m2, charged_fen, paid_fen, owed_fen)| HouseholdRow {
+                        unit,
+                        area_centi_m2,
+                        charged_fen,
+                        paid_fen,
+                        owed_fen,
+                    },
+                )
+                .collect(),
+            postings,
+        })
+    }
+
+    async fn replace_projections(
+        &self,
+        ledger: LedgerId,
+        rows: &ProjectionRows,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        // No append may interleave with the rebuild.
+        lock_head(&mut tx, ledger).await?;
+        sqlx::query(
+            "WITH f AS (DELETE FROM fund_balances WHERE ledger_id = $1), \
+                  h AS (DELETE FROM households WHERE ledger_id = $1) \
+             DELETE FROM postings WHERE ledger_id = $1",
+        )
+        .bind(ledger)
+        .execute(&mut *tx)
+        .await?;
+        // A second statement: it must see the deletions (sibling sub-statements would not).
+        ProjectionColumns::new(rows)?
+            .bind(sqlx::query(&REPLACE_PROJECTIONS_SQL).bind(ledger))
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,551 @@
+//! The SQLite backend: one file per deployment, WAL journal, `synchronous=FULL` (a commit is on
+//! disk when it returns), foreign keys on, every write inside `BEGIN IMMEDIATE` so writers queue
+//! on the database lock instead of failing on upgrade. The schema is `migrations/sqlite/`,
+//! applied when the database is opened.
+
+use crate::backend::{
+    Attachment, Backend, CommitBatch, HouseholdRow, LedgerId, NodeId, ProjectionRows, StoreError,
+    StoredCheckpoint, StoredEntry,
+};
+use gongzhang_core::Hash;
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
+};
+use sqlx::{QueryBuilder, Row, Sqlite, SqlitePool};
+use std::path::Path;
+use std::time::Duration;
+
+/// How long a connection waits for another process's write lock before failing (SQLite's busy
+/// timeout). Group commit keeps one writer per ledger in a process; this covers other processes.
+pub const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+/// Connections in the pool: one writer at a time (SQLite's rule) and readers beside it (WAL).
+pub const SQLITE_POOL_CONNECTIONS_MAX: u32 = 8;
+/// Rows per multi-row `INSERT`: SQLite allows 32,766 bound values per statement; six columns
+/// times this stays far below, and longer statements gain nothing.
+pub const SQLITE_INSERT_ROWS_MAX: usize = 500;
+/// Node ids looked up per statement by [`Backend::nodes`] (two bound values each).
+pub const SQLITE_NODE_LOOKUPS_MAX: usize = 500;
+
+/// The migrations, embedded at build time from `migrations/sqlite/`.
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/sqlite");
+
+/// A SQLite database holding any number of ledgers.
+#[derive(Debug, Clone)]
+pub struct SqliteBackend {
+    pool: SqlitePool,
+}
+
+impl SqliteBackend {
+    /// Opens (creating if missing) the database file at `path` and applies the migrations.
+    pub async fn open(path: impl AsRef<Path>) -> Result<SqliteBackend, StoreError> {
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(SQLITE_BUSY_TIMEOUT);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(SQLITE_POOL_CONNECTIONS_MAX)
+            .connect_with(options)
+            .await?;
+        MIGRATOR.run(&pool).await?;
+        Ok(SqliteBackend { pool })
+    }
+
+    /// A private in-memory database (for unit tests: nothing is durable). One connection, kept
+    /// open for the life of the backend, since each in-memory connection is its own database.
+    pub async fn open_in_memory() -> Result<SqliteBackend, StoreError> {
+        let options = SqliteConnectOptions::new()
+            .in_memory(true)
+            .foreign_keys(true)
+            .busy_timeout(SQLITE_BUSY_TIMEOUT);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .min_connections(1)
+            .idle_timeout(None)
+            .max_lifetime(None)
+            .connect_with(options)
+            .await?;
+        MIGRATOR.run(&pool).await?;
+        Ok(SqliteBackend { pool })
+    }
+
+    /// The connection pool, for maintenance and tests (e.g. showing that the triggers refuse
+    /// edits). The store never needs it.
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
+    /// Closes every connection (the WAL is checkpointed when the last one closes).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// A `u64` as SQLite's signed 64-bit integer.
+fn to_sql(value: u64, what: &'static str) -> Result<i64, StoreError> {
+    i64::try_from(value).map_err(|_| StoreError::ValueOutOfRange { what, value })
+}
+
+/// A stored integer that must be non-negative.
+fn from_sql(value: i64, seq: u64, what: &str) -> Result<u64, StoreError> {
+    u64::try_from(value).map_err(|_| StoreError::Corrupt {
+        seq,
+        reason: format!("stored {what} is negative ({value})"),
+    })
+}
+
+/// A stored 32-byte hash.
+fn hash_from_sql(bytes: &[u8], seq: u64, what: &str) -> Result<Hash, StoreError> {
+    Hash::from_slice(bytes).map_err(|_| StoreError::Corrupt {
+        seq,
+        reason: format!("stored {what} is {} bytes, not 32", bytes.len()),
+    })
+}
+
+fn entry_from_row(row: &SqliteRow) -> Result<StoredEntry, StoreError> {
+    let seq_raw: i64 = row.try_get("seq")?;
+    let seq = from_sql(seq_raw, 0, "seq")?;
+    let hash: Vec<u8> = row.try_get("hash")?;
+    let event_hash: Vec<u8> = row.try_get("event_hash")?;
+    Ok(StoredEntry {
+        seq,
+        hash: hash_from_sql(&hash, seq, "entry hash")?,
+        event_id: row.try_get("event_id")?,
+        event_hash: hash_from_sql(&event_hash, seq, "event hash")?,
+        bytes: row.try_get("bytes")?,
+    })
+}
+
+async fn read_checkpoint(
+    pool: &SqlitePool,
+    ledger: LedgerId,
+    row: Option<SqliteRow>,
+) -> Result<Option<StoredCheckpoint>, StoreError> {
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let size_raw: i64 = row.try_get("size")?;
+    let size = from_sql(size_raw, 0, "checkpoint size")?;
+    let root: Vec<u8> = row.try_get("root")?;
+    let cosignatures: Vec<String> = sqlx::query_scalar(
+        "SELECT line FROM cosignatures WHERE ledger_id = ? AND size = ? ORDER BY id",
+    )
+    .bind(ledger)
+    .bind(size_raw)
+    .fetch_all(pool)
+    .await?;
+    Ok(Some(StoredCheckpoint {
+        size,
+        root: hash_from_sql(&root, size.saturating_sub(1), "checkpoint root")?,
+        note: row.try_get("note")?,
+        cosignatures,
+    }))
+}
+
+async fn size_in<'e, E>(executor: E, ledger: LedgerId) -> Result<u64, StoreError>
+where
+    E: sqlx::Executor<'e, Database = Sqlite>,
+{
+    let last: Option<i64> =
+        sqlx::query_scalar("SELECT seq FROM entries WHERE ledger_id = ? ORDER BY seq DESC LIMIT 1")
+            .bind(ledger)
+            .fetch_optional(executor)
+            .await?;
+    match last {
+        None => Ok(0),
+        Some(seq) => Ok(from_sql(seq, 0, "seq")? + 1),
+    }
+}
+
+async fn insert_projections(
+    conn: &mut sqlx::SqliteConnection,
+    ledger: LedgerId,
+    rows: &ProjectionRows,
+) -> Result<(), StoreError> {
+    for chunk in rows.funds.chunks(SQLITE_INSERT_ROWS_MAX) {
+        QueryBuilder::<Sqlite>::new("INSERT INTO fund_balances (ledger_id, fund, balance_fen) ")
+            .push_values(chunk, |mut b, (fund, balance)| {
+                b.push_bind(ledger)
+                    .push_bind(fund.as_str())
+                    .push_bind(*balance);
+            })
+            .push(" ON CONFLICT (ledger_id, fund) DO UPDATE SET balance_fen = excluded.balance_fen")
+            .build()
+            .execute(&mut *conn)
+            .await?;
+    }
+    for chunk in rows.households.chunks(SQLITE_INSERT_ROWS_MAX) {
+        QueryBuilder::<Sqlite>::new(
+            "INSERT INTO households (ledger_id, unit, area_centi_m2, charged_fen, paid_fen, owed_fen) ",
+        )
+        .push_values(chunk, |mut b, h: &HouseholdRow| {
+            b.push_bind(ledger)
+                .push_bind(h.unit.as_str())
+                .push_bind(h.area_centi_m2)
+                .push_bind(h.charged_fen)
+                .push_bind(h.paid_fen)
+                .push_bind(h.owed_fen);
+        })
+        .push(
+            " ON CONFLICT (ledger_id, unit) DO UPDATE SET area_centi_m2 = excluded.area_centi_m2, \
+             charged_fen = excluded.charged_fen, paid_fen = excluded.paid_fen, \
+             owed_fen = excluded.owed_fen",
+        )
+        .build()
+        .execute(&mut *conn)
+        .await?;
+    }
+    for chunk in rows.postings.chunks(SQLITE_INSERT_ROWS_MAX) {
+        let mut values = Vec::with_capacity(chunk.len());
+        for (seq, index, account, amount) in chunk {
+            values.push((
+                to_sql(*seq, "posting seq")?,
+                *index,
+                account.as_str(),
+                *amount,
+            ));
+        }
+        QueryBuilder::<Sqlite>::new(
+            "INSERT INTO postings (ledger_id, seq, idx, account, amount_fen) ",
+        )
+        .push_values(values, |mut b, (seq, index, account, amount)| {
+            b.push_bind(ledger)
+                .push_bind(seq)
+                .push_bind(index)
+                .push_bind(account)
+                .push_bind(amount);
+        })
+        .build()
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+impl Backend for SqliteBackend {
+    async fn create_ledger(&self, origin: &str) -> Result<LedgerId, StoreError> {
+        sqlx::query("INSERT INTO ledgers (origin) VALUES (?) ON CONFLICT (origin) DO NOTHING")
+            .bind(origin)
+            .execute(&self.pool)
+            .await?;
+        self.find_ledger(origin)
+            .await?
+            .ok_or_else(|| StoreError::UnknownLedger(origin.to_string()))
+    }
+
+    async fn find_ledger(&self, origin: &str) -> Result<Option<LedgerId>, StoreError> {
+        Ok(
+            sqlx::query_scalar("SELECT id FROM ledgers WHERE origin = ?")
+                .bind(origin)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
+    }
+
+    async fn ledgers(&self) -> Result<Vec<(LedgerId, String)>, StoreError> {
+        Ok(sqlx::query_as("SELECT id, origin FROM ledgers ORDER BY id")
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
+    async fn size(&self, ledger: LedgerId) -> Result<u64, StoreError> {
+        size_in(&self.pool, ledger).await
+    }
+
+    async fn entries(
+        &self,
+        ledger: LedgerId,
+        from: u64,
+        to: u64,
+    ) -> Result<Vec<StoredEntry>, StoreError> {
+        let from = i64::try_from(from).unwrap_or(i64::MAX);
+        let to = i64::try_from(to).unwrap_or(i64::MAX);
+        let rows = sqlx::query(
+            "SELECT seq, hash, event_id, event_hash, bytes FROM entries \
+             WHERE ledger_id = ? AND seq >= ? AND seq < ? ORDER BY seq",
+        )
+        .bind(ledger)
+        .bind(from)
+        .bind(to)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(entry_from_row).collect()
+    }
+
+    async fn entry_by_event(
+        &self,
+        ledger: LedgerId,
+        event_id: &str,
+    ) -> Result<Option<StoredEntry>, StoreError> {
+        let row = sqlx::query(
+            "SELECT seq, hash, event_id, event_hash, bytes FROM entries \
+             WHERE ledger_id = ? AND event_id = ?",
+        )
+        .bind(ledger)
+        .bind(event_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(entry_from_row).transpose()
+    }
+
+    async fn commit_batch(
+        &self,
+        ledger: LedgerId,
+        expected_size: u64,
+        batch: &CommitBatch,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let found = size_in(&mut *tx, ledger).await?;
+        if found != expected_size {
+            tx.rollback().await?;
+            return Err(StoreError::Conflict {
+                expected: expected_size,
+                found,
+            });
+        }
+        for chunk in batch.entries.chunks(SQLITE_INSERT_ROWS_MAX) {
+            let mut values = Vec::with_capacity(chunk.len());
+            for e in chunk {
+                values.push((to_sql(e.seq, "entry seq")?, e));
+            }
+            QueryBuilder::<Sqlite>::new(
+                "INSERT INTO entries (ledger_id, seq, hash, event_id, event_hash, bytes) ",
+            )
+            .push_values(values, |mut b, (seq, e)| {
+                b.push_bind(ledger)
+                    .push_bind(seq)
+                    .push_bind(&e.hash.0[..])
+                    .push_bind(e.event_id.as_str())
+                    .push_bind(&e.event_hash.0[..])
+                    .push_bind(e.bytes.as_slice());
+            })
+            .build()
+            .execute(&mut *tx)
+            .await?;
+        }
+        for chunk in batch.nodes.chunks(SQLITE_INSERT_ROWS_MAX) {
+            let mut values = Vec::with_capacity(chunk.len());
+            for (id, hash) in chunk {
+                values.push((id.level, to_sql(id.index, "node index")?, hash));
+            }
+            QueryBuilder::<Sqlite>::new("INSERT INTO tree_nodes (ledger_id, level, idx, hash) ")
+                .push_values(values, |mut b, (level, index, hash)| {
+                    b.push_bind(ledger)
+                        .push_bind(level)
+                        .push_bind(index)
+                        .push_bind(&hash.0[..]);
+                })
+                .build()
+                .execute(&mut *tx)
+                .await?;
+        }
+        insert_projections(&mut tx, ledger, &batch.projections).await?;
+        let checkpoint = &batch.checkpoint;
+        sqlx::query("INSERT INTO checkpoints (ledger_id, size, root, note) VALUES (?, ?, ?, ?)")
+            .bind(ledger)
+            .bind(to_sql(checkpoint.size, "checkpoint size")?)
+            .bind(&checkpoint.root.0[..])
+            .bind(checkpoint.note.as_str())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn nodes(&self, ledger: LedgerId, ids: &[NodeId]) -> Result<Vec<Hash>, StoreError> {
+        let mut out = Vec::with_capacity(ids.len());
+        let mut conn = self.pool.acquire().await?;
+        for chunk in ids.chunks(SQLITE_NODE_LOOKUPS_MAX) {
+            let mut values = Vec::with_capacity(chunk.len());
+            for (position, id) in chunk.iter().enumerate() {
+                values.push((position as i64, id.level, to_sql(id.index, "node index")?));
+            }
+            let mut query = QueryBuilder::<Sqlite>::new("WITH wanted (position, level, idx) AS (");
+            query.push_values(values, |mut b, (position, level, index)| {
+                b.push_bind(position).push_bind(level).push_bind(index);
+            });
+            query
+                .push(
+                    ") SELECT wanted.position, tree_nodes.hash FROM wanted \
+                     JOIN tree_nodes ON tree_nodes.ledger_id = ",
+                )
+                .push_bind(ledger)
+                .push(
+                    " AND tree_nodes.level = wanted.level AND tree_nodes.idx = wanted.idx \
+                     ORDER BY wanted.position",
+                );
+            let rows = query.build().fetch_all(&mut *conn).await?;
+            let mut found: Vec<Option<Hash>> = vec![None; chunk.len()];
+            for row in rows {
+                let position: i64 = row.try_get(0)?;
+                let hash: Vec<u8> = row.try_get(1)?;
+                let slot = usize::try_from(position)
+                    .ok()
+                    .and_then(|p| found.get_mut(p))
+                    .ok_or_else(|| StoreError::Corrupt {
+                        seq: 0,
+                        reason: format!("node lookup returned an unknown position {position}"),
+                    })?;
+                *slot = Some(hash_from_sql(&hash, 0, "tree node")?);
+            }
+            for (id, hash) in chunk.iter().zip(found) {
+                out.push(hash.ok_or(StoreError::MissingNode {
+                    level: id.level,
+                    index: id.index,
+                })?);
+            }
+        }
+        Ok(out)
+    }
+
+    async fn checkpoint(
+        &self,
+        ledger: LedgerId,
+        size: Option<u64>,
+    ) -> Result<Option<StoredCheckpoint>, StoreError> {
+        let row = match size {
+            Some(size) => {
+                sqlx::query(
+                    "SELECT size, root, note FROM checkpoints WHERE ledger_id = ? AND size = ?",
+                )
+                .bind(ledger)
+                .bind(to_sql(size, "checkpoint size")?)
+                .fetch_optional(&self.pool)
+                .await?
+            }
+            None => {
+                sqlx::query(
+                    "SELECT size, root, note FROM checkpoints WHERE ledger_id = ? \
+                     ORDER BY size DESC LIMIT 1",
+                )
+                .bind(ledger)
+                .fetch_optional(&self.pool)
+                .await?
+            }
+        };
+        read_checkpoint(&self.pool, ledger, row).await
+    }
+
+    async fn checkpoint_covering(
+        &self,
+        ledger: LedgerId,
+        seq: u64,
+    ) -> Result<Option<StoredCheckpoint>, StoreError> {
+        let row = sqlx::query(
+            "SELECT size, root, note FROM checkpoints WHERE ledger_id = ? AND size > ? \
+             ORDER BY size LIMIT 1",
+        )
+        .bind(ledger)
+        .bind(to_sql(seq, "seq")?)
+        .fetch_optional(&self.pool)
+        .await?;
+        read_checkpoint(&self.pool, ledger, row).await
+    }
+
+    async fn add_cosignature(
+        &self,
+        ledger: LedgerId,
+        size: u64,
+        line: &str,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO cosignatures (ledger_id, size, line) VALUES (?, ?, ?) \
+             ON CONFLICT (ledger_id, size, line) DO NOTHING",
+        )
+        .bind(ledger)
+        .bind(to_sql(size, "checkpoint size")?)
+        .bind(line)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn put_attachment(&self, attachment: &Attachment) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO attachments (sha256, media_type, bytes) VALUES (?, ?, ?) \
+             ON CONFLICT (sha256) DO NOTHING",
+        )
+        .bind(&attachment.sha256.0[..])
+        .bind(attachment.media_type.as_str())
+        .bind(attachment.bytes.as_slice())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn attachment(&self, sha256: &Hash) -> Result<Option<Attachment>, StoreError> {
+        let row: Option<(String, Vec<u8>)> =
+            sqlx::query_as("SELECT media_type, bytes FROM attachments WHERE sha256 = ?")
+                .bind(&sha256.0[..])
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(row.map(|(media_type, bytes)| Attachment {
+            sha256: *sha256,
+            media_type,
+            bytes,
+        }))
+    }
+
+    async fn projections(&self, ledger: LedgerId) -> Result<ProjectionRows, StoreError> {
+        let funds: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT fund, balance_fen FROM fund_balances WHERE ledger_id = ? ORDER BY fund",
+        )
+        .bind(ledger)
+        .fetch_all(&self.pool)
+        .await?;
+        let households: Vec<(String, i64, i64, i64, i64)> = sqlx::query_as(
+            "SELECT unit, area_centi_m2, charged_fen, paid_fen, owed_fen FROM households \
+             WHERE ledger_id = ? ORDER BY unit",
+        )
+        .bind(ledger)
+        .fetch_all(&self.pool)
+        .await?;
+        let postings: Vec<(i64, u32, String, i64)> = sqlx::query_as(
+            "SELECT seq, idx, account, amount_fen FROM postings WHERE ledger_id = ? \
+             ORDER BY seq, idx",
+        )
+        .bind(ledger)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(ProjectionRows {
+            funds,
+            households: households
+                .into_iter()
+                .map(
+                    |(unit, area_centi_m2, charged_fen, paid_fen, owed_fen)| HouseholdRow {
+                        unit,
+                        area_centi_m2,
+                        charged_fen,
+                        paid_fen,
+                        owed_fen,
+                    },
+                )
+                .collect(),
+            postings: postings
+                .into_iter()
+                .map(|(seq, index, account, amount)| {
+                    Ok((from_sql(seq, 0, "posting seq")?, index, account, amount))
+                })
+                .collect::<Result<_, StoreError>>()?,
+        })
+    }
+
+    async fn replace_projections(
+        &self,
+        ledger: LedgerId,
+        rows: &ProjectionRows,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        for table in ["fund_balances", "households", "postings"] {
+            sqlx::query(&format!("DELETE FROM {table} WHERE ledger_id = ?"))
+                .bind(ledger)
+                .execute(&mut *tx)
+                .await?;
+        }
+        insert_projections(&mut tx, ledger, rows).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,3 @@
+//! Test support shared by the store's test binary and benchmarks.
+
+pub mod pg;
