@@ -637,8 +637,9 @@ fn check_row(verifier: &mut LogVerifier, row: &StoredEntry, seq: u64) -> Result<
     Ok(entry)
 }
 
-/// The latest checkpoint must cover exactly the stored entries, be signed by the genesis's log
-/// key, and the frontier's nodes must be stored as computed.
+/// The checkpoint over the loaded entries must match them and be signed by the genesis's log key,
+/// no checkpoint may cover more entries than are stored, and the frontier's nodes must be stored
+/// as computed.
 async fn check_latest_checkpoint<B: Backend>(
     backend: &B,
     ledger_id: LedgerId,
@@ -647,18 +648,33 @@ async fn check_latest_checkpoint<B: Backend>(
     tree: &MerkleFrontier,
 ) -> Result<(), StoreError> {
     let last = tree.size.saturating_sub(1);
-    let Some(latest) = backend.checkpoint(ledger_id, None).await? else {
-        return Err(corrupt(last, "the log has entries but no checkpoint"));
-    };
     let head = tree.tree_head();
+    // Compare with the checkpoint over exactly the entries read: another store sharing the
+    // database may have committed (and checkpointed) more since they were read.
+    let Some(latest) = backend.checkpoint(ledger_id, Some(head.size)).await? else {
+        return Err(corrupt(last, "no checkpoint covers the stored entries"));
+    };
     if latest.size != head.size || latest.root != head.root {
         return Err(corrupt(
             last,
             format!(
-                "the latest checkpoint says size {} root {}, the entries give size {} root {}",
-                latest.size, latest.root, head.size, head.root
+                "the checkpoint of size {} says root {}, the entries give root {}",
+                latest.size, latest.root, head.root
             ),
         ));
+    }
+    // A checkpoint over more entries than are stored now means entries were removed.
+    if let Some(newest) = backend.checkpoint(ledger_id, None).await? {
+        let stored = backend.size(ledger_id).await?;
+        if newest.size > stored {
+            return Err(corrupt(
+                stored.saturating_sub(1),
+                format!(
+                    "a checkpoint covers {} entries but only {stored} are stored: entries were removed",
+                    newest.size
+                ),
+            ));
+        }
     }
     let key = VerifierKey::parse(ledger.log_key())
         .map_err(|e| corrupt(0, format!("the genesis log key: {e}")))?;

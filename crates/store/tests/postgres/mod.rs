@@ -178,12 +178,9 @@ async fn pg_triggers_refuse_edits_through_the_store_pool() {
 /// the ledger's head lock serialises their commits, a store that lost a race gets `Conflict`
 /// (and reloads), its caller retries, and the log stays dense and verifiable.
 ///
-/// Ignored until `store::load` checks the checkpoint at the size it loaded rather than the latest
-/// one: a store reloading while another store commits reads entries up to size n, then finds the
-/// other's newer checkpoint, and reports the ledger as corrupt. Run it with `--ignored`.
+/// Regression: a store reloading while another commits reads entries up to size n and must check
+/// them against the checkpoint at n, not the other's newer one (that gave a false `Corrupt`).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "store::load compares the loaded entries with the latest checkpoint, which a concurrent \
-            store may have moved on: a false `Corrupt` (reported to the store's author)"]
 async fn pg_stores_sharing_a_database_serialise_per_ledger() {
     let h = PgHarness::new().await;
     drop(example_store(h.open().await).await);

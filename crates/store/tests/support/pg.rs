@@ -7,7 +7,8 @@
 //! so a small watchdog process (`sh`) started with the cluster waits for the test process to
 //! exit, then stops the server and removes the directory — also when a test panics or the run is
 //! interrupted. [`PgCluster::start`] gives a private cluster that [`Drop`] stops and removes at
-//! once (the watchdog is the backstop).
+//! once (the watchdog is the backstop). When a whole process tree was killed at once (a CI
+//! job's timeout), the next run removes the directories it left.
 //!
 //! PostgreSQL refuses to run as root; as root, the server and `initdb` run as the `postgres`
 //! user (`setpriv`, or `runuser`), in a directory it owns. If the binaries are missing the
