@@ -408,6 +408,7 @@ criterion_group!(
     rebuild,
     proofs,
     postgres::appends,
+    postgres::rebuild,
     postgres::proofs
 );
 criterion_main!(benches);

@@ -242,3 +242,57 @@ pub fn proofs(c: &mut Criterion) {
     );
     group.finish();
 }
+
+/// The demo community appended to PostgreSQL, then its projections rebuilt and the ledger loaded
+/// by a fresh store, as the SQLite `rebuild` benchmark does.
+pub fn rebuild(c: &mut Criterion) {
+    let rt = runtime();
+    let demo = gongzhang_testkit::demo::community(1);
+    let n = demo.entries.len() as u64;
+    let store = OnceCell::new();
+    let setup = || {
+        rt.block_on(async {
+            let times = demo.entries[1..].iter().map(Entry::recorded_at).collect();
+            let last = demo.entries[demo.entries.len() - 1].recorded_at();
+            let store = Store::new(fresh().await).with_clock(scripted_clock(times, last));
+            store
+                .create_ledger(demo.entries[0].clone(), demo.log_signer.clone())
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            let started = Instant::now();
+            for chunk in demo.entries[1..].chunks(gongzhang_store::store::SUBMISSIONS_PER_BATCH_MAX)
+            {
+                store
+                    .append_batch(&demo.origin, None, chunk.iter().map(resubmission).collect())
+                    .await
+                    .unwrap_or_else(|e| panic!("{e}"));
+            }
+            let elapsed = started.elapsed();
+            eprintln!(
+                "postgres: demo community appended: {n} entries in {elapsed:.2?} ({:.0} entries/s)",
+                n as f64 / elapsed.as_secs_f64()
+            );
+            store
+        })
+    };
+    let mut group = c.benchmark_group(format!("postgres demo community ({n} entries)"));
+    group.throughput(Throughput::Elements(n));
+    group.sample_size(10);
+    group.measurement_time(Duration::from_secs(15));
+    group.bench_function("rebuild projections (verify, replay, replace rows)", |b| {
+        let store = store.get_or_init(setup);
+        b.iter(|| {
+            rt.block_on(store.rebuild_projections(&demo.origin))
+                .unwrap_or_else(|e| panic!("{e}"))
+        })
+    });
+    group.bench_function("load on first use (read, verify, replay)", |b| {
+        let store = store.get_or_init(setup);
+        b.iter(|| {
+            let reopened = Store::new(store.backend().clone());
+            rt.block_on(reopened.fund_balances(&demo.origin))
+                .unwrap_or_else(|e| panic!("{e}"))
+        })
+    });
+    group.finish();
+}
