@@ -6,6 +6,7 @@ use anyhow::Context as _;
 use clap::Parser;
 use gongzhang_core::Hash;
 use gongzhang_core::checkpoint;
+use gongzhang_core::cosignature::{CosignerKey, WitnessPolicy};
 use gongzhang_core::ledger::rules::Ledger;
 use gongzhang_core::log::{LogError, LogVerifier};
 use gongzhang_core::note::VerifierKey;
@@ -31,6 +32,15 @@ struct Args {
     /// 公告栏上的创世条目哈希（可选）/ the genesis entry hash from the notice board (optional)
     #[arg(long)]
     genesis_hash: Option<String>,
+    /// 以前保存的检查点（可选）：证明日志只增加、没有改写 / a checkpoint you saved before (optional): proves the log only grew
+    #[arg(long)]
+    older_checkpoint: Option<PathBuf>,
+    /// 见证人的公钥（可重复）/ a witness's cosigner key (repeatable)
+    #[arg(long = "witness")]
+    witnesses: Vec<String>,
+    /// 至少需要几位见证人联署（默认：所给的全部）/ how many witnesses must have cosigned (default: all given)
+    #[arg(long)]
+    witnesses_required: Option<usize>,
     /// 报告语言 / report language
     #[arg(long, value_enum, default_value = "zh")]
     lang: Lang,
@@ -78,10 +88,37 @@ fn run(args: &Args) -> anyhow::Result<Outcome> {
         .with_context(|| format!("reading the checkpoint {}", args.checkpoint.display()))?;
     // The checkpoint names the origin; the log key must have signed it.
     let origin = note.lines().next().unwrap_or_default().to_string();
-    let opened = match checkpoint::open(&note, &origin, &key, None) {
-        Ok(opened) => opened,
-        Err(e) => return Ok(Outcome::CheckpointRejected(e.to_string())),
+    let policy = if args.witnesses.is_empty() {
+        None
+    } else {
+        let keys = args
+            .witnesses
+            .iter()
+            .map(|w| CosignerKey::parse(w.trim()).with_context(|| format!("--witness {w:?}")))
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        let required = args.witnesses_required.unwrap_or(keys.len());
+        Some(WitnessPolicy::new(keys, required).context("--witnesses-required")?)
     };
+    let opened = match checkpoint::open(&note, &origin, &key, policy.as_ref()) {
+        Ok(opened) => opened,
+        Err(e) => return Ok(Outcome::CheckpointRejected(e.explain_checkpoint(args.lang))),
+    };
+    let older = match &args.older_checkpoint {
+        None => None,
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading the older checkpoint {}", path.display()))?;
+            match checkpoint::open(&text, &origin, &key, None) {
+                Ok(o) => Some(o.tree_head()),
+                Err(e) => return Ok(Outcome::CheckpointRejected(e.explain_checkpoint(args.lang))),
+            }
+        }
+    };
+    if let Some(saved) = older {
+        if saved.size > opened.tree_head().size {
+            return Ok(Outcome::HistoryRewritten { saved, found: None });
+        }
+    }
     let mut verifier = LogVerifier::new().expect_origin(&origin);
     let mut ledger = Ledger::new();
     if let Some(hash) = genesis {
@@ -124,6 +161,17 @@ fn run(args: &Args) -> anyhow::Result<Outcome> {
                 error: LogError::UnterminatedLastLine { seq: entry.seq() },
             });
         }
+        if let Some(saved) = older {
+            if verifier.size() == saved.size && verifier.tree_head() != saved {
+                if let Err(error) = verifier.flush() {
+                    return Ok(Outcome::LogRejected { error });
+                }
+                return Ok(Outcome::HistoryRewritten {
+                    saved,
+                    found: Some(verifier.tree_head()),
+                });
+            }
+        }
         if let Err(rule) = ledger.apply(&entry) {
             // A bad signature earlier in the log explains more than this rule: report it first.
             if let Err(error) = verifier.flush() {
@@ -142,5 +190,31 @@ fn run(args: &Args) -> anyhow::Result<Outcome> {
     Ok(Outcome::Verified {
         log: verified,
         ledger: Box::new(ledger),
+        cosignatures: opened
+            .cosignatures()
+            .iter()
+            .map(|c| (c.name().to_string(), c.timestamp()))
+            .collect(),
+        older,
     })
+}
+
+/// A rejected checkpoint, explained in the report's language.
+trait ExplainCheckpoint {
+    fn explain_checkpoint(&self, lang: Lang) -> String;
+}
+
+impl ExplainCheckpoint for checkpoint::CheckpointError {
+    fn explain_checkpoint(&self, lang: Lang) -> String {
+        match (lang, self) {
+            (Lang::Zh, checkpoint::CheckpointError::Witnesses(e)) => {
+                format!("见证人的联署不够或无效：{e}")
+            }
+            (Lang::Zh, checkpoint::CheckpointError::OriginMismatch { expected, found }) => {
+                format!("检查点属于账本 {found}，不是 {expected}")
+            }
+            (Lang::Zh, e) => format!("检查点无法用这把日志公钥打开：{e}"),
+            (Lang::En, e) => e.to_string(),
+        }
+    }
 }

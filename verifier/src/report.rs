@@ -3,6 +3,7 @@
 use gongzhang_core::entry::RecordedAt;
 use gongzhang_core::ledger::rules::{Ledger, RuleError};
 use gongzhang_core::log::{LogError, VerifiedLog};
+use gongzhang_core::merkle::TreeHead;
 use gongzhang_core::messages::Explain as _;
 use std::fmt::Write as _;
 use time::UtcOffset;
@@ -43,6 +44,17 @@ pub enum Outcome {
         log: VerifiedLog,
         /// The ledger it holds.
         ledger: Box<Ledger>,
+        /// Witnesses whose cosignatures verified: (name, time in seconds since 1970 UTC).
+        cosignatures: Vec<(String, u64)>,
+        /// The older checkpoint the log was shown to extend.
+        older: Option<TreeHead>,
+    },
+    /// The log is not an extension of a checkpoint saved before: history was rewritten.
+    HistoryRewritten {
+        /// The saved checkpoint's tree head.
+        saved: TreeHead,
+        /// The log's tree head at the saved size (`None`: the log is shorter than the saved one).
+        found: Option<TreeHead>,
     },
     /// An entry breaks a ledger rule.
     RuleBroken {
@@ -83,7 +95,12 @@ fn beijing(t: RecordedAt) -> String {
 pub fn render(outcome: &Outcome, lang: Lang) -> String {
     let mut out = String::new();
     match outcome {
-        Outcome::Verified { log, ledger } => {
+        Outcome::Verified {
+            log,
+            ledger,
+            cosignatures,
+            older,
+        } => {
             let _ = writeln!(
                 out,
                 "{}",
@@ -122,6 +139,29 @@ pub fn render(outcome: &Outcome, lang: Lang) -> String {
                 ),
                 log.tree_head.root
             );
+            if let Some(saved) = older {
+                let _ = writeln!(
+                    out,
+                    "  {} {}",
+                    lang.pick(
+                        "与你以前保存的检查点一致（只增加、没有改写），当时的条目数：",
+                        "consistent with the checkpoint you saved before (it only grew, nothing was rewritten); its size:"
+                    ),
+                    saved.size
+                );
+            }
+            for (name, at) in cosignatures {
+                let when = i64::try_from(*at)
+                    .ok()
+                    .and_then(|s| s.checked_mul(1000))
+                    .and_then(RecordedAt::from_unix_ms)
+                    .map_or_else(|| at.to_string(), beijing);
+                let _ = writeln!(
+                    out,
+                    "  {} {name}（{when}）",
+                    lang.pick("见证人联署：", "cosigned by witness:")
+                );
+            }
             let _ = writeln!(
                 out,
                 "  {}",
@@ -167,6 +207,42 @@ pub fn render(outcome: &Outcome, lang: Lang) -> String {
                     "what it means: signatures and chain are fine, but this entry should never have been accepted (unauthorised, overdrawn, or not the posted standard)."
                 )
             );
+        }
+        Outcome::HistoryRewritten { saved, found } => {
+            let _ = writeln!(
+                out,
+                "{}",
+                lang.pick(
+                    "✘ 核对失败：账本的历史被改写过。",
+                    "✘ Verification failed: the ledger's history was rewritten."
+                )
+            );
+            match found {
+                Some(now) => {
+                    let _ = writeln!(
+                        out,
+                        "  {} {}: {} ≠ {}",
+                        lang.pick(
+                            "你以前保存的检查点与现在日志的前面部分不一致。条目数",
+                            "the checkpoint you saved differs from the start of the log now. Size"
+                        ),
+                        saved.size,
+                        saved.root,
+                        now.root
+                    );
+                }
+                None => {
+                    let _ = writeln!(
+                        out,
+                        "  {} {}",
+                        lang.pick(
+                            "你以前保存的检查点包括的条目比现在的日志还多：日志被删减了。保存的条目数：",
+                            "the checkpoint you saved covers more entries than the log has now: entries were removed. Saved size:"
+                        ),
+                        saved.size
+                    );
+                }
+            }
         }
         Outcome::CheckpointRejected(reason) => {
             let _ = writeln!(out, "{}", lang.pick("✘ 核对失败：检查点不是由这个账本的日志密钥签名的，或格式有误。", "✘ Verification failed: the checkpoint is not signed by this ledger's log key, or is malformed."));

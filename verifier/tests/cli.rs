@@ -125,3 +125,93 @@ fn a_log_that_breaks_a_ledger_rule_fails_with_exit_code_1() {
     );
     let _ = std::fs::remove_dir_all(dir);
 }
+
+fn verify_with(extra: &[&str]) -> (Option<i32>, String) {
+    let out = run(&vectors().join("log.jsonl"), &log_key(), extra);
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+/// Writes a checkpoint of `size` with `root`, signed by the example's real log key.
+fn signed_checkpoint_file(name: &str, size: u64, root: gongzhang_core::Hash) -> std::path::PathBuf {
+    use gongzhang_core::checkpoint::{self, Checkpoint};
+    let cp = Checkpoint::new(gongzhang_testkit::example::ORIGIN, size, root).expect("checkpoint");
+    let dir = std::env::temp_dir().join(format!("gongzhang-verify-older-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join(name);
+    std::fs::write(
+        &path,
+        checkpoint::sign(&cp, &gongzhang_testkit::vectors::log_signer()),
+    )
+    .expect("write");
+    path
+}
+
+#[test]
+fn an_older_checkpoint_proves_the_log_only_grew_or_catches_a_rewrite() {
+    let older = vectors().join("checkpoint.7");
+    let (code, stdout) = verify_with(&["--older-checkpoint", older.to_str().expect("utf-8")]);
+    assert_eq!(code, Some(0), "{stdout}");
+    assert!(
+        stdout.contains("与你以前保存的检查点一致") && stdout.contains("当时的条目数： 7"),
+        "{stdout}"
+    );
+    // A forked history: a size-7 checkpoint the real log key signed over other entries.
+    let forked = signed_checkpoint_file("forked.7", 7, gongzhang_core::Hash([9; 32]));
+    let (code, stdout) = verify_with(&["--older-checkpoint", forked.to_str().expect("utf-8")]);
+    assert_eq!(code, Some(1), "{stdout}");
+    assert!(
+        stdout.contains("账本的历史被改写过") && stdout.contains("条目数 7"),
+        "{stdout}"
+    );
+    // A saved checkpoint larger than the log now: entries were removed.
+    let longer = signed_checkpoint_file("longer.40", 40, gongzhang_core::Hash([9; 32]));
+    let (code, stdout) = verify_with(&[
+        "--older-checkpoint",
+        longer.to_str().expect("utf-8"),
+        "--lang",
+        "en",
+    ]);
+    assert_eq!(code, Some(1), "{stdout}");
+    assert!(
+        stdout.contains("entries were removed. Saved size: 40"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn witnesses_are_required_and_named() {
+    let keys: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(vectors().join("keys.json")).expect("keys.json"))
+            .expect("json");
+    let witness = keys["witness"]["verifier_key"]
+        .as_str()
+        .expect("witness key")
+        .to_string();
+    let (code, stdout) = verify_with(&["--witness", &witness]);
+    assert_eq!(code, Some(0), "{stdout}");
+    assert!(
+        stdout.contains("见证人联署： witness.gongzhang.example/street-office（2026-02-03 11:00）"),
+        "{stdout}"
+    );
+    // A witness who did not cosign: the policy (all given witnesses) is not met.
+    let stranger =
+        gongzhang_core::cosignature::CosignerSigner::from_seed("witness.example/resident", [5; 32])
+            .expect("signer")
+            .verifier()
+            .to_string();
+    let (code, stdout) = verify_with(&["--witness", &witness, "--witness", &stranger]);
+    assert_eq!(code, Some(1), "{stdout}");
+    assert!(stdout.contains("见证人的联署不够或无效"), "{stdout}");
+    let (code, stdout) = verify_with(&[
+        "--witness",
+        &witness,
+        "--witness",
+        &stranger,
+        "--witnesses-required",
+        "1",
+    ]);
+    assert_eq!(code, Some(0), "{stdout}");
+}

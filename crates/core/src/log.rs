@@ -465,6 +465,11 @@ impl LogVerifier {
         self.head.size()
     }
 
+    /// The tree head over the entries accepted so far (their signatures may still be pending).
+    pub fn tree_head(&self) -> TreeHead {
+        self.tree.tree_head()
+    }
+
     /// Checks the next line of the log (without its line feed).
     pub fn push(&mut self, line: &[u8]) -> Result<Entry, LogError> {
         let seq = self.head.size();
