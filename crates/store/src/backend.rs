@@ -272,3 +272,25 @@ pub trait Backend: Send + Sync + 'static {
         rows: &ProjectionRows,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
 }
+
+/// A count or position as the databases store it (a signed 64-bit integer). Values past
+/// `i64::MAX` cannot occur in a ledger; they are refused rather than wrapped.
+pub(crate) fn to_db(value: u64, what: &'static str) -> Result<i64, StoreError> {
+    i64::try_from(value).map_err(|_| StoreError::ValueOutOfRange { what, value })
+}
+
+/// A stored integer read back as a count or position: negative means the row was corrupted.
+pub(crate) fn from_db(value: i64, seq: u64, what: &str) -> Result<u64, StoreError> {
+    u64::try_from(value).map_err(|_| StoreError::Corrupt {
+        seq,
+        reason: format!("stored {what} is negative ({value})"),
+    })
+}
+
+/// A stored 32-byte hash.
+pub(crate) fn hash_from_db(bytes: &[u8], seq: u64, what: &str) -> Result<Hash, StoreError> {
+    Hash::from_slice(bytes).map_err(|_| StoreError::Corrupt {
+        seq,
+        reason: format!("stored {what} is {} bytes, not 32", bytes.len()),
+    })
+}

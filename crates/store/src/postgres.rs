@@ -25,7 +25,7 @@ use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 
 use crate::backend::{
     Attachment, Backend, CommitBatch, HouseholdRow, LedgerId, NodeId, ProjectionRows, StoreError,
-    StoredCheckpoint, StoredEntry,
+    StoredCheckpoint, StoredEntry, from_db, hash_from_db, to_db,
 };
 
 /// The PostgreSQL schema, embedded at compile time from `migrations/postgres` and applied by
@@ -98,28 +98,6 @@ async fn warn_if_not_durable(pool: &PgPool) -> Result<(), StoreError> {
         );
     }
     Ok(())
-}
-
-/// A count or position as PostgreSQL stores it (`bigint`). Values past `i64::MAX` cannot occur
-/// in a ledger; they are refused rather than wrapped.
-fn to_db(value: u64, what: &'static str) -> Result<i64, StoreError> {
-    i64::try_from(value).map_err(|_| StoreError::ValueOutOfRange { what, value })
-}
-
-/// A `bigint` read back as a count or position; the schema's checks keep them non-negative.
-fn from_db(value: i64, seq: u64, what: &str) -> Result<u64, StoreError> {
-    u64::try_from(value).map_err(|_| StoreError::Corrupt {
-        seq,
-        reason: format!("{what} is negative ({value})"),
-    })
-}
-
-/// A 32-byte hash read back from a `bytea` column.
-fn hash_from_db(bytes: &[u8], seq: u64, what: &str) -> Result<Hash, StoreError> {
-    Hash::from_slice(bytes).map_err(|e| StoreError::Corrupt {
-        seq,
-        reason: format!("{what}: {e}"),
-    })
 }
 
 /// The name of a ledger id in [`StoreError::UnknownLedger`].

@@ -5,7 +5,7 @@
 
 use crate::backend::{
     Attachment, Backend, CommitBatch, HouseholdRow, LedgerId, NodeId, ProjectionRows, StoreError,
-    StoredCheckpoint, StoredEntry,
+    StoredCheckpoint, StoredEntry, from_db, hash_from_db, to_db,
 };
 use gongzhang_core::Hash;
 use sqlx::sqlite::{
@@ -83,37 +83,16 @@ impl SqliteBackend {
     }
 }
 
-/// A `u64` as SQLite's signed 64-bit integer.
-fn to_sql(value: u64, what: &'static str) -> Result<i64, StoreError> {
-    i64::try_from(value).map_err(|_| StoreError::ValueOutOfRange { what, value })
-}
-
-/// A stored integer that must be non-negative.
-fn from_sql(value: i64, seq: u64, what: &str) -> Result<u64, StoreError> {
-    u64::try_from(value).map_err(|_| StoreError::Corrupt {
-        seq,
-        reason: format!("stored {what} is negative ({value})"),
-    })
-}
-
-/// A stored 32-byte hash.
-fn hash_from_sql(bytes: &[u8], seq: u64, what: &str) -> Result<Hash, StoreError> {
-    Hash::from_slice(bytes).map_err(|_| StoreError::Corrupt {
-        seq,
-        reason: format!("stored {what} is {} bytes, not 32", bytes.len()),
-    })
-}
-
 fn entry_from_row(row: &SqliteRow) -> Result<StoredEntry, StoreError> {
     let seq_raw: i64 = row.try_get("seq")?;
-    let seq = from_sql(seq_raw, 0, "seq")?;
+    let seq = from_db(seq_raw, 0, "seq")?;
     let hash: Vec<u8> = row.try_get("hash")?;
     let event_hash: Vec<u8> = row.try_get("event_hash")?;
     Ok(StoredEntry {
         seq,
-        hash: hash_from_sql(&hash, seq, "entry hash")?,
+        hash: hash_from_db(&hash, seq, "entry hash")?,
         event_id: row.try_get("event_id")?,
-        event_hash: hash_from_sql(&event_hash, seq, "event hash")?,
+        event_hash: hash_from_db(&event_hash, seq, "event hash")?,
         bytes: row.try_get("bytes")?,
     })
 }
@@ -127,7 +106,7 @@ async fn read_checkpoint(
         return Ok(None);
     };
     let size_raw: i64 = row.try_get("size")?;
-    let size = from_sql(size_raw, 0, "checkpoint size")?;
+    let size = from_db(size_raw, 0, "checkpoint size")?;
     let root: Vec<u8> = row.try_get("root")?;
     let cosignatures: Vec<String> = sqlx::query_scalar(
         "SELECT line FROM cosignatures WHERE ledger_id = ? AND size = ? ORDER BY id",
@@ -138,7 +117,7 @@ async fn read_checkpoint(
     .await?;
     Ok(Some(StoredCheckpoint {
         size,
-        root: hash_from_sql(&root, size.saturating_sub(1), "checkpoint root")?,
+        root: hash_from_db(&root, size.saturating_sub(1), "checkpoint root")?,
         note: row.try_get("note")?,
         cosignatures,
     }))
@@ -155,7 +134,7 @@ where
             .await?;
     match last {
         None => Ok(0),
-        Some(seq) => Ok(from_sql(seq, 0, "seq")? + 1),
+        Some(seq) => Ok(from_db(seq, 0, "seq")? + 1),
     }
 }
 
@@ -201,7 +180,7 @@ async fn insert_projections(
         let mut values = Vec::with_capacity(chunk.len());
         for (seq, index, account, amount) in chunk {
             values.push((
-                to_sql(*seq, "posting seq")?,
+                to_db(*seq, "posting seq")?,
                 *index,
                 account.as_str(),
                 *amount,
@@ -308,7 +287,7 @@ impl Backend for SqliteBackend {
         for chunk in batch.entries.chunks(SQLITE_INSERT_ROWS_MAX) {
             let mut values = Vec::with_capacity(chunk.len());
             for e in chunk {
-                values.push((to_sql(e.seq, "entry seq")?, e));
+                values.push((to_db(e.seq, "entry seq")?, e));
             }
             QueryBuilder::<Sqlite>::new(
                 "INSERT INTO entries (ledger_id, seq, hash, event_id, event_hash, bytes) ",
@@ -328,7 +307,7 @@ impl Backend for SqliteBackend {
         for chunk in batch.nodes.chunks(SQLITE_INSERT_ROWS_MAX) {
             let mut values = Vec::with_capacity(chunk.len());
             for (id, hash) in chunk {
-                values.push((id.level, to_sql(id.index, "node index")?, hash));
+                values.push((id.level, to_db(id.index, "node index")?, hash));
             }
             QueryBuilder::<Sqlite>::new("INSERT INTO tree_nodes (ledger_id, level, idx, hash) ")
                 .push_values(values, |mut b, (level, index, hash)| {
@@ -345,7 +324,7 @@ impl Backend for SqliteBackend {
         let checkpoint = &batch.checkpoint;
         sqlx::query("INSERT INTO checkpoints (ledger_id, size, root, note) VALUES (?, ?, ?, ?)")
             .bind(ledger)
-            .bind(to_sql(checkpoint.size, "checkpoint size")?)
+            .bind(to_db(checkpoint.size, "checkpoint size")?)
             .bind(&checkpoint.root.0[..])
             .bind(checkpoint.note.as_str())
             .execute(&mut *tx)
@@ -360,7 +339,7 @@ impl Backend for SqliteBackend {
         for chunk in ids.chunks(SQLITE_NODE_LOOKUPS_MAX) {
             let mut values = Vec::with_capacity(chunk.len());
             for (position, id) in chunk.iter().enumerate() {
-                values.push((position as i64, id.level, to_sql(id.index, "node index")?));
+                values.push((position as i64, id.level, to_db(id.index, "node index")?));
             }
             let mut query = QueryBuilder::<Sqlite>::new("WITH wanted (position, level, idx) AS (");
             query.push_values(values, |mut b, (position, level, index)| {
@@ -388,7 +367,7 @@ impl Backend for SqliteBackend {
                         seq: 0,
                         reason: format!("node lookup returned an unknown position {position}"),
                     })?;
-                *slot = Some(hash_from_sql(&hash, 0, "tree node")?);
+                *slot = Some(hash_from_db(&hash, 0, "tree node")?);
             }
             for (id, hash) in chunk.iter().zip(found) {
                 out.push(hash.ok_or(StoreError::MissingNode {
@@ -411,7 +390,7 @@ impl Backend for SqliteBackend {
                     "SELECT size, root, note FROM checkpoints WHERE ledger_id = ? AND size = ?",
                 )
                 .bind(ledger)
-                .bind(to_sql(size, "checkpoint size")?)
+                .bind(to_db(size, "checkpoint size")?)
                 .fetch_optional(&self.pool)
                 .await?
             }
@@ -438,7 +417,7 @@ impl Backend for SqliteBackend {
              ORDER BY size LIMIT 1",
         )
         .bind(ledger)
-        .bind(to_sql(seq, "seq")?)
+        .bind(to_db(seq, "seq")?)
         .fetch_optional(&self.pool)
         .await?;
         read_checkpoint(&self.pool, ledger, row).await
@@ -455,7 +434,7 @@ impl Backend for SqliteBackend {
              ON CONFLICT (ledger_id, size, line) DO NOTHING",
         )
         .bind(ledger)
-        .bind(to_sql(size, "checkpoint size")?)
+        .bind(to_db(size, "checkpoint size")?)
         .bind(line)
         .execute(&self.pool)
         .await?;
@@ -526,7 +505,7 @@ impl Backend for SqliteBackend {
             postings: postings
                 .into_iter()
                 .map(|(seq, index, account, amount)| {
-                    Ok((from_sql(seq, 0, "posting seq")?, index, account, amount))
+                    Ok((from_db(seq, 0, "posting seq")?, index, account, amount))
                 })
                 .collect::<Result<_, StoreError>>()?,
         })
