@@ -207,34 +207,47 @@ fn appends(c: &mut Criterion) {
     group.finish();
 }
 
+/// The demo community appended to a fresh store on `backend`, in batches as large as a caller may
+/// send, each entry recorded at the demo's own time; prints the append rate.
+async fn append_demo<B: Backend>(
+    backend: impl std::future::Future<Output = B>,
+    demo: &demo::Demo,
+    label: &str,
+) -> Store<B> {
+    let times = demo.entries[1..].iter().map(Entry::recorded_at).collect();
+    let last = demo.entries[demo.entries.len() - 1].recorded_at();
+    let store = Store::new(backend.await).with_clock(scripted_clock(times, last));
+    store
+        .create_ledger(demo.entries[0].clone(), demo.log_signer.clone())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let started = Instant::now();
+    for chunk in demo.entries[1..].chunks(gongzhang_store::store::SUBMISSIONS_PER_BATCH_MAX) {
+        store
+            .append_batch(&demo.origin, None, chunk.iter().map(resubmission).collect())
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    let elapsed = started.elapsed();
+    let n = demo.entries.len();
+    eprintln!(
+        "{label}: demo community appended in batches of {}: {n} entries in {elapsed:.2?} ({:.0} entries/s)",
+        gongzhang_store::store::SUBMISSIONS_PER_BATCH_MAX,
+        n as f64 / elapsed.as_secs_f64()
+    );
+    store
+}
+
 fn rebuild(c: &mut Criterion) {
     let dir = run_dir();
     let rt = runtime();
     let demo = demo::community(1);
     let n = demo.entries.len() as u64;
-    let store = rt.block_on(async {
-        let times = demo.entries[1..].iter().map(Entry::recorded_at).collect();
-        let last = demo.entries[demo.entries.len() - 1].recorded_at();
-        let store = Store::new(fresh(dir.path(), "demo.sqlite").await).with_clock(scripted_clock(times, last));
-        store
-            .create_ledger(demo.entries[0].clone(), demo.log_signer.clone())
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-        let started = Instant::now();
-        for chunk in demo.entries[1..].chunks(gongzhang_store::store::SUBMISSIONS_PER_BATCH_MAX) {
-            store
-                .append_batch(&demo.origin, None, chunk.iter().map(resubmission).collect())
-                .await
-                .unwrap_or_else(|e| panic!("{e}"));
-        }
-        let elapsed = started.elapsed();
-        eprintln!(
-            "demo community appended in batches of {}: {n} entries in {elapsed:.2?} ({:.0} entries/s)",
-            gongzhang_store::store::SUBMISSIONS_PER_BATCH_MAX,
-            n as f64 / elapsed.as_secs_f64()
-        );
-        store
-    });
+    let store = rt.block_on(append_demo(
+        fresh(dir.path(), "demo.sqlite"),
+        &demo,
+        "sqlite",
+    ));
     let mut group = c.benchmark_group(format!("demo community ({n} entries)"));
     group.throughput(Throughput::Elements(n));
     group.sample_size(10);
@@ -271,47 +284,7 @@ async fn million() -> Store<SqliteBackend> {
         let backend = SqliteBackend::open(&building)
             .await
             .unwrap_or_else(|e| panic!("open {}: {e}", building.display()));
-        let id = backend
-            .create_ledger(example::ORIGIN)
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-        let key = vectors::log_signer();
-        let mut frontier = MerkleFrontier::new();
-        for chunk in entries.chunks(BUILD_BATCH) {
-            let expected = frontier.size();
-            let mut nodes = Vec::new();
-            let stored: Vec<StoredEntry> = chunk
-                .iter()
-                .map(|e| {
-                    frontier.push(e.hash(), Some(&mut nodes));
-                    StoredEntry {
-                        seq: e.seq(),
-                        hash: e.hash(),
-                        event_id: e.event().id().to_string(),
-                        event_hash: sha256(e.event().canonical_bytes()),
-                        bytes: e.bytes().to_vec(),
-                    }
-                })
-                .collect();
-            let head = frontier.tree_head();
-            let cp = Checkpoint::new(example::ORIGIN, head.size, head.root)
-                .unwrap_or_else(|e| panic!("{e}"));
-            let batch = CommitBatch {
-                entries: stored,
-                nodes,
-                projections: ProjectionRows::default(),
-                checkpoint: StoredCheckpoint {
-                    size: head.size,
-                    root: head.root,
-                    note: checkpoint::sign(&cp, &key),
-                    cosignatures: Vec::new(),
-                },
-            };
-            backend
-                .commit_batch(id, expected, &batch)
-                .await
-                .unwrap_or_else(|e| panic!("{e}"));
-        }
+        write_log(&backend, &entries).await;
         backend.close().await;
         std::fs::rename(&building, &path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         std::fs::write(&done, b"").unwrap_or_else(|e| panic!("{e}"));
@@ -325,6 +298,53 @@ async fn million() -> Store<SqliteBackend> {
             .await
             .unwrap_or_else(|e| panic!("{e}")),
     )
+}
+
+/// Writes pre-sealed `entries` (the example's origin) into a fresh ledger through
+/// `commit_batch`, in batches of [`BUILD_BATCH`] with their Merkle nodes and a signed checkpoint
+/// per batch: how both backends' 1,000,000-entry logs are built.
+async fn write_log<B: Backend>(backend: &B, entries: &[Entry]) {
+    let id = backend
+        .create_ledger(example::ORIGIN)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let key = vectors::log_signer();
+    let mut frontier = MerkleFrontier::new();
+    for chunk in entries.chunks(BUILD_BATCH) {
+        let expected = frontier.size();
+        let mut nodes = Vec::new();
+        let stored: Vec<StoredEntry> = chunk
+            .iter()
+            .map(|e| {
+                frontier.push(e.hash(), Some(&mut nodes));
+                StoredEntry {
+                    seq: e.seq(),
+                    hash: e.hash(),
+                    event_id: e.event().id().to_string(),
+                    event_hash: sha256(e.event().canonical_bytes()),
+                    bytes: e.bytes().to_vec(),
+                }
+            })
+            .collect();
+        let head = frontier.tree_head();
+        let cp = Checkpoint::new(example::ORIGIN, head.size, head.root)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let batch = CommitBatch {
+            entries: stored,
+            nodes,
+            projections: ProjectionRows::default(),
+            checkpoint: StoredCheckpoint {
+                size: head.size,
+                root: head.root,
+                note: checkpoint::sign(&cp, &key),
+                cosignatures: Vec::new(),
+            },
+        };
+        backend
+            .commit_batch(id, expected, &batch)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
 }
 
 /// Latency percentiles of single inclusion proofs, printed once.

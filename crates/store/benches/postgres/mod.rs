@@ -13,12 +13,9 @@ use super::{
     BUILD_BATCH, MILLION, PROOF_SAMPLES, WRITERS, payments, resubmission, runtime, scripted_clock,
 };
 use criterion::{Criterion, Throughput};
-use gongzhang_core::checkpoint::{self, Checkpoint};
 use gongzhang_core::entry::{Entry, RecordedAt};
-use gongzhang_core::hash::sha256;
-use gongzhang_store::backend::{CommitBatch, ProjectionRows, StoredCheckpoint, StoredEntry};
 use gongzhang_store::postgres::PostgresBackend;
-use gongzhang_store::{Backend, MerkleFrontier, Store, Submission};
+use gongzhang_store::{Store, Submission};
 use gongzhang_testkit::{example, generate, vectors};
 use std::cell::OnceCell;
 use std::hint::black_box;
@@ -124,47 +121,7 @@ async fn million() -> Store<PostgresBackend> {
     eprintln!("generated {MILLION} entries in {:.2?}", started.elapsed());
     let started = Instant::now();
     let backend = fresh().await;
-    let id = backend
-        .create_ledger(example::ORIGIN)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    let key = vectors::log_signer();
-    let mut frontier = MerkleFrontier::new();
-    for chunk in entries.chunks(BUILD_BATCH) {
-        let expected = frontier.size();
-        let mut nodes = Vec::new();
-        let stored: Vec<StoredEntry> = chunk
-            .iter()
-            .map(|e| {
-                frontier.push(e.hash(), Some(&mut nodes));
-                StoredEntry {
-                    seq: e.seq(),
-                    hash: e.hash(),
-                    event_id: e.event().id().to_string(),
-                    event_hash: sha256(e.event().canonical_bytes()),
-                    bytes: e.bytes().to_vec(),
-                }
-            })
-            .collect();
-        let head = frontier.tree_head();
-        let cp = Checkpoint::new(example::ORIGIN, head.size, head.root)
-            .unwrap_or_else(|e| panic!("{e}"));
-        let batch = CommitBatch {
-            entries: stored,
-            nodes,
-            projections: ProjectionRows::default(),
-            checkpoint: StoredCheckpoint {
-                size: head.size,
-                root: head.root,
-                note: checkpoint::sign(&cp, &key),
-                cosignatures: Vec::new(),
-            },
-        };
-        backend
-            .commit_batch(id, expected, &batch)
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-    }
+    super::write_log(&backend, &entries).await;
     let elapsed = started.elapsed();
     eprintln!(
         "wrote the {MILLION}-entry log to PostgreSQL in {elapsed:.2?} ({:.0} entries/s in batches of {BUILD_BATCH})",
@@ -250,31 +207,7 @@ pub fn rebuild(c: &mut Criterion) {
     let demo = gongzhang_testkit::demo::community(1);
     let n = demo.entries.len() as u64;
     let store = OnceCell::new();
-    let setup = || {
-        rt.block_on(async {
-            let times = demo.entries[1..].iter().map(Entry::recorded_at).collect();
-            let last = demo.entries[demo.entries.len() - 1].recorded_at();
-            let store = Store::new(fresh().await).with_clock(scripted_clock(times, last));
-            store
-                .create_ledger(demo.entries[0].clone(), demo.log_signer.clone())
-                .await
-                .unwrap_or_else(|e| panic!("{e}"));
-            let started = Instant::now();
-            for chunk in demo.entries[1..].chunks(gongzhang_store::store::SUBMISSIONS_PER_BATCH_MAX)
-            {
-                store
-                    .append_batch(&demo.origin, None, chunk.iter().map(resubmission).collect())
-                    .await
-                    .unwrap_or_else(|e| panic!("{e}"));
-            }
-            let elapsed = started.elapsed();
-            eprintln!(
-                "postgres: demo community appended: {n} entries in {elapsed:.2?} ({:.0} entries/s)",
-                n as f64 / elapsed.as_secs_f64()
-            );
-            store
-        })
-    };
+    let setup = || rt.block_on(super::append_demo(fresh(), &demo, "postgres"));
     let mut group = c.benchmark_group(format!("postgres demo community ({n} entries)"));
     group.throughput(Throughput::Elements(n));
     group.sample_size(10);
