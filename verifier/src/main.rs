@@ -15,14 +15,39 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 mod report;
+mod tlog;
 use report::{Lang, Outcome};
 
 /// 核对公账日志是否完整、未被篡改 / Check that a published Gongzhang log is whole and unaltered.
 #[derive(Debug, Parser)]
-#[command(name = "gongzhang-verify", version)]
+#[command(
+    name = "gongzhang-verify",
+    version,
+    args_conflicts_with_subcommands = true,
+    subcommand_negates_reqs = true
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    check: Args,
+    /// 报告语言 / report language
+    #[arg(long, value_enum, default_value = "zh", global = true)]
+    lang: Lang,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum Command {
+    /// 核对任意 C2SP tlog-proof（例如 Go 校验和数据库的证明）/ check any C2SP tlog-proof (e.g. from the Go checksum database)
+    TlogProof(tlog::TlogProofArgs),
+}
+
+/// Checking a published log.
+#[derive(Debug, clap::Args)]
 struct Args {
     /// 日志文件（.jsonl），“-” 表示标准输入 / the log file (.jsonl), "-" for standard input
-    log: PathBuf,
+    #[arg(required = true)]
+    log: Option<PathBuf>,
     /// 账本的日志公钥（公告栏上的验证密钥串）/ the ledger's log key (verifier key string from the notice board)
     #[arg(long)]
     key: String,
@@ -41,14 +66,11 @@ struct Args {
     /// 至少需要几位见证人联署（默认：所给的全部）/ how many witnesses must have cosigned (default: all given)
     #[arg(long)]
     witnesses_required: Option<usize>,
-    /// 报告语言 / report language
-    #[arg(long, value_enum, default_value = "zh")]
-    lang: Lang,
 }
 
 fn main() -> ExitCode {
-    let args = match Args::try_parse() {
-        Ok(args) => args,
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
             return if e.use_stderr() {
@@ -58,8 +80,12 @@ fn main() -> ExitCode {
             };
         }
     };
-    let lang = args.lang;
-    match run(&args) {
+    let lang = cli.lang;
+    if let Some(Command::TlogProof(args)) = &cli.command {
+        return tlog::main(args, lang);
+    }
+    let args = cli.check;
+    match run(&args, lang) {
         Ok(outcome) => {
             print!("{}", report::render(&outcome, lang));
             if outcome.is_verified() {
@@ -75,7 +101,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(args: &Args) -> anyhow::Result<Outcome> {
+fn run(args: &Args, lang: Lang) -> anyhow::Result<Outcome> {
     let key =
         VerifierKey::parse(args.key.trim()).with_context(|| format!("--key {:?}", args.key))?;
     let genesis = match &args.genesis_hash {
@@ -101,7 +127,7 @@ fn run(args: &Args) -> anyhow::Result<Outcome> {
     };
     let opened = match checkpoint::open(&note, &origin, &key, policy.as_ref()) {
         Ok(opened) => opened,
-        Err(e) => return Ok(Outcome::CheckpointRejected(e.explain_checkpoint(args.lang))),
+        Err(e) => return Ok(Outcome::CheckpointRejected(e.explain_checkpoint(lang))),
     };
     let older = match &args.older_checkpoint {
         None => None,
@@ -110,7 +136,7 @@ fn run(args: &Args) -> anyhow::Result<Outcome> {
                 .with_context(|| format!("reading the older checkpoint {}", path.display()))?;
             match checkpoint::open(&text, &origin, &key, None) {
                 Ok(o) => Some(o.tree_head()),
-                Err(e) => return Ok(Outcome::CheckpointRejected(e.explain_checkpoint(args.lang))),
+                Err(e) => return Ok(Outcome::CheckpointRejected(e.explain_checkpoint(lang))),
             }
         }
     };
@@ -124,12 +150,13 @@ fn run(args: &Args) -> anyhow::Result<Outcome> {
     if let Some(hash) = genesis {
         verifier = verifier.expect_genesis_hash(hash);
     }
-    let input: Box<dyn std::io::Read> = if args.log.as_os_str() == "-" {
+    let log_path = args.log.clone().unwrap_or_default();
+    let input: Box<dyn std::io::Read> = if log_path.as_os_str() == "-" {
         Box::new(std::io::stdin().lock())
     } else {
         Box::new(
-            std::fs::File::open(&args.log)
-                .with_context(|| format!("opening the log {}", args.log.display()))?,
+            std::fs::File::open(&log_path)
+                .with_context(|| format!("opening the log {}", log_path.display()))?,
         )
     };
     let mut reader = BufReader::new(input);
