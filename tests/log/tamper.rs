@@ -2,10 +2,48 @@
 
 use gongzhang_core::Hash;
 use gongzhang_core::entry::{Entry, EntryError};
-use gongzhang_core::log::{LogError, LogVerifier, VerifiedLog, split_lines, verify_jsonl};
-use gongzhang_core::merkle::{self, TreeHead};
+use gongzhang_core::log::{LogError, LogVerifier, VerifiedLog, split_lines};
+use gongzhang_core::merkle::{self, MerkleAccumulator, TreeHead};
+use gongzhang_core::stream::{StreamError, StreamVerifier};
 use gongzhang_testkit::{example, generate};
 use proptest::prelude::*;
+
+/// Verifies `log` with the sequential verifier, and asserts that the multi-threaded one reports
+/// exactly the same result whatever its thread count and chunk size.
+fn verify_jsonl(log: &[u8]) -> Result<VerifiedLog, LogError> {
+    let sequential = gongzhang_core::log::verify_jsonl(log);
+    for (threads, chunk) in [(1, 256), (2, 1), (3, 2), (2, 5)] {
+        assert_eq!(
+            stream_jsonl(log, threads, chunk),
+            sequential,
+            "{threads} threads, chunks of {chunk} lines"
+        );
+    }
+    sequential
+}
+
+fn stream_jsonl(log: &[u8], threads: usize, chunk: usize) -> Result<VerifiedLog, LogError> {
+    let mut verifier = StreamVerifier::new(threads).chunk_lines(chunk);
+    let mut seen = 0u64;
+    let mut on_entry = |entry: &Entry, tree: &MerkleAccumulator| {
+        // Entries arrive in order, each with the tree that includes it.
+        assert_eq!((entry.seq(), tree.size()), (seen, seen + 1));
+        seen += 1;
+        Ok::<(), ()>(())
+    };
+    let lines: Vec<&[u8]> = split_lines(log).collect();
+    let unwrap = |e: StreamError<()>| match e {
+        StreamError::Log(e) => e,
+        StreamError::Stopped(()) => unreachable!("the callback never stops"),
+    };
+    for (i, line) in lines.iter().enumerate() {
+        let terminated = i + 1 < lines.len() || log.ends_with(b"\n");
+        verifier
+            .push(line, terminated, &mut on_entry)
+            .map_err(unwrap)?;
+    }
+    verifier.finish(&mut on_entry).map_err(unwrap)
+}
 
 /// Verifies `log` and checks it against the tree head a checkpoint vouches for.
 fn verify_against(log: &[u8], head: &TreeHead) -> Result<VerifiedLog, LogError> {

@@ -1,12 +1,18 @@
-//! The report a resident reads: zh-CN by default, English with `--lang en`.
+//! The report: what was checked and what the ledger says, for a resident (zh-CN by default,
+//! English with `--lang en`) or for a machine (`--json`, schema in
+//! `schemas/verify-report.schema.json`).
 
-use gongzhang_core::entry::RecordedAt;
-use gongzhang_core::ledger::rules::{Ledger, RuleError};
-use gongzhang_core::log::{LogError, VerifiedLog};
+use gongzhang_core::entry::{Entry, RecordedAt};
+use gongzhang_core::ledger::events::{ArrearsSummary, CategoryAmount};
+use gongzhang_core::ledger::types::Fen;
 use gongzhang_core::merkle::TreeHead;
-use gongzhang_core::messages::Explain as _;
+use gongzhang_core::messages::event_kind_name;
+use serde::Serialize;
 use std::fmt::Write as _;
 use time::UtcOffset;
+
+/// The JSON report's format name.
+pub const REPORT_FORMAT: &str = "gongzhang-verify/v1";
 
 /// The report's language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -36,49 +42,200 @@ impl Lang {
 }
 
 /// What verification concluded.
-#[derive(Debug)]
-pub enum Outcome {
-    /// Everything checked.
-    Verified {
-        /// What the log established.
-        log: VerifiedLog,
-        /// The ledger it holds.
-        ledger: Box<Ledger>,
-        /// Witnesses whose cosignatures verified: (name, time in seconds since 1970 UTC).
-        cosignatures: Vec<(String, u64)>,
-        /// The older checkpoint the log was shown to extend.
-        older: Option<TreeHead>,
-    },
-    /// The log is not an extension of a checkpoint saved before: history was rewritten.
-    HistoryRewritten {
-        /// The saved checkpoint's tree head.
-        saved: TreeHead,
-        /// The log's tree head at the saved size (`None`: the log is shorter than the saved one).
-        found: Option<TreeHead>,
-    },
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutcomeKind {
+    /// Every check passed.
+    Verified,
+    /// The log is malformed, broken or does not match the checkpoint.
+    LogRejected,
     /// An entry breaks a ledger rule.
-    RuleBroken {
-        /// The first rule broken.
-        error: RuleError,
-    },
-    /// The checkpoint is not signed by the log key or is malformed.
-    CheckpointRejected(String),
-    /// The log failed a check.
-    LogRejected {
-        /// The first failure.
-        error: LogError,
-    },
+    RuleBroken,
+    /// The checkpoint is not signed by the log key, is for another ledger, or lacks witnesses.
+    CheckpointRejected,
+    /// The log is not an extension of a checkpoint signed before: history was rewritten.
+    HistoryRewritten,
+    /// A receipt does not prove its entry is in this log.
+    ReceiptRejected,
+    /// A published statement differs from the one recomputed from the log.
+    StatementMismatch,
+    /// An attachment's content does not have the hash its name says.
+    AttachmentMismatch,
+    /// A file of the export bundle differs from its manifest.
+    ManifestMismatch,
 }
 
-impl Outcome {
-    /// Whether the log verified.
-    pub fn is_verified(&self) -> bool {
-        matches!(self, Outcome::Verified { .. })
+/// The first failure.
+#[derive(Debug, Clone, Serialize)]
+pub struct Failure {
+    /// Stable snake_case code of the cause (the error variant).
+    pub code: String,
+    /// The failing entry's sequence number, when there is one.
+    pub seq: Option<u64>,
+    /// What is wrong, in the report's language.
+    pub message: String,
+    /// What it means for the resident, in the report's language.
+    pub meaning: String,
+    /// The failing entry, when it could be read.
+    pub entry: Option<EntryInfo>,
+}
+
+/// An entry described for people.
+#[derive(Debug, Clone, Serialize)]
+pub struct EntryInfo {
+    pub seq: u64,
+    /// UTC, as in the log.
+    pub recorded_at: String,
+    /// Beijing time, `YYYY-MM-DD HH:MM`.
+    pub recorded_at_beijing: String,
+    pub event_type: String,
+    pub event_id: String,
+    /// In words, in the report's language.
+    pub summary: String,
+}
+
+/// A tree head.
+#[derive(Debug, Clone, Serialize)]
+pub struct HeadInfo {
+    pub size: u64,
+    pub root: String,
+    pub fingerprint: String,
+}
+
+impl From<TreeHead> for HeadInfo {
+    fn from(head: TreeHead) -> HeadInfo {
+        HeadInfo {
+            size: head.size,
+            root: head.root.to_string(),
+            fingerprint: head.fingerprint(),
+        }
     }
 }
 
+/// A witness cosignature that verified.
+#[derive(Debug, Clone, Serialize)]
+pub struct WitnessInfo {
+    pub name: String,
+    /// Seconds since 1970 UTC.
+    pub timestamp: u64,
+}
+
+/// A fund's balance.
+#[derive(Debug, Clone, Serialize)]
+pub struct FundInfo {
+    pub fund: String,
+    pub name: String,
+    pub balance_fen: Fen,
+}
+
+/// What the verified ledger says.
+#[derive(Debug, Clone, Serialize)]
+pub struct LedgerInfo {
+    pub origin: String,
+    pub community: String,
+    pub entries: u64,
+    pub genesis_hash: String,
+    pub first_recorded_at: String,
+    pub last_recorded_at: String,
+    /// First and last month accounted for, `YYYY-MM`.
+    pub first_period: Option<String>,
+    pub last_period: Option<String>,
+    pub last_closed: Option<String>,
+    pub households: usize,
+    pub funds: Vec<FundInfo>,
+    /// Over the whole ledger, by fund and category.
+    pub income: Vec<CategoryAmount>,
+    pub spending: Vec<CategoryAmount>,
+    /// As at the end of the last month accounted for.
+    pub arrears: ArrearsSummary,
+}
+
+/// A receipt checked.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReceiptInfo {
+    pub file: String,
+    pub seq: u64,
+    pub checkpoint_size: u64,
+    pub entry: Option<EntryInfo>,
+}
+
+/// A published statement checked.
+#[derive(Debug, Clone, Serialize)]
+pub struct StatementInfo {
+    pub file: String,
+    pub period: String,
+}
+
+/// The attachments checked.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct AttachmentInfo {
+    /// Attachment hashes the log refers to.
+    pub referenced: usize,
+    /// Of those, files present whose content has the hash.
+    pub present: usize,
+    /// Referenced but not in the directory.
+    pub missing: usize,
+    /// Files in the directory the log does not refer to, or not named by a hash.
+    pub unreferenced: usize,
+}
+
+/// The whole report.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub report: &'static str,
+    pub verified: bool,
+    pub outcome: OutcomeKind,
+    pub failure: Option<Failure>,
+    /// Codes of the checks that were run to completion.
+    pub checks: Vec<&'static str>,
+    pub ledger: Option<LedgerInfo>,
+    pub checkpoint: Option<HeadInfo>,
+    pub witnesses: Vec<WitnessInfo>,
+    pub older_checkpoint: Option<HeadInfo>,
+    pub receipts: Vec<ReceiptInfo>,
+    pub statements: Vec<StatementInfo>,
+    pub attachments: Option<AttachmentInfo>,
+    /// Files of the export bundle checked against its manifest.
+    pub manifest_files: Option<usize>,
+}
+
+impl Report {
+    /// A report with nothing checked yet.
+    pub fn new() -> Report {
+        Report {
+            report: REPORT_FORMAT,
+            verified: false,
+            outcome: OutcomeKind::Verified,
+            failure: None,
+            checks: Vec::new(),
+            ledger: None,
+            checkpoint: None,
+            witnesses: Vec::new(),
+            older_checkpoint: None,
+            receipts: Vec::new(),
+            statements: Vec::new(),
+            attachments: None,
+            manifest_files: None,
+        }
+    }
+
+    /// Records the first failure; the report is then final.
+    pub fn fail(mut self, outcome: OutcomeKind, failure: Failure) -> Report {
+        self.verified = false;
+        self.outcome = outcome;
+        self.failure = Some(failure);
+        self
+    }
+}
+
+/// The report as one line of JSON.
+pub fn to_json(report: &Report) -> String {
+    // INVARIANT: the report holds only strings, integers, booleans, lists and maps.
+    serde_json::to_string(report).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+}
+
 /// Times are UTC in the log and shown in Beijing time (UTC+8, Asia/Shanghai has no DST).
-fn beijing(t: RecordedAt) -> String {
+pub fn beijing(t: RecordedAt) -> String {
     let offset = UtcOffset::from_hms(8, 0, 0).unwrap_or(UtcOffset::UTC);
     let local = t.as_offset_date_time().to_offset(offset);
     format!(
@@ -91,184 +248,56 @@ fn beijing(t: RecordedAt) -> String {
     )
 }
 
-/// Renders the report.
-pub fn render(outcome: &Outcome, lang: Lang) -> String {
-    let mut out = String::new();
-    match outcome {
-        Outcome::Verified {
-            log,
-            ledger,
-            cosignatures,
-            older,
-        } => {
-            let _ = writeln!(
-                out,
-                "{}",
-                lang.pick(
-                    "✔ 核对通过：账本完整，未被改动。",
-                    "✔ Verified: the ledger is whole and unaltered."
-                )
-            );
-            let _ = writeln!(out, "  {} {}", lang.pick("账本：", "ledger:"), log.origin);
-            let _ = writeln!(
-                out,
-                "  {} {}",
-                lang.pick("条目数：", "entries:"),
-                log.tree_head.size
-            );
-            let _ = writeln!(
-                out,
-                "  {} {} — {} ({})",
-                lang.pick("时间范围：", "period:"),
-                beijing(log.first_time),
-                beijing(log.last_time),
-                lang.pick("北京时间", "Beijing time")
-            );
-            let _ = writeln!(
-                out,
-                "  {} {}",
-                lang.pick("创世条目哈希：", "genesis entry hash:"),
-                log.genesis_hash
-            );
-            let _ = writeln!(
-                out,
-                "  {} {}",
-                lang.pick(
-                    "检查点根哈希（与公告栏核对）：",
-                    "checkpoint root hash (compare with the notice board):"
-                ),
-                log.tree_head.root
-            );
-            if let Some(saved) = older {
-                let _ = writeln!(
-                    out,
-                    "  {} {}",
-                    lang.pick(
-                        "与你以前保存的检查点一致（只增加、没有改写），当时的条目数：",
-                        "consistent with the checkpoint you saved before (it only grew, nothing was rewritten); its size:"
-                    ),
-                    saved.size
-                );
-            }
-            for (name, at) in cosignatures {
-                let when = i64::try_from(*at)
-                    .ok()
-                    .and_then(|s| s.checked_mul(1000))
-                    .and_then(RecordedAt::from_unix_ms)
-                    .map_or_else(|| at.to_string(), beijing);
-                let _ = writeln!(
-                    out,
-                    "  {} {name}（{when}）",
-                    lang.pick("见证人联署：", "cosigned by witness:")
-                );
-            }
-            let _ = writeln!(
-                out,
-                "  {}",
-                lang.pick("各项资金余额（元）：", "fund balances (yuan):")
-            );
-            for (fund, balance) in ledger.fund_balances() {
-                let _ = writeln!(
-                    out,
-                    "    {:>14}  {}",
-                    balance.to_string(),
-                    fund_name(fund.as_str(), lang)
-                );
-            }
-            let _ = writeln!(
-                out,
-                "{}",
-                lang.pick(
-                    "  已核对：每行格式规范、序号连续、哈希链完整、每个签名有效、每笔记录符合账本规则（授权、不透支、明码标价、结账报表与日志一致），默克尔根与日志公钥签名的检查点一致。",
-                    "  Checked: every line canonical, sequence dense, hash chain intact, every signature valid, every entry within the ledger rules (authorisation, no overdraft, posted standard, period closes equal to the log), Merkle root equal to the checkpoint signed by the log key."
-                )
-            );
-        }
-        Outcome::RuleBroken { error } => {
-            let _ = writeln!(
-                out,
-                "{}",
-                lang.pick(
-                    "✘ 核对失败：有一笔记录违反了账本规则。",
-                    "✘ Verification failed: an entry breaks the ledger's rules."
-                )
-            );
-            let _ = writeln!(
-                out,
-                "  {} {}",
-                lang.pick("第一个问题：", "first problem:"),
-                error.explain(lang.core())
-            );
-            let _ = writeln!(
-                out,
-                "  {}",
-                lang.pick(
-                    "这意味着：签名和哈希链都没问题，但这笔记录本不该被接受（例如未经授权、资金透支、金额与公示标准不符）。",
-                    "what it means: signatures and chain are fine, but this entry should never have been accepted (unauthorised, overdrawn, or not the posted standard)."
-                )
-            );
-        }
-        Outcome::HistoryRewritten { saved, found } => {
-            let _ = writeln!(
-                out,
-                "{}",
-                lang.pick(
-                    "✘ 核对失败：账本的历史被改写过。",
-                    "✘ Verification failed: the ledger's history was rewritten."
-                )
-            );
-            match found {
-                Some(now) => {
-                    let _ = writeln!(
-                        out,
-                        "  {} {}: {} ≠ {}",
-                        lang.pick(
-                            "你以前保存的检查点与现在日志的前面部分不一致。条目数",
-                            "the checkpoint you saved differs from the start of the log now. Size"
-                        ),
-                        saved.size,
-                        saved.root,
-                        now.root
-                    );
-                }
-                None => {
-                    let _ = writeln!(
-                        out,
-                        "  {} {}",
-                        lang.pick(
-                            "你以前保存的检查点包括的条目比现在的日志还多：日志被删减了。保存的条目数：",
-                            "the checkpoint you saved covers more entries than the log has now: entries were removed. Saved size:"
-                        ),
-                        saved.size
-                    );
-                }
-            }
-        }
-        Outcome::CheckpointRejected(reason) => {
-            let _ = writeln!(out, "{}", lang.pick("✘ 核对失败：检查点不是由这个账本的日志密钥签名的，或格式有误。", "✘ Verification failed: the checkpoint is not signed by this ledger's log key, or is malformed."));
-            let _ = writeln!(out, "  {} {reason}", lang.pick("原因：", "reason:"));
-        }
-        Outcome::LogRejected { error } => {
-            let _ = writeln!(
-                out,
-                "{}",
-                lang.pick(
-                    "✘ 核对失败：日志与检查点不符，或日志被改动过。",
-                    "✘ Verification failed: the log does not match the checkpoint, or was altered."
-                )
-            );
-            let _ = writeln!(
-                out,
-                "  {} {}",
-                lang.pick("第一个问题：", "first problem:"),
-                error.explain(lang.core())
-            );
-        }
-    }
-    out
+fn beijing_unix(seconds: u64) -> String {
+    i64::try_from(seconds)
+        .ok()
+        .and_then(|s| s.checked_mul(1000))
+        .and_then(RecordedAt::from_unix_ms)
+        .map_or_else(|| seconds.to_string(), beijing)
 }
 
-fn fund_name(fund: &str, lang: Lang) -> String {
+/// Describes an entry in words: its type, and the unit, amount, payee or period it names.
+pub fn describe(entry: &Entry, lang: Lang) -> EntryInfo {
+    let body = entry.event().body();
+    let kind = entry.event().kind();
+    let mut parts = vec![event_kind_name(kind, lang.core())];
+    if let Some(unit) = body.get("unit").and_then(|v| v.as_str()) {
+        parts.push(format!("{}{unit}", lang.pick("房屋 ", "unit ")));
+    }
+    if let Some(amount) = body.get("amount_fen").and_then(serde_json::Value::as_i64) {
+        let yuan = Fen::new(amount).map_or_else(|_| amount.to_string(), |f| f.to_string());
+        parts.push(format!("{yuan} {}", lang.pick("元", "yuan")));
+    }
+    for key in ["payee", "description", "purpose"] {
+        if let Some(text) = body.get(key).and_then(|v| v.as_str()) {
+            parts.push(text.to_string());
+            break;
+        }
+    }
+    if let Some(period) = body.get("statement").and_then(|s| s.get("period")) {
+        if let (Some(from), Some(to)) = (
+            period.get("from").and_then(|v| v.as_str()),
+            period.get("to").and_then(|v| v.as_str()),
+        ) {
+            parts.push(format!("{from} — {to}"));
+        }
+    }
+    let summary = match lang {
+        Lang::Zh => parts.join("，"),
+        Lang::En => parts.join(", "),
+    };
+    EntryInfo {
+        seq: entry.seq(),
+        recorded_at: entry.recorded_at().to_string(),
+        recorded_at_beijing: beijing(entry.recorded_at()),
+        event_type: kind.to_string(),
+        event_id: entry.event().id().to_string(),
+        summary,
+    }
+}
+
+/// A fund's name for people.
+pub fn fund_name(fund: &str, lang: Lang) -> String {
     match fund {
         "operating" => lang
             .pick("物业费（运营资金）", "operating fund")
@@ -279,5 +308,355 @@ fn fund_name(fund: &str, lang: Lang) -> String {
             Lang::Zh => format!("专项资金 {}", other.trim_start_matches("project:")),
             Lang::En => format!("restricted fund {}", other.trim_start_matches("project:")),
         },
+    }
+}
+
+/// The name of a check, for the "what was checked" list.
+fn check_name(code: &str, lang: Lang) -> &'static str {
+    match (code, lang) {
+        ("format", Lang::Zh) => "每行都是规范格式的条目",
+        ("format", Lang::En) => "every line is a canonical entry",
+        ("chain", Lang::Zh) => "序号连续、哈希链完整、时间不倒退",
+        ("chain", Lang::En) => "sequence dense, hash chain intact, time never goes back",
+        ("signatures", Lang::Zh) => "每个签名都有效",
+        ("signatures", Lang::En) => "every signature is valid",
+        ("ledger_rules", Lang::Zh) => {
+            "每笔记录都符合账本规则（授权与审批、不透支、明码标价、结账报表与日志一致）"
+        }
+        ("ledger_rules", Lang::En) => {
+            "every entry keeps the ledger's rules (authorisation and approvals, no overdraft, posted fees, closes equal to the log)"
+        }
+        ("checkpoint", Lang::Zh) => "默克尔根与日志公钥签名的检查点一致",
+        ("checkpoint", Lang::En) => "the Merkle root equals the checkpoint signed by the log key",
+        ("log_key", Lang::Zh) => "检查点的签名密钥就是创世条目里登记的日志公钥",
+        ("log_key", Lang::En) => "the checkpoint's key is the log key the genesis entry names",
+        ("genesis_hash", Lang::Zh) => "创世条目与公告栏上的哈希一致",
+        ("genesis_hash", Lang::En) => "the genesis entry has the hash on the notice board",
+        ("older_checkpoint", Lang::Zh) => "日志是你以前保存的检查点的延续（只增加、没有改写）",
+        ("older_checkpoint", Lang::En) => {
+            "the log extends the checkpoint you saved before (it only grew)"
+        }
+        ("witnesses", Lang::Zh) => "见证人联署有效",
+        ("witnesses", Lang::En) => "witness cosignatures are valid",
+        ("receipts", Lang::Zh) => "你的收据证明的条目就在这份日志里",
+        ("receipts", Lang::En) => "the entries your receipts prove are in this log",
+        ("statements", Lang::Zh) => "公示的报表与从日志重新计算的一致",
+        ("statements", Lang::En) => "the published statements equal those recomputed from the log",
+        ("attachments", Lang::Zh) => "附件（发票扫描件等）的内容与日志记录的哈希一致",
+        ("attachments", Lang::En) => {
+            "attachments (scanned invoices etc.) have the hashes the log records"
+        }
+        ("manifest", Lang::Zh) => "导出包里的文件与清单（SHA256SUMS）一致",
+        ("manifest", Lang::En) => "the bundle's files match its manifest (SHA256SUMS)",
+        _ => "",
+    }
+}
+
+fn line(out: &mut String, text: impl AsRef<str>) {
+    let _ = writeln!(out, "{}", text.as_ref());
+}
+
+/// Renders the report for people.
+pub fn render(report: &Report, lang: Lang) -> String {
+    let mut out = String::new();
+    if report.verified {
+        line(
+            &mut out,
+            lang.pick(
+                "✔ 核对通过：账本完整，未被改动。",
+                "✔ Verified: the ledger is whole and unaltered.",
+            ),
+        );
+    } else {
+        line(
+            &mut out,
+            match report.outcome {
+                OutcomeKind::RuleBroken => lang.pick(
+                    "✘ 核对失败：有一笔记录违反了账本规则。",
+                    "✘ Verification failed: an entry breaks the ledger's rules.",
+                ),
+                OutcomeKind::HistoryRewritten => lang.pick(
+                    "✘ 核对失败：账本的历史被改写过。",
+                    "✘ Verification failed: the ledger's history was rewritten.",
+                ),
+                OutcomeKind::CheckpointRejected => lang.pick(
+                    "✘ 核对失败：检查点不是由这个账本的日志密钥签名的，或格式有误。",
+                    "✘ Verification failed: the checkpoint is not signed by this ledger's log key, or is malformed.",
+                ),
+                OutcomeKind::ReceiptRejected => lang.pick(
+                    "✘ 核对失败：你的收据与这份日志对不上。",
+                    "✘ Verification failed: your receipt does not match this log.",
+                ),
+                OutcomeKind::StatementMismatch => lang.pick(
+                    "✘ 核对失败：公示的报表与日志算出的不一致。",
+                    "✘ Verification failed: a published statement differs from the log.",
+                ),
+                OutcomeKind::AttachmentMismatch => lang.pick(
+                    "✘ 核对失败：有附件被改动过。",
+                    "✘ Verification failed: an attachment was altered.",
+                ),
+                OutcomeKind::ManifestMismatch => lang.pick(
+                    "✘ 核对失败：导出包里的文件与清单不符。",
+                    "✘ Verification failed: a file of the bundle does not match its manifest.",
+                ),
+                OutcomeKind::LogRejected | OutcomeKind::Verified => lang.pick(
+                    "✘ 核对失败：日志与检查点不符，或日志被改动过。",
+                    "✘ Verification failed: the log does not match the checkpoint, or was altered.",
+                ),
+            },
+        );
+    }
+    if let Some(failure) = &report.failure {
+        line(
+            &mut out,
+            format!(
+                "  {} {}",
+                lang.pick("第一个问题：", "first problem:"),
+                failure.message
+            ),
+        );
+        if let Some(entry) = &failure.entry {
+            line(
+                &mut out,
+                format!(
+                    "  {} {}（{} {}）：{}",
+                    lang.pick("出问题的条目：第", "the entry: no."),
+                    entry.seq,
+                    entry.recorded_at_beijing,
+                    lang.pick("北京时间", "Beijing time"),
+                    entry.summary
+                ),
+            );
+        }
+        if !failure.meaning.is_empty() {
+            line(
+                &mut out,
+                format!(
+                    "  {} {}",
+                    lang.pick("这意味着：", "what it means:"),
+                    failure.meaning
+                ),
+            );
+        }
+    }
+    if let Some(ledger) = &report.ledger {
+        render_ledger(&mut out, report, ledger, lang);
+    }
+    if !report.checks.is_empty() {
+        line(
+            &mut out,
+            format!("  {}", lang.pick("已核对并通过：", "checked and passed:")),
+        );
+        for code in &report.checks {
+            line(&mut out, format!("    · {}", check_name(code, lang)));
+        }
+    }
+    out
+}
+
+fn render_ledger(out: &mut String, report: &Report, ledger: &LedgerInfo, lang: Lang) {
+    let yuan = |f: Fen| f.to_string();
+    line(
+        out,
+        format!(
+            "  {} {}（{}）",
+            lang.pick("账本：", "ledger:"),
+            ledger.community,
+            ledger.origin
+        ),
+    );
+    line(
+        out,
+        format!("  {} {}", lang.pick("条目数：", "entries:"), ledger.entries),
+    );
+    line(
+        out,
+        format!(
+            "  {} {} — {}（{}）",
+            lang.pick("记录时间：", "recorded:"),
+            ledger.first_recorded_at,
+            ledger.last_recorded_at,
+            lang.pick("北京时间", "Beijing time")
+        ),
+    );
+    if let (Some(first), Some(last)) = (&ledger.first_period, &ledger.last_period) {
+        let closed = ledger.last_closed.as_deref().map_or_else(
+            || lang.pick("尚未结账", "none closed yet").to_string(),
+            |c| format!("{}{c}", lang.pick("已结账至 ", "closed up to ")),
+        );
+        line(
+            out,
+            format!(
+                "  {} {first} — {last}（{closed}）",
+                lang.pick("账期：", "months covered:")
+            ),
+        );
+    }
+    line(
+        out,
+        format!(
+            "  {} {}",
+            lang.pick("创世条目哈希：", "genesis entry hash:"),
+            ledger.genesis_hash
+        ),
+    );
+    if let Some(cp) = &report.checkpoint {
+        line(
+            out,
+            format!(
+                "  {} {}",
+                lang.pick(
+                    "检查点指纹（与公告栏核对）：",
+                    "checkpoint fingerprint (compare with the notice board):"
+                ),
+                cp.fingerprint
+            ),
+        );
+        line(
+            out,
+            format!(
+                "  {} {}",
+                lang.pick("检查点根哈希：", "checkpoint root:"),
+                cp.root
+            ),
+        );
+    }
+    if let Some(older) = &report.older_checkpoint {
+        line(
+            out,
+            format!(
+                "  {} {}",
+                lang.pick(
+                    "与你以前保存的检查点一致（只增加、没有改写）：",
+                    "consistent with the checkpoint you saved before (it only grew):"
+                ),
+                older.fingerprint
+            ),
+        );
+    }
+    for w in &report.witnesses {
+        line(
+            out,
+            format!(
+                "  {} {}（{}）",
+                lang.pick("见证人联署：", "cosigned by witness:"),
+                w.name,
+                beijing_unix(w.timestamp)
+            ),
+        );
+    }
+    line(
+        out,
+        format!(
+            "  {}",
+            lang.pick("各项资金余额（元）：", "fund balances (yuan):")
+        ),
+    );
+    for f in &ledger.funds {
+        line(out, format!("    {:>14}  {}", yuan(f.balance_fen), f.name));
+    }
+    for (title, rows) in [
+        (
+            lang.pick("收入（元，按类别）：", "income (yuan, by category):"),
+            &ledger.income,
+        ),
+        (
+            lang.pick("支出（元，按类别）：", "spending (yuan, by category):"),
+            &ledger.spending,
+        ),
+    ] {
+        line(out, format!("  {title}"));
+        for row in rows {
+            line(
+                out,
+                format!(
+                    "    {:>14}  {} · {}",
+                    yuan(row.amount_fen),
+                    fund_name(row.fund.as_str(), lang),
+                    row.category.as_str()
+                ),
+            );
+        }
+    }
+    let a = &ledger.arrears;
+    line(
+        out,
+        format!(
+            "  {} {} / {}，{} {} {}",
+            lang.pick("欠费：欠费户数", "arrears: households owing"),
+            a.units_in_arrears,
+            ledger.households,
+            lang.pick("合计", "total"),
+            yuan(a.total_fen),
+            lang.pick("元", "yuan")
+        ),
+    );
+    line(
+        out,
+        format!(
+            "    {} {} · {} {} · {} {} · {} {}",
+            lang.pick("0–3 个月", "0–3 months"),
+            yuan(a.age_0_3_fen),
+            lang.pick("3–6 个月", "3–6 months"),
+            yuan(a.age_3_6_fen),
+            lang.pick("6–12 个月", "6–12 months"),
+            yuan(a.age_6_12_fen),
+            lang.pick("12 个月以上", "over 12 months"),
+            yuan(a.age_12_plus_fen)
+        ),
+    );
+    for r in &report.receipts {
+        let what = r
+            .entry
+            .as_ref()
+            .map(|e| format!("{}，{}", e.recorded_at_beijing, e.summary))
+            .unwrap_or_default();
+        line(
+            out,
+            format!(
+                "  {} {}：{} {}（{}）",
+                lang.pick("收据", "receipt"),
+                r.file,
+                lang.pick("第", "entry"),
+                r.seq,
+                what
+            ),
+        );
+    }
+    for s in &report.statements {
+        line(
+            out,
+            format!(
+                "  {} {}（{}）",
+                lang.pick("公示报表一致：", "published statement matches:"),
+                s.file,
+                s.period
+            ),
+        );
+    }
+    if let Some(a) = &report.attachments {
+        line(
+            out,
+            format!(
+                "  {} {} / {}，{} {}",
+                lang.pick("附件：核对一致", "attachments: verified"),
+                a.present,
+                a.referenced,
+                lang.pick("缺少", "missing"),
+                a.missing
+            ),
+        );
+    }
+    if let Some(n) = report.manifest_files {
+        line(
+            out,
+            format!(
+                "  {} {n}",
+                lang.pick(
+                    "清单中核对的文件数：",
+                    "files checked against the manifest:"
+                )
+            ),
+        );
     }
 }

@@ -155,7 +155,7 @@ fn an_older_checkpoint_proves_the_log_only_grew_or_catches_a_rewrite() {
     let (code, stdout) = verify_with(&["--older-checkpoint", older.to_str().expect("utf-8")]);
     assert_eq!(code, Some(0), "{stdout}");
     assert!(
-        stdout.contains("与你以前保存的检查点一致") && stdout.contains("当时的条目数： 7"),
+        stdout.contains("与你以前保存的检查点一致（只增加、没有改写）： 7 · "),
         "{stdout}"
     );
     // A forked history: a size-7 checkpoint the real log key signed over other entries.

@@ -66,7 +66,8 @@ pub enum CanonicalError {
 /// they are exactly the RFC 8785 canonical encoding of the value they hold.
 pub fn parse_canonical(bytes: &[u8]) -> Result<Value, CanonicalError> {
     let value = parse_strict(bytes)?;
-    let canonical = to_canonical(&value);
+    let mut canonical = Vec::with_capacity(bytes.len());
+    write_strict_canonical(&value, &mut canonical);
     if canonical != bytes {
         let offset = canonical
             .iter()
@@ -99,6 +100,97 @@ pub fn to_canonical(value: &Value) -> Vec<u8> {
     // infinities), which serde_json::Value cannot hold.
     #[allow(clippy::expect_used)]
     serde_json_canonicalizer::to_vec(value).expect("a serde_json::Value always canonicalizes")
+}
+
+/// Appends the RFC 8785 encoding of a value that [`parse_strict`] produced (strings, integers
+/// within ±(2^53−1), booleans, null, arrays, objects): the hot path of reading a log, about ten
+/// times faster than the general encoder because it needs no number formatting. Integers print
+/// as decimal digits (RFC 8785 prints every integer below 2^53 without exponent); strings escape
+/// only `"`, `\\` and control characters, as ECMAScript's `JSON.stringify` does; object keys are
+/// sorted by their UTF-16 code units. Equal to [`to_canonical`] on such values (property-tested).
+pub fn write_strict_canonical(value: &Value, out: &mut Vec<u8>) {
+    match value {
+        Value::Null => out.extend_from_slice(b"null"),
+        Value::Bool(true) => out.extend_from_slice(b"true"),
+        Value::Bool(false) => out.extend_from_slice(b"false"),
+        Value::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                out.extend_from_slice(i.to_string().as_bytes());
+            } else {
+                // Not produced by parse_strict; fall back to the general encoder.
+                out.extend_from_slice(&to_canonical(value));
+            }
+        }
+        Value::String(text) => write_string(text, out),
+        Value::Array(items) => {
+            out.push(b'[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_strict_canonical(item, out);
+            }
+            out.push(b']');
+        }
+        Value::Object(map) => {
+            out.push(b'{');
+            // serde_json's map iterates in UTF-8 byte order, which equals UTF-16 order unless a
+            // key holds characters both above U+FFFF and in U+E000..=U+FFFF territory.
+            if map.keys().all(|k| k.is_ascii()) {
+                for (i, (k, v)) in map.iter().enumerate() {
+                    if i > 0 {
+                        out.push(b',');
+                    }
+                    write_string(k, out);
+                    out.push(b':');
+                    write_strict_canonical(v, out);
+                }
+            } else {
+                let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+                entries.sort_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
+                for (i, (k, v)) in entries.into_iter().enumerate() {
+                    if i > 0 {
+                        out.push(b',');
+                    }
+                    write_string(k, out);
+                    out.push(b':');
+                    write_strict_canonical(v, out);
+                }
+            }
+            out.push(b'}');
+        }
+    }
+}
+
+fn write_string(text: &str, out: &mut Vec<u8>) {
+    out.push(b'"');
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let escape: &[u8] = match b {
+            b'"' => b"\\\"",
+            b'\\' => b"\\\\",
+            0x08 => b"\\b",
+            0x09 => b"\\t",
+            0x0a => b"\\n",
+            0x0c => b"\\f",
+            0x0d => b"\\r",
+            0x00..=0x1f => b"",
+            _ => continue,
+        };
+        out.extend_from_slice(&bytes[start..i]);
+        if escape.is_empty() {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            out.extend_from_slice(b"\\u00");
+            out.push(HEX[usize::from(b >> 4)]);
+            out.push(HEX[usize::from(b & 0xf)]);
+        } else {
+            out.extend_from_slice(escape);
+        }
+        start = i + 1;
+    }
+    out.extend_from_slice(&bytes[start..]);
+    out.push(b'"');
 }
 
 /// Our errors travel through serde_json's error type as custom messages with a tag, so that they
@@ -326,7 +418,50 @@ mod tests {
         assert_eq!(out, "{\"\u{1F600}\":1,\"\u{E000}\":2}");
     }
 
+    fn strict_values() -> impl proptest::strategy::Strategy<Value = Value> {
+        use proptest::prelude::*;
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            (-MAX_SAFE_INTEGER..=MAX_SAFE_INTEGER).prop_map(|i| Value::Number(i.into())),
+            any::<String>().prop_map(Value::String),
+            "[\\x00-\\x1f\"\\\\a\u{e000}\u{1f600}\u{2028}]{0,6}".prop_map(Value::String),
+        ];
+        leaf.prop_recursive(4, 48, 6, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+                proptest::collection::btree_map(
+                    "[a-z\u{e000}\u{1f600}\u{7f}\\x01]{0,4}",
+                    inner,
+                    0..6
+                )
+                .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    #[test]
+    fn the_fast_writer_sorts_astral_keys_by_utf16() {
+        let v: Value = serde_json::json!({"\u{E000}": 2, "\u{1F600}": 1, "a": "\u{1}\n\"\\"});
+        let mut out = Vec::new();
+        write_strict_canonical(&v, &mut out);
+        assert_eq!(out, to_canonical(&v));
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "{\"a\":\"\\u0001\\n\\\"\\\\\",\"\u{1F600}\":1,\"\u{E000}\":2}"
+        );
+    }
+
     proptest::proptest! {
+        #[test]
+        fn the_fast_writer_equals_the_general_encoder(value in strict_values()) {
+            let mut fast = Vec::new();
+            write_strict_canonical(&value, &mut fast);
+            proptest::prop_assert_eq!(&fast, &to_canonical(&value));
+            // And what it writes parses back as canonical, to the same value.
+            proptest::prop_assert_eq!(parse_canonical(&fast).unwrap(), value);
+        }
+
         #[test]
         fn never_panics(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..200)) {
             let _ = parse_canonical(&bytes);

@@ -8,6 +8,7 @@
 //! - [`hash`]: SHA-256 leaf and node hashes (RFC 6962).
 //! - [`entry`]: the log entry, its hash and its author signatures.
 //! - [`log`]: appending entries to a log and verifying a log as a stream.
+//! - [`stream`]: the same verification spread over worker threads.
 //! - [`merkle`]: the RFC 6962/9162 Merkle tree, inclusion and consistency proofs.
 //! - [`note`], [`checkpoint`], [`cosignature`], [`tlog_proof`]: the C2SP formats for signed
 //!   checkpoints, witness cosignatures and portable inclusion proofs.
@@ -23,6 +24,7 @@ pub mod log;
 pub mod merkle;
 pub mod messages;
 pub mod note;
+pub mod stream;
 pub mod tlog_proof;
 
 pub use hash::Hash;

@@ -143,6 +143,22 @@ pub enum ProofRequestError {
 }
 
 impl TreeHead {
+    /// The short form people compare by eye with the notice board: the size and the first
+    /// 64 bits of the root in four groups, e.g. `10912 · 2530 7ae6 a4c5 e818`. Two different
+    /// heads that agree on it would need 2^64 work to find, far beyond a community's adversaries;
+    /// the full root is always printed next to it.
+    pub fn fingerprint(&self) -> String {
+        let hex = self.root.to_string();
+        format!(
+            "{} · {} {} {} {}",
+            self.size,
+            &hex[0..4],
+            &hex[4..8],
+            &hex[8..12],
+            &hex[12..16]
+        )
+    }
+
     /// Checks that `leaf` is the leaf at `index` of this tree.
     ///
     /// Errors, in the order they are checked: [`InclusionError::IndexOutOfRange`] when

@@ -623,6 +623,14 @@ fn outcome(o: Outcome) -> &'static str {
     }
 }
 
+/// The name of an event type for people: Chinese, or plain English words.
+pub fn event_kind_name(kind: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => kind_label(kind),
+        Lang::En => kind.replace('_', " "),
+    }
+}
+
 /// The Chinese name of an event type, if it is one of the ledger's.
 fn kind_name(kind: &str) -> Option<&'static str> {
     Some(match kind {

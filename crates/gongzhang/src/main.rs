@@ -5,7 +5,7 @@ use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 use gongzhang_core::checkpoint;
 use gongzhang_core::ledger::replay_jsonl;
-use gongzhang_testkit::{example, vectors};
+use gongzhang_testkit::{demo, example, vectors};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -95,6 +95,49 @@ fn sample(out: &Path, en: bool) -> anyhow::Result<()> {
         out.display(),
         log_key,
         verified.genesis_hash,
+        if en { " --lang en" } else { "" }
+    );
+    write_demo(&out.join("demo"), en)
+}
+
+/// Writes the demo community 幸福里小区 (two years, about 11,000 entries) with its checkpoint, and
+/// prints the command that verifies it.
+fn write_demo(dir: &Path, en: bool) -> anyhow::Result<()> {
+    let t = |zh: &'static str, english: &'static str| if en { english } else { zh };
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let demo = demo::community(1);
+    let log = demo.jsonl();
+    let mut tree = gongzhang_core::merkle::MerkleAccumulator::default();
+    for entry in &demo.entries {
+        tree.push(entry.hash());
+    }
+    let head = tree.tree_head();
+    let cp = checkpoint::Checkpoint::new(&demo.origin, head.size, head.root)
+        .context("making the demo's checkpoint")?;
+    let note = checkpoint::sign(&cp, &demo.log_signer);
+    for (name, bytes) in [
+        ("log.jsonl", log.as_slice()),
+        ("checkpoint", note.as_bytes()),
+    ] {
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).with_context(|| format!("writing {}", path.display()))?;
+    }
+    println!();
+    println!(
+        "{} {}（{} {}）",
+        t(
+            "已写出演示小区幸福里：",
+            "wrote the demo community Xingfuli to"
+        ),
+        dir.display(),
+        head.size,
+        t("个条目", "entries")
+    );
+    println!(
+        "  cargo run -q -p gongzhang-verify -- {}/log.jsonl --checkpoint {}/checkpoint --key {}{}",
+        dir.display(),
+        dir.display(),
+        demo.log_signer.verifier(),
         if en { " --lang en" } else { "" }
     );
     Ok(())
