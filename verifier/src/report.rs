@@ -311,6 +311,37 @@ pub fn fund_name(fund: &str, lang: Lang) -> String {
     }
 }
 
+/// A category's name for people: the usual ones in Chinese, any other as its slug.
+pub fn category_name(slug: &str, lang: Lang) -> String {
+    let zh = match slug {
+        "fee_payments" => "业主缴费",
+        "property_fee" => "物业费",
+        "garbage_fee" => "垃圾清运费",
+        "interest" => "利息",
+        "grant" => "专项拨款",
+        "advertising" => "广告收入",
+        "space_rental" => "场地租金",
+        "parking" => "停车收入",
+        "cleaning" => "保洁",
+        "greenery" => "绿化",
+        "security" => "安保",
+        "repairs" => "维修",
+        "lighting" => "公共照明",
+        "drainage" => "管道疏通",
+        "garbage_removal" => "垃圾清运",
+        "renovation" => "改造工程",
+        "supervision" => "工程监理",
+        "utilities" => "水电费",
+        "insurance" => "保险",
+        "office" => "办公费用",
+        _ => return slug.to_string(),
+    };
+    match lang {
+        Lang::Zh => zh.to_string(),
+        Lang::En => slug.replace('_', " "),
+    }
+}
+
 /// The name of a check, for the "what was checked" list.
 fn check_name(code: &str, lang: Lang) -> &'static str {
     match (code, lang) {
@@ -573,7 +604,7 @@ fn render_ledger(out: &mut String, report: &Report, ledger: &LedgerInfo, lang: L
                     "    {:>14}  {} · {}",
                     yuan(row.amount_fen),
                     fund_name(row.fund.as_str(), lang),
-                    row.category.as_str()
+                    category_name(row.category.as_str(), lang)
                 ),
             );
         }
