@@ -46,7 +46,10 @@ pub fn code_of(error: &impl std::fmt::Debug) -> String {
     code
 }
 
-/// Why the streaming pass stopped early, other than a log error.
+/// The streaming pass never stops for the rules: see `stopped` in [`run`].
+enum Never {}
+
+/// The first problem the rules, the genesis or a saved checkpoint found.
 enum Stop {
     Rule(RuleError, Box<EntryInfo>),
     Checkpoint(Failure),
@@ -321,8 +324,12 @@ pub fn run(args: &Args, lang: Lang) -> anyhow::Result<Report> {
         note::MAX_NOTE_BYTES as u64,
         "the checkpoint",
     )?;
-    // The checkpoint names the origin; the log key must have signed it.
-    let origin = note.lines().next().unwrap_or_default().to_string();
+    // The trusted log key names the ledger (its name is the origin), so a checkpoint for another
+    // ledger is refused as such. With the genesis hash alone, the genesis entry names both.
+    let mut origin = match &key {
+        Some(key) => key.name().to_string(),
+        None => String::new(),
+    };
     let claimed_size = note.lines().nth(1).and_then(|l| l.parse::<u64>().ok());
     let policy = if args.witnesses.is_empty() {
         None
@@ -405,7 +412,10 @@ pub fn run(args: &Args, lang: Lang) -> anyhow::Result<Report> {
     let threads = args
         .threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
-    let mut verifier = StreamVerifier::new(threads).expect_origin(&origin);
+    let mut verifier = StreamVerifier::new(threads);
+    if key.is_some() {
+        verifier = verifier.expect_origin(&origin);
+    }
     if let Some(hash) = genesis {
         verifier = verifier.expect_genesis_hash(hash);
     }
@@ -415,7 +425,11 @@ pub fn run(args: &Args, lang: Lang) -> anyhow::Result<Report> {
     );
     let mut ledger = Ledger::new();
     let mut refs = BTreeSet::new();
-    let mut on_entry = |entry: &Entry, tree: &MerkleAccumulator| -> Result<(), Stop> {
+    // The first problem the rules (or the saved checkpoint) find is kept while the rest of the log
+    // is still checked for format, chain, signatures and root: if the file was altered after
+    // publication, that is what the resident must be told, not that the server accepted a bad
+    // entry.
+    let mut judge_entry = |entry: &Entry, tree: &MerkleAccumulator| -> Result<(), Stop> {
         let size = tree.size();
         if let Some(saved) = older {
             if size == saved.size && tree.tree_head() != saved {
@@ -451,6 +465,7 @@ pub fn run(args: &Args, lang: Lang) -> anyhow::Result<Report> {
                     )));
                 }
                 (None, Some(named)) => {
+                    origin = ledger.origin().to_string();
                     match open_checkpoints(
                         &note,
                         &origin,
@@ -494,6 +509,19 @@ pub fn run(args: &Args, lang: Lang) -> anyhow::Result<Report> {
         }
         Ok(())
     };
+    let mut stopped: Option<Stop> = None;
+    let mut on_entry = |entry: &Entry, tree: &MerkleAccumulator| -> Result<(), Never> {
+        if stopped.is_some() {
+            return Ok(());
+        }
+        match judge_entry(entry, tree) {
+            Ok(()) => Ok(()),
+            Err(stop) => {
+                stopped = Some(stop);
+                Ok(())
+            }
+        }
+    };
     let result = stream_log(&inputs, &mut verifier, &mut on_entry).context("reading the log")?;
     let verified = result.and_then(|()| verifier.finish(&mut on_entry));
     if let Some(bar) = &bar {
@@ -502,7 +530,17 @@ pub fn run(args: &Args, lang: Lang) -> anyhow::Result<Report> {
     let verified = match verified {
         Ok(v) => v,
         Err(StreamError::Log(error)) => return Ok(log_rejected(report, &error, &inputs, lang)),
-        Err(StreamError::Stopped(Stop::Rule(rule, entry))) => {
+        Err(StreamError::Stopped(stop)) => match stop {},
+    };
+    if let (Some(_), Some(opened)) = (&stopped, &opened) {
+        // The log must at least be the one the checkpoint covers before its content is judged.
+        if let Err(error) = verified.check_tree_head(&opened.tree_head()) {
+            return Ok(log_rejected(report, &error, &inputs, lang));
+        }
+    }
+    match stopped {
+        None => {}
+        Some(Stop::Rule(rule, entry)) => {
             let mut f = failure(
                 code_of(&rule.violation),
                 Some(rule.seq),
@@ -515,13 +553,13 @@ pub fn run(args: &Args, lang: Lang) -> anyhow::Result<Report> {
             f.entry = Some(*entry);
             return Ok(report.fail(OutcomeKind::RuleBroken, f));
         }
-        Err(StreamError::Stopped(Stop::Checkpoint(f))) => {
+        Some(Stop::Checkpoint(f)) => {
             return Ok(report.fail(OutcomeKind::CheckpointRejected, f));
         }
-        Err(StreamError::Stopped(Stop::History(f))) => {
+        Some(Stop::History(f)) => {
             return Ok(report.fail(OutcomeKind::HistoryRewritten, f));
         }
-    };
+    }
     let Some(opened) = opened else {
         // Without --key the genesis supplies the key; a log that verified has a genesis.
         return Ok(report.fail(
@@ -836,9 +874,9 @@ fn stream_log<F>(
     inputs: &Inputs,
     verifier: &mut StreamVerifier,
     on_entry: &mut F,
-) -> std::io::Result<Result<(), StreamError<Stop>>>
+) -> std::io::Result<Result<(), StreamError<Never>>>
 where
-    F: FnMut(&Entry, &MerkleAccumulator) -> Result<(), Stop>,
+    F: FnMut(&Entry, &MerkleAccumulator) -> Result<(), Never>,
 {
     let input: Box<dyn std::io::Read> = match &inputs.log {
         LogSource::Stdin => Box::new(std::io::stdin().lock()),

@@ -166,6 +166,9 @@ impl Household {
             } else {
                 let Some(p) = pi.next() else { break };
                 let mut left = i128::from(p.amount.get());
+                // Charges paid in full take no more money whatever the order: drop them, so that
+                // the work per payment follows what is still unpaid, not the whole history.
+                open.retain(|o| o.3 > 0);
                 // Named months first, then oldest first (by month, then by assessment order).
                 let mut order: Vec<usize> = (0..open.len()).collect();
                 order.sort_by_key(|&i| (!p.periods.contains(&open[i].1), open[i].1, open[i].0));
