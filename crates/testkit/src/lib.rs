@@ -6,4 +6,5 @@
 pub mod demo;
 pub mod example;
 pub mod generate;
+pub mod large;
 pub mod vectors;
