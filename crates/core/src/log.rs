@@ -422,6 +422,36 @@ impl VerifiedLog {
     }
 }
 
+/// Sequence, chain, time order and genesis rules ([`LogHead::check_next`]), plus what the reader
+/// trusts about the genesis entry (its origin, its hash); returns the origin signatures bind.
+pub(crate) fn check_position(
+    head: &LogHead,
+    entry: &Entry,
+    expected_origin: Option<&str>,
+    expected_genesis: Option<Hash>,
+) -> Result<String, LogError> {
+    let origin = head.check_next(entry)?.to_string();
+    if entry.seq() == 0 {
+        if let Some(expected) = expected_origin {
+            if expected != origin {
+                return Err(LogError::OriginMismatch {
+                    expected: expected.to_string(),
+                    found: origin,
+                });
+            }
+        }
+        if let Some(expected) = expected_genesis {
+            if expected != entry.hash() {
+                return Err(LogError::GenesisHashMismatch {
+                    expected,
+                    found: entry.hash(),
+                });
+            }
+        }
+    }
+    Ok(origin)
+}
+
 /// Checks a log as a stream of lines: structure, sequence, chain, time order, genesis rules and
 /// author signatures (in batches), while it builds the Merkle root.
 ///
@@ -511,26 +541,12 @@ impl LogVerifier {
     }
 
     fn check(&self, entry: &Entry) -> Result<String, LogError> {
-        let origin = self.head.check_next(entry)?.to_string();
-        if entry.seq() == 0 {
-            if let Some(expected) = &self.expected_origin {
-                if *expected != origin {
-                    return Err(LogError::OriginMismatch {
-                        expected: expected.clone(),
-                        found: origin,
-                    });
-                }
-            }
-            if let Some(expected) = self.expected_genesis {
-                if expected != entry.hash() {
-                    return Err(LogError::GenesisHashMismatch {
-                        expected,
-                        found: entry.hash(),
-                    });
-                }
-            }
-        }
-        Ok(origin)
+        check_position(
+            &self.head,
+            entry,
+            self.expected_origin.as_deref(),
+            self.expected_genesis,
+        )
     }
 
     /// Verifies the signatures gathered so far.

@@ -330,29 +330,13 @@ impl StreamVerifier {
         Ok(())
     }
 
-    /// Sequence, chain, time order and genesis rules, plus the caller's expectations of the
-    /// genesis entry; returns the origin.
     fn check_position(&self, entry: &Entry) -> Result<String, LogError> {
-        let origin = self.head.check_next(entry)?.to_string();
-        if entry.seq() == 0 {
-            if let Some(expected) = &self.expected_origin {
-                if *expected != origin {
-                    return Err(LogError::OriginMismatch {
-                        expected: expected.clone(),
-                        found: origin,
-                    });
-                }
-            }
-            if let Some(expected) = self.expected_genesis {
-                if expected != entry.hash() {
-                    return Err(LogError::GenesisHashMismatch {
-                        expected,
-                        found: entry.hash(),
-                    });
-                }
-            }
-        }
-        Ok(origin)
+        crate::log::check_position(
+            &self.head,
+            entry,
+            self.expected_origin.as_deref(),
+            self.expected_genesis,
+        )
     }
 
     fn accept<E>(
