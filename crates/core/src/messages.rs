@@ -395,6 +395,13 @@ fn violation_zh(v: &Violation) -> String {
             area(*stated),
             area(*registered)
         ),
+        V::LedgerFull { what, limit } => format!(
+            "账本已经达到这个格式能容纳的上限（{}最多 {limit}）。请联系维护人员。",
+            match *what {
+                "entries" => "记录条数",
+                _ => "同一房号的收费项目",
+            }
+        ),
         V::AuditBeyondEntry { through_seq } => format!(
             "审计确认只能包括这条之前已经记入账本的记录，这里写的截止序号是第 {through_seq} 条，超出了范围。请改为这条之前的序号。"
         ),
@@ -1235,6 +1242,10 @@ mod tests {
                 computed: "999900".into(),
             },
             V::AuditBeyondEntry { through_seq: 20 },
+            V::LedgerFull {
+                what: "entries",
+                limit: 1 << 32,
+            },
             V::MaintenanceDecisionMissing,
             V::NothingCharged,
             V::DuplicateBudgetLine {

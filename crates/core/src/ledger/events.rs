@@ -600,7 +600,8 @@ pub enum BodyError {
 }
 
 fn body<T: serde::de::DeserializeOwned>(event: &Event) -> Result<T, BodyError> {
-    serde_json::from_value(Value::Object(event.body().clone())).map_err(|e| BodyError::Invalid {
+    // Deserialises from the borrowed body: no copy of the whole tree first.
+    T::deserialize(event.body()).map_err(|e| BodyError::Invalid {
         kind: event.kind().to_string(),
         reason: e.to_string(),
     })

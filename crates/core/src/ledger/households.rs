@@ -1,53 +1,160 @@
 //! Households: what each unit was charged and paid, and what it owes, by age.
 //!
-//! Allocation is recomputed from the charges and payments in log order rather than stored, so
-//! that a reversed payment or charge simply drops out: payments settle the charges of the months
-//! the payer named first, then the oldest; what is left is prepaid and settles later charges.
+//! Payments settle the charges of the months the payer named first, then the oldest; what is
+//! left is prepaid and settles later charges. The rule is defined over the household's charges
+//! and payments in log order, reversed ones left out ([`Allocation`] is that fold), so a
+//! reversed payment or charge simply drops out.
+//!
+//! The fold is kept up to date as entries arrive rather than recomputed: adding a charge or a
+//! payment is one more step of it, and the totals behind [`Household::position`] are running
+//! sums. Only a reversal replays the household's history. Statements ask what was owed at the
+//! end of a month; each household keeps the state its fold had at the end of every month since
+//! the last close ([`Household::prune`] drops older ones), so a close costs the households'
+//! unpaid charges, not their history. The history itself is kept compact (24 bytes a charge or
+//! payment) because a reversal may name any entry, however old.
 
 use super::events::ArrearsSummary;
 use super::types::{AreaCentiM2, Fen, Period, Slug};
+use std::collections::BTreeMap;
 
-/// One charge to a household.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ChargeRecord {
-    /// Entry that assessed it.
-    pub seq: u64,
-    /// Month charged for.
-    pub period: Period,
-    /// Fee item.
-    pub item: Slug,
-    /// Amount.
-    pub amount: Fen,
-    /// Month (Beijing time) the assessment was recorded in.
-    pub recorded: Period,
-    /// Month the assessment was reversed in, if it was.
-    pub reversed_in: Option<Period>,
+/// Fee items a household can be charged for (15 bits of [`ChargeKey`]).
+pub const ITEMS_MAX: usize = 1 << 15;
+
+/// A month and a fee item in one number, in month order, then item order: months since 2000-01
+/// in the high 17 bits (up to 9999-12), the index into [`Household::items`] in the low 15.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct ChargeKey(u32);
+
+impl ChargeKey {
+    fn new(period: Period, item: u16) -> ChargeKey {
+        let months = (u32::from(period.year()) - 2000) * 12 + u32::from(period.month()) - 1;
+        ChargeKey(months << 15 | u32::from(item))
+    }
+    fn first_of(period: Period) -> ChargeKey {
+        ChargeKey::new(period, 0)
+    }
+    fn period(self) -> Period {
+        let months = self.0 >> 15;
+        // INVARIANT: made from a valid Period by `new`.
+        Period::new(2000 + (months / 12) as u16, (months % 12) as u8 + 1)
+            .unwrap_or_else(|| unreachable!("a key holds a valid month"))
+    }
+    fn item(self) -> usize {
+        (self.0 & 0x7fff) as usize
+    }
 }
 
-/// One payment by a household.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PaymentRecord {
-    /// Entry that recorded it.
-    pub seq: u64,
+/// One charge to a household (16 bytes: a large community holds millions).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct ChargeRecord {
+    /// Entry that assessed it (the ledger holds at most 2^32 entries).
+    seq: u32,
+    /// Month charged for and fee item.
+    key: ChargeKey,
     /// Amount.
-    pub amount: Fen,
-    /// Months the payer named.
-    pub periods: Vec<Period>,
-    /// Month (Beijing time) the payment was recorded in.
-    pub recorded: Period,
-    /// Month the payment was reversed in, if it was.
-    pub reversed_in: Option<Period>,
+    amount: i64,
+}
+
+/// One payment by a household (16 bytes).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct PaymentRecord {
+    /// Entry that recorded it.
+    seq: u32,
+    /// Where the months the payer named start in [`Household::named`]; they end where the next
+    /// payment's start.
+    named_start: u32,
+    /// Amount.
+    amount: i64,
+}
+
+/// An unpaid (part of a) charge, while allocating.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Open {
+    seq: u32,
+    key: ChargeKey,
+    remaining: i64,
+}
+
+/// The allocation of a household's payments over its charges after some of them, in log order:
+/// what is still unpaid, charge by charge, and the credit (prepaid) left over.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct Allocation {
+    /// Charges not paid in full, in log order.
+    open: Vec<Open>,
+    /// Money paid and not yet used by any charge.
+    credit: i128,
+}
+
+impl Allocation {
+    /// A charge: paid from credit first, the rest stays open.
+    fn charge(&mut self, c: &ChargeRecord) {
+        let due = i128::from(c.amount);
+        let used = self.credit.min(due);
+        self.credit -= used;
+        let remaining = i64::try_from(due - used).unwrap_or(0);
+        if remaining > 0 {
+            self.open.push(Open {
+                seq: c.seq,
+                key: c.key,
+                remaining,
+            });
+        }
+    }
+
+    /// A payment: the named months first, then the oldest (by month, then by assessment order);
+    /// what is left becomes credit.
+    fn pay(&mut self, amount: i64, named: &[Period]) {
+        let mut left = amount;
+        if !self.open.is_empty() {
+            let mut order: Vec<usize> = (0..self.open.len()).collect();
+            let open = &self.open;
+            order.sort_by_key(|&i| {
+                let period = open[i].key.period();
+                (!named.contains(&period), open[i].key.0 >> 15, open[i].seq)
+            });
+            for i in order {
+                if left == 0 {
+                    break;
+                }
+                let pay = left.min(self.open[i].remaining);
+                self.open[i].remaining -= pay;
+                left -= pay;
+            }
+            // Charges paid in full take no more money whatever the order.
+            self.open.retain(|o| o.remaining > 0);
+        }
+        self.credit += i128::from(left);
+    }
 }
 
 /// A registered household.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Household {
+    /// Registration order (0 for the first household registered).
+    pub(super) id: u32,
     /// Exclusive area in hundredths of a square metre (as last corrected).
     pub area_centi_m2: AreaCentiM2,
-    /// Charges in log order.
-    pub charges: Vec<ChargeRecord>,
-    /// Payments in log order.
-    pub payments: Vec<PaymentRecord>,
+    /// Fee items this household was ever charged for.
+    items: Vec<Slug>,
+    /// Charges, in month order, then item order, then log order.
+    charges: Vec<ChargeRecord>,
+    /// Payments, in log order.
+    payments: Vec<PaymentRecord>,
+    /// Months named by the payments, one payment after another.
+    named: Vec<Period>,
+    /// Charges (by assessing entry) and payments (by entry) reversed, with the month reversed in.
+    reversed: BTreeMap<u32, Period>,
+    /// Charged, not reversed.
+    charged: i128,
+    /// Paid, not reversed.
+    paid: i128,
+    /// The allocation after every charge and payment that stands now.
+    live: Allocation,
+    /// The month of the last change to `live`.
+    changed_in: Period,
+    /// `(m, state)`: the allocation as at the end of month `m` and of every month after it until
+    /// the next change, in month order.
+    month_ends: Vec<(Period, Allocation)>,
 }
 
 /// An unpaid (part of a) charge.
@@ -61,145 +168,330 @@ pub struct Outstanding {
     pub amount: Fen,
 }
 
-/// Whether a record recorded in `recorded` and reversed in `reversed_in` stands as at the end of
-/// month `until` (`None`: now, after everything recorded so far).
-fn stands(recorded: Period, reversed_in: Option<Period>, until: Option<Period>) -> bool {
-    match until {
-        None => reversed_in.is_none(),
-        Some(until) => recorded <= until && reversed_in.is_none_or(|r| r > until),
+/// The month each entry was recorded in (Beijing time), as a list of `(first seq, month)`.
+pub trait RecordedIn {
+    /// The month entry `seq` was recorded in.
+    fn month_of(&self, seq: u64) -> Period;
+}
+
+impl RecordedIn for [(u64, Period)] {
+    fn month_of(&self, seq: u64) -> Period {
+        let i = self.partition_point(|(first, _)| *first <= seq);
+        // INVARIANT: callers ask only about entries applied, the first of which opens the list.
+        self[i.saturating_sub(1)].1
     }
 }
 
-impl ChargeRecord {
-    /// Whether the charge stands (see [`Household::outstanding_as_of`]).
-    pub fn stands(&self, until: Option<Period>) -> bool {
-        stands(self.recorded, self.reversed_in, until)
-    }
-}
-
-impl PaymentRecord {
-    /// Whether the payment stands (see [`Household::outstanding_as_of`]).
-    pub fn stands(&self, until: Option<Period>) -> bool {
-        stands(self.recorded, self.reversed_in, until)
+/// Makes room for one more element, growing by an eighth rather than doubling: the histories are
+/// most of a large ledger's memory, and still grow geometrically.
+fn grow<T>(v: &mut Vec<T>) {
+    if v.len() == v.capacity() {
+        v.reserve_exact((v.len() / 8).max(4));
     }
 }
 
 impl Household {
-    /// A household with no charges or payments yet.
-    pub fn new(area_centi_m2: AreaCentiM2) -> Household {
+    /// The `id`th household registered, in month `month`, with no charges or payments yet.
+    pub(super) fn new(id: u32, area_centi_m2: AreaCentiM2, month: Period) -> Household {
         Household {
+            id,
             area_centi_m2,
+            items: Vec::new(),
             charges: Vec::new(),
             payments: Vec::new(),
+            named: Vec::new(),
+            reversed: BTreeMap::new(),
+            charged: 0,
+            paid: 0,
+            live: Allocation::default(),
+            changed_in: month,
+            month_ends: Vec::new(),
         }
     }
 
     /// Charges minus payments (not reversed): positive owes, negative prepaid.
     pub fn position(&self) -> i128 {
-        let charged: i128 = self
-            .charges
-            .iter()
-            .filter(|c| c.stands(None))
-            .map(|c| i128::from(c.amount.get()))
-            .sum();
-        let paid: i128 = self
-            .payments
-            .iter()
-            .filter(|p| p.stands(None))
-            .map(|p| i128::from(p.amount.get()))
-            .sum();
-        charged - paid
+        self.charged - self.paid
     }
 
     /// Total charged, not reversed.
     pub fn charged_total(&self) -> i128 {
-        self.charges
-            .iter()
-            .filter(|c| c.stands(None))
-            .map(|c| i128::from(c.amount.get()))
-            .sum()
+        self.charged
     }
 
     /// Total paid, not reversed.
     pub fn paid_total(&self) -> i128 {
-        self.payments
-            .iter()
-            .filter(|p| p.stands(None))
-            .map(|p| i128::from(p.amount.get()))
-            .sum()
+        self.paid
+    }
+
+    /// Charges recorded, reversed ones included.
+    pub fn charge_count(&self) -> usize {
+        self.charges.len()
+    }
+
+    /// Payments recorded, reversed ones included.
+    pub fn payment_count(&self) -> usize {
+        self.payments.len()
+    }
+
+    /// Months named by payments, reversed ones included.
+    pub fn named_month_count(&self) -> usize {
+        self.named.len()
+    }
+
+    /// The charges of month `period`, by item, then in log order.
+    fn charges_of(&self, period: Period) -> &[ChargeRecord] {
+        let first = ChargeKey::first_of(period);
+        let next = ChargeKey::first_of(period.next());
+        let start = self.charges.partition_point(|c| c.key < first);
+        let end = start + self.charges[start..].partition_point(|c| c.key < next);
+        &self.charges[start..end]
     }
 
     /// Whether a live (not reversed) charge exists for this month and item.
     pub fn has_charge(&self, period: Period, item: &Slug) -> bool {
-        self.charges
+        let Some(item) = self.items.iter().position(|i| i == item) else {
+            return false;
+        };
+        let key = ChargeKey::new(period, item as u16);
+        let start = self.charges.partition_point(|c| c.key < key);
+        self.charges[start..]
             .iter()
-            .any(|c| c.stands(None) && c.period == period && &c.item == item)
+            .take_while(|c| c.key == key)
+            .any(|c| !self.reversed.contains_key(&c.seq))
     }
 
-    /// What is still owed now, charge by charge, after allocating every payment in log order.
-    pub fn outstanding(&self) -> Vec<Outstanding> {
-        self.outstanding_as_of(None)
+    /// Whether this household can be charged for `item`: it names at most [`ITEMS_MAX`] items.
+    pub fn can_charge(&self, item: &Slug) -> bool {
+        self.items.len() < ITEMS_MAX || self.items.contains(item)
     }
 
-    /// What was owed at the end of month `until` (Beijing time): only the charges and payments
-    /// recorded by then, less those reversed by then. `None` means now.
-    pub fn outstanding_as_of(&self, until: Option<Period>) -> Vec<Outstanding> {
-        // Events in log order: charges and payments interleaved by seq.
-        let mut open: Vec<(u64, Period, Slug, i128)> = Vec::new();
-        let mut credit: i128 = 0;
-        let mut ci = self.charges.iter().filter(|c| c.stands(until)).peekable();
-        let mut pi = self.payments.iter().filter(|p| p.stands(until)).peekable();
+    /// The months payment `index` named.
+    fn named_by(&self, index: usize) -> &[Period] {
+        let start = self.payments[index].named_start as usize;
+        let end = self
+            .payments
+            .get(index + 1)
+            .map_or(self.named.len(), |p| p.named_start as usize);
+        &self.named[start..end]
+    }
+
+    /// Before `live` changes in `month`: keeps the state it had as at the end of earlier months.
+    fn changing(&mut self, month: Period) {
+        if month > self.changed_in {
+            self.month_ends.push((self.changed_in, self.live.clone()));
+            self.changed_in = month;
+        }
+    }
+
+    /// The index of `item`, added if new ([`Household::can_charge`] was checked).
+    fn item_index(&mut self, item: &Slug) -> u16 {
+        let i = self
+            .items
+            .iter()
+            .position(|i| i == item)
+            .unwrap_or_else(|| {
+                self.items.push(item.clone());
+                self.items.len() - 1
+            });
+        u16::try_from(i.min(ITEMS_MAX - 1)).unwrap_or(0)
+    }
+
+    /// Records a charge assessed by entry `seq` in month `month`.
+    pub(super) fn add_charge(
+        &mut self,
+        seq: u32,
+        month: Period,
+        period: Period,
+        item: &Slug,
+        amount: Fen,
+    ) {
+        let record = ChargeRecord {
+            seq,
+            key: ChargeKey::new(period, self.item_index(item)),
+            amount: amount.get(),
+        };
+        let at = self.charges.partition_point(|c| c.key <= record.key);
+        grow(&mut self.charges);
+        self.charges.insert(at, record);
+        self.charged += i128::from(amount.get());
+        self.changing(month);
+        self.live.charge(&record);
+    }
+
+    /// Records a payment by entry `seq` in month `month`; returns its index.
+    pub(super) fn add_payment(
+        &mut self,
+        seq: u32,
+        month: Period,
+        amount: Fen,
+        named: &[Period],
+    ) -> usize {
+        // The pool grows with named months; past u32::MAX the household would need 16 GiB.
+        let named_start = u32::try_from(self.named.len()).unwrap_or(u32::MAX);
+        if !named.is_empty() {
+            self.named
+                .reserve_exact(named.len().max(self.named.len() / 8));
+            self.named.extend_from_slice(named);
+        }
+        grow(&mut self.payments);
+        self.payments.push(PaymentRecord {
+            seq,
+            named_start,
+            amount: amount.get(),
+        });
+        self.paid += i128::from(amount.get());
+        self.changing(month);
+        self.live.pay(amount.get(), named);
+        self.payments.len() - 1
+    }
+
+    /// The index of the payment entry `seq` recorded.
+    pub(super) fn payment_index(&self, seq: u32) -> Option<usize> {
+        self.payments.binary_search_by_key(&seq, |p| p.seq).ok()
+    }
+
+    /// The amount of payment `index`, if it exists and stands.
+    pub(super) fn payment_amount(&self, index: usize) -> Option<Fen> {
+        let p = self.payments.get(index)?;
+        if self.reversed.contains_key(&p.seq) {
+            return None;
+        }
+        Fen::new(p.amount).ok()
+    }
+
+    /// The charges entry `seq` assessed for month `period`, by item (reversed or not).
+    pub(super) fn charges_by(&self, seq: u32, period: Period) -> Vec<(Slug, Fen)> {
+        self.charges_of(period)
+            .iter()
+            .filter(|c| c.seq == seq)
+            .map(|c| {
+                (
+                    self.items[c.key.item()].clone(),
+                    Fen::new(c.amount).unwrap_or(Fen::ZERO),
+                )
+            })
+            .collect()
+    }
+
+    /// Reverses payment `index` in month `month`.
+    pub(super) fn reverse_payment(&mut self, index: usize, month: Period) {
+        let Some(p) = self.payments.get(index).copied() else {
+            return;
+        };
+        if self.reversed.insert(p.seq, month).is_none() {
+            self.paid -= i128::from(p.amount);
+            self.changing(month);
+            self.live = self.replay();
+        }
+    }
+
+    /// Reverses the charges entry `seq` assessed for `period`, in month `month`.
+    pub(super) fn reverse_charges(&mut self, seq: u32, period: Period, month: Period) {
+        let of_entry = self.charges_of(period).iter().filter(|c| c.seq == seq);
+        let (count, amount) = of_entry.fold((0, 0i128), |(n, sum), c| {
+            (n + 1, sum + i128::from(c.amount))
+        });
+        if count > 0 && self.reversed.insert(seq, month).is_none() {
+            self.charged -= amount;
+            self.changing(month);
+            self.live = self.replay();
+        }
+    }
+
+    /// Forgets the month-end states no statement can ask for any more: statements after a close
+    /// of `closed` are as at the end of later months.
+    pub(super) fn prune(&mut self, closed: Period) {
+        let keep_from = self
+            .month_ends
+            .partition_point(|(m, _)| *m <= closed)
+            .saturating_sub(1);
+        self.month_ends.drain(..keep_from);
+    }
+
+    /// The fold over the charges and payments of the entries for which `stands` holds, in log
+    /// order.
+    fn allocate(&self, stands: impl Fn(u32) -> bool) -> Allocation {
+        let mut charges: Vec<&ChargeRecord> =
+            self.charges.iter().filter(|c| stands(c.seq)).collect();
+        charges.sort_by_key(|c| c.seq);
+        let mut a = Allocation::default();
+        let mut ci = charges.into_iter().peekable();
+        let mut pi = self
+            .payments
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| stands(p.seq))
+            .peekable();
         loop {
             let take_charge = match (ci.peek(), pi.peek()) {
-                (Some(c), Some(p)) => c.seq <= p.seq,
+                (Some(c), Some((_, p))) => c.seq < p.seq,
                 (Some(_), None) => true,
                 (None, Some(_)) => false,
                 (None, None) => break,
             };
             if take_charge {
-                let Some(c) = ci.next() else { break };
-                let mut due = i128::from(c.amount.get());
-                let used = credit.min(due);
-                credit -= used;
-                due -= used;
-                open.push((c.seq, c.period, c.item.clone(), due));
-            } else {
-                let Some(p) = pi.next() else { break };
-                let mut left = i128::from(p.amount.get());
-                // Charges paid in full take no more money whatever the order: drop them, so that
-                // the work per payment follows what is still unpaid, not the whole history.
-                open.retain(|o| o.3 > 0);
-                // Named months first, then oldest first (by month, then by assessment order).
-                let mut order: Vec<usize> = (0..open.len()).collect();
-                order.sort_by_key(|&i| (!p.periods.contains(&open[i].1), open[i].1, open[i].0));
-                for i in order {
-                    if left == 0 {
-                        break;
-                    }
-                    let pay = left.min(open[i].3);
-                    open[i].3 -= pay;
-                    left -= pay;
+                if let Some(c) = ci.next() {
+                    a.charge(c);
                 }
-                credit += left;
+            } else if let Some((i, p)) = pi.next() {
+                a.pay(p.amount, self.named_by(i));
             }
         }
-        open.into_iter()
-            .filter(|o| o.3 > 0)
-            // INVARIANT: an outstanding amount is part of one charge, which is a valid Fen.
-            .map(|(_, period, item, amount)| Outstanding {
-                period,
-                item,
-                amount: Fen::new(i64::try_from(amount).unwrap_or(0)).unwrap_or(Fen::ZERO),
+        a
+    }
+
+    /// The fold over everything that stands now.
+    fn replay(&self) -> Allocation {
+        self.allocate(|seq| !self.reversed.contains_key(&seq))
+    }
+
+    fn outstanding_in(&self, a: &Allocation) -> Vec<Outstanding> {
+        a.open
+            .iter()
+            .map(|o| Outstanding {
+                period: o.key.period(),
+                item: self.items[o.key.item()].clone(),
+                // INVARIANT: an open amount is part of one charge, which is a valid Fen.
+                amount: Fen::new(o.remaining).unwrap_or(Fen::ZERO),
             })
             .collect()
     }
 
+    /// What is still owed now, charge by charge, after allocating every payment in log order.
+    pub fn outstanding(&self) -> Vec<Outstanding> {
+        self.outstanding_in(&self.live)
+    }
+
+    /// What was owed at the end of month `until` (Beijing time): only the charges and payments
+    /// recorded by then, less those reversed by then. `recorded` gives each entry's month.
+    pub fn outstanding_as_of(
+        &self,
+        until: Period,
+        recorded: &(impl RecordedIn + ?Sized),
+    ) -> Vec<Outstanding> {
+        if until >= self.changed_in {
+            return self.outstanding();
+        }
+        let i = self.month_ends.partition_point(|(m, _)| *m <= until);
+        if i > 0 {
+            return self.outstanding_in(&self.month_ends[i - 1].1);
+        }
+        // Older than the month-end states kept: replay the history as it stood then.
+        let a = self.allocate(|seq| {
+            recorded.month_of(u64::from(seq)) <= until
+                && self.reversed.get(&seq).is_none_or(|r| *r > until)
+        });
+        self.outstanding_in(&a)
+    }
+
     /// What the household owes for months up to `as_of`, in fen.
     pub fn arrears_through(&self, as_of: Period) -> i128 {
-        self.outstanding()
+        self.live
+            .open
             .iter()
-            .filter(|o| o.period <= as_of)
-            .map(|o| i128::from(o.amount.get()))
+            .filter(|o| o.key.period() <= as_of)
+            .map(|o| i128::from(o.remaining))
             .sum()
     }
 }
@@ -208,10 +500,15 @@ impl Household {
 /// amount aged by the month it was charged for: 0–3 months means `as_of` or the two months
 /// before it. Only charges and payments recorded by the end of `as_of` count, so a statement
 /// shows the arrears of its period, not of the day it was closed.
-pub fn add_to_summary(summary: &mut ArrearsSummary, household: &Household, as_of: Period) {
+pub fn add_to_summary(
+    summary: &mut ArrearsSummary,
+    household: &Household,
+    as_of: Period,
+    recorded: &(impl RecordedIn + ?Sized),
+) {
     let mut owes = false;
     for o in household
-        .outstanding_as_of(Some(as_of))
+        .outstanding_as_of(as_of, recorded)
         .into_iter()
         .filter(|o| o.period <= as_of)
     {
@@ -266,6 +563,42 @@ mod tests {
     fn slug(s: &str) -> Slug {
         Slug::try_from(s).unwrap()
     }
+    fn owed(o: &[Outstanding]) -> Vec<(Period, i64)> {
+        o.iter().map(|o| (o.period, o.amount.get())).collect()
+    }
+
+    #[test]
+    fn records_stay_compact_and_keys_keep_month_order() {
+        assert_eq!(std::mem::size_of::<ChargeRecord>(), 16);
+        assert_eq!(std::mem::size_of::<PaymentRecord>(), 16);
+        assert_eq!(std::mem::size_of::<Open>(), 16);
+        let (first, last) = (p("2000-01"), p("9999-12"));
+        assert_eq!(ChargeKey::new(first, 0).period(), first);
+        assert_eq!(ChargeKey::new(last, (ITEMS_MAX - 1) as u16).period(), last);
+        assert_eq!(
+            ChargeKey::new(last, (ITEMS_MAX - 1) as u16).item(),
+            ITEMS_MAX - 1
+        );
+        assert!(ChargeKey::new(p("2026-01"), 9) < ChargeKey::new(p("2026-02"), 0));
+        assert!(ChargeKey::new(p("2026-12"), 0) < ChargeKey::new(p("2027-01"), 0));
+        assert!(ChargeKey::first_of(p("2026-02")) <= ChargeKey::new(p("2026-02"), 3));
+    }
+
+    #[test]
+    fn a_household_names_at_most_items_max_fee_items() {
+        let mut h = Household::new(0, 10_000, p("2026-01"));
+        for i in 0..ITEMS_MAX {
+            let item = slug(&format!("item-{i}"));
+            assert!(h.can_charge(&item));
+            h.add_charge(1, p("2026-01"), p("2026-01"), &item, fen(1));
+        }
+        assert!(!h.can_charge(&slug("one-more")));
+        // Items it has stay chargeable (for another month).
+        assert!(h.can_charge(&slug("item-0")));
+        assert!(h.has_charge(p("2026-01"), &slug(&format!("item-{}", ITEMS_MAX - 1))));
+        assert!(!h.has_charge(p("2026-02"), &slug("item-0")));
+        assert_eq!(h.charged_total(), ITEMS_MAX as i128);
+    }
 
     #[test]
     fn per_m2_rounds_half_up_to_the_fen() {
@@ -291,70 +624,115 @@ mod tests {
 
     #[test]
     fn payments_settle_named_months_then_oldest_and_prepay_the_rest() {
-        let mut h = Household::new(10_000);
+        // Entry i was recorded in the month of `months[i]`.
+        let months: Vec<(u64, Period)> = vec![
+            (0, p("2026-01")),
+            (2, p("2026-02")),
+            (3, p("2026-03")),
+            (6, p("2026-04")),
+            (7, p("2026-05")),
+        ];
+        let mut h = Household::new(0, 10_000, p("2026-01"));
+        let fee = slug("property_fee");
         for (seq, month) in [(1, "2026-01"), (2, "2026-02"), (3, "2026-03")] {
-            h.charges.push(ChargeRecord {
-                seq,
-                period: p(month),
-                item: slug("property_fee"),
-                amount: fen(5_000),
-                recorded: p(month),
-                reversed_in: None,
-            });
+            h.add_charge(seq, p(month), p(month), &fee, fen(5_000));
         }
+        assert!(h.has_charge(p("2026-02"), &fee));
+        assert!(!h.has_charge(p("2026-04"), &fee));
+        assert!(!h.has_charge(p("2026-02"), &slug("parking")));
         // Pays 60.00 naming March: March settled, then 10.00 towards January.
-        h.payments.push(PaymentRecord {
-            seq: 4,
-            amount: fen(6_000),
-            periods: vec![p("2026-03")],
-            recorded: p("2026-03"),
-            reversed_in: None,
-        });
-        let out = h.outstanding();
-        assert_eq!(out.len(), 2);
-        assert_eq!((out[0].period, out[0].amount), (p("2026-01"), fen(4_000)));
-        assert_eq!((out[1].period, out[1].amount), (p("2026-02"), fen(5_000)));
+        h.add_payment(4, p("2026-03"), fen(6_000), &[p("2026-03")]);
+        assert_eq!(
+            owed(&h.outstanding()),
+            [(p("2026-01"), 4_000), (p("2026-02"), 5_000)]
+        );
         // Pays 100.00: settles all, 10.00 prepaid, which settles part of April when charged.
-        h.payments.push(PaymentRecord {
-            seq: 5,
-            amount: fen(10_000),
-            periods: vec![],
-            recorded: p("2026-03"),
-            reversed_in: None,
-        });
+        let big = h.add_payment(5, p("2026-03"), fen(10_000), &[]);
         assert!(h.outstanding().is_empty());
         assert_eq!(h.position(), -1_000);
-        h.charges.push(ChargeRecord {
-            seq: 6,
-            period: p("2026-04"),
-            item: slug("property_fee"),
-            amount: fen(5_000),
-            recorded: p("2026-04"),
-            reversed_in: None,
-        });
-        assert_eq!(h.outstanding()[0].amount, fen(4_000));
-        // Reversing the 100.00 payment brings January back.
-        h.payments[1].reversed_in = Some(p("2026-05"));
+        h.add_charge(6, p("2026-04"), p("2026-04"), &fee, fen(5_000));
+        assert_eq!(owed(&h.outstanding()), [(p("2026-04"), 4_000)]);
+        assert_eq!(h.arrears_through(p("2026-03")), 0);
+        assert_eq!(h.arrears_through(p("2026-04")), 4_000);
+        // Reversing the 100.00 payment (in May) brings January back.
+        h.reverse_payment(big, p("2026-05"));
+        assert_eq!(h.position(), 4 * 5_000 - 6_000);
+        assert_eq!(h.payment_amount(big), None);
         // As at the end of April the payment still stood; as at May, it did not.
         assert_eq!(
-            h.outstanding_as_of(Some(p("2026-04")))
-                .iter()
-                .map(|o| o.amount.get())
-                .sum::<i64>(),
-            4_000
+            owed(&h.outstanding_as_of(p("2026-04"), &months[..])),
+            [(p("2026-04"), 4_000)]
         );
-        let out = h.outstanding();
         assert_eq!(
-            out.iter().map(|o| o.amount.get()).sum::<i64>(),
-            4_000 + 5_000 + 5_000
+            owed(&h.outstanding_as_of(p("2026-05"), &months[..])),
+            [
+                (p("2026-01"), 4_000),
+                (p("2026-02"), 5_000),
+                (p("2026-04"), 5_000)
+            ]
+        );
+        // As at the end of February, from the history (no month-end state that old is kept
+        // once March is closed).
+        h.prune(p("2026-03"));
+        assert_eq!(
+            owed(&h.outstanding_as_of(p("2026-02"), &months[..])),
+            [(p("2026-01"), 5_000), (p("2026-02"), 5_000)]
+        );
+        assert_eq!(
+            owed(&h.outstanding_as_of(p("2026-04"), &months[..])),
+            [(p("2026-04"), 4_000)]
         );
         let mut s = ArrearsSummary::default();
-        add_to_summary(&mut s, &h, p("2026-07"));
+        add_to_summary(&mut s, &h, p("2026-07"), &months[..]);
         assert_eq!(s.units_in_arrears, 1);
         // As of July: January is 6 months old (6–12), February 5 and April 3 (3–6).
         assert_eq!(s.age_6_12_fen, fen(4_000));
         assert_eq!(s.age_3_6_fen, fen(5_000 + 5_000));
         assert_eq!(s.age_0_3_fen, Fen::ZERO);
         assert_eq!(s.total_fen, fen(14_000));
+    }
+
+    #[test]
+    fn a_reversed_charge_drops_out_and_may_be_assessed_again() {
+        let mut h = Household::new(0, 10_000, p("2026-01"));
+        let fee = slug("property_fee");
+        let parking = slug("parking");
+        h.add_charge(1, p("2026-01"), p("2026-01"), &fee, fen(5_000));
+        h.add_charge(1, p("2026-01"), p("2026-01"), &parking, fen(2_000));
+        h.add_charge(2, p("2026-02"), p("2026-02"), &fee, fen(5_000));
+        // A back charge for January, recorded later, sorts with January.
+        h.add_charge(3, p("2026-02"), p("2025-12"), &fee, fen(1_000));
+        assert_eq!(
+            h.charges_by(1, p("2026-01")),
+            [(fee.clone(), fen(5_000)), (parking.clone(), fen(2_000))]
+        );
+        h.add_payment(4, p("2026-02"), fen(3_000), &[]);
+        // Oldest first: December's 10.00, then 20.00 of January's fee.
+        assert_eq!(
+            owed(&h.outstanding()),
+            [
+                (p("2026-01"), 3_000),
+                (p("2026-01"), 2_000),
+                (p("2026-02"), 5_000)
+            ]
+        );
+        h.reverse_charges(1, p("2026-01"), p("2026-03"));
+        assert!(!h.has_charge(p("2026-01"), &fee));
+        assert!(!h.has_charge(p("2026-01"), &parking));
+        assert_eq!(h.charged_total(), 6_000);
+        assert_eq!(h.paid_total(), 3_000);
+        // Without January, the payment settles December and 20.00 of February.
+        assert_eq!(owed(&h.outstanding()), [(p("2026-02"), 3_000)]);
+        // Reversing twice changes nothing.
+        h.reverse_charges(1, p("2026-01"), p("2026-03"));
+        assert_eq!(h.charged_total(), 6_000);
+        h.add_charge(5, p("2026-03"), p("2026-01"), &fee, fen(4_000));
+        assert!(h.has_charge(p("2026-01"), &fee));
+        assert_eq!(
+            owed(&h.outstanding()),
+            [(p("2026-02"), 3_000), (p("2026-01"), 4_000)]
+        );
+        assert_eq!(h.charge_count(), 5);
+        assert_eq!(h.payment_count(), 1);
     }
 }

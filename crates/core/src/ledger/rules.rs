@@ -8,10 +8,10 @@
 
 use super::accounts::{Account, Posting, balances};
 use super::events::*;
-use super::households::{self, ChargeRecord, Household, PaymentRecord};
+use super::households::{self, Household};
 use super::types::*;
 use crate::entry::Entry;
-use crate::hash::{Hash, sha256};
+use crate::hash::sha256;
 use crate::keys::PublicKey;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
@@ -455,6 +455,14 @@ pub enum Violation {
         /// Recomputed.
         computed: String,
     },
+    /// The ledger is as large as this format allows.
+    #[error("this ledger cannot hold more {what}: at most {limit}")]
+    LedgerFull {
+        /// What there would be too many of.
+        what: &'static str,
+        /// The most there can be.
+        limit: u64,
+    },
     /// An audit of entries that do not exist yet.
     #[error("an audit can cover entries before it only; through_seq {through_seq} is not")]
     AuditBeyondEntry {
@@ -470,36 +478,127 @@ pub struct Applied {
     pub postings: Vec<Posting>,
 }
 
-/// How to undo a reversible event.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// How to undo a reversible event (kept small: one for every entry of the log).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Undo {
-    Payment {
-        unit: Unit,
-        index: usize,
-    },
-    Charges {
-        units: Vec<(Unit, usize)>,
-    },
-    /// Money moved by postings and movements; undoing an expense payment also reopens its
-    /// proposal.
-    Money {
-        postings: Vec<Posting>,
-        movements: Vec<Movement>,
-        reopens: Option<String>,
-    },
-    Proposal {
-        id: String,
-    },
+    /// The event cannot be reversed.
+    NotReversible,
+    /// Reversing it changes no state (a demand, an approval).
     Nothing,
+    /// A payment: the household (by registration order); the payment is found by its entry.
+    Payment { household: u32 },
+    /// Charges assessed for a month: each household's charges of that entry.
+    Charges { period: Period },
+    /// Money moved by postings and movements (kept in [`EventIndex::money`]).
+    Money,
+    /// An expenditure proposal (withdrawn by the reversal).
+    Proposal,
 }
 
+/// What undoing a money event takes; undoing an expense payment also reopens its proposal.
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct EventRecord {
-    seq: u64,
-    content: Hash,
-    kind: &'static str,
-    reversed_by: Option<u64>,
-    undo: Option<Undo>,
+struct MoneyUndo {
+    postings: Vec<Posting>,
+    movements: Vec<Movement>,
+    reopens: Option<String>,
+}
+
+/// One entry, as later entries need it: to refuse its id again, and to reverse it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct EventSlot {
+    /// The first 128 bits of SHA-256 of the event id.
+    id: [u8; 16],
+    /// A 32-bit hash of the event's canonical bytes: tells a resubmission from a different
+    /// event under the same id (both are refused; only the message differs).
+    content: u32,
+    /// Index of the event type in [`EVENT_TYPES`].
+    kind: u8,
+    undo: Undo,
+}
+
+/// Every entry's [`EventSlot`], by sequence number, and an index of their ids: about 50 bytes an
+/// entry, the part of the state that grows with the log (ids must stay unique for ever and any
+/// entry may be reversed).
+///
+/// Ids are compared by a 128-bit SHA-256 prefix: telling two ids apart takes finding a
+/// collision in it (2^64 work), and the server and every verifier compare the same way.
+#[derive(Debug, Clone, Default)]
+struct EventIndex {
+    slots: Vec<EventSlot>,
+    /// Sequence numbers, hashed by their id.
+    by_id: hashbrown::HashTable<u32>,
+    /// Entries reversed, with the entry that reversed each.
+    reversed_by: HashMap<u64, u64>,
+    /// Undo data of money events, by sequence number.
+    money: HashMap<u64, MoneyUndo>,
+}
+
+impl PartialEq for EventIndex {
+    fn eq(&self, other: &EventIndex) -> bool {
+        // `by_id` is a function of `slots`.
+        self.slots == other.slots
+            && self.reversed_by == other.reversed_by
+            && self.money == other.money
+    }
+}
+impl Eq for EventIndex {}
+
+fn id_hash(id: &[u8; 16]) -> u64 {
+    u64::from_le_bytes([id[0], id[1], id[2], id[3], id[4], id[5], id[6], id[7]])
+}
+
+impl EventIndex {
+    fn fingerprint(id: &str) -> [u8; 16] {
+        let h = sha256(id.as_bytes());
+        let mut out = [0; 16];
+        out.copy_from_slice(&h.as_bytes()[..16]);
+        out
+    }
+
+    /// The entry with this event id.
+    fn find(&self, id: &str) -> Option<u64> {
+        let fp = EventIndex::fingerprint(id);
+        self.by_id
+            .find(id_hash(&fp), |&seq| self.slots[seq as usize].id == fp)
+            .map(|&seq| u64::from(seq))
+    }
+
+    fn slot(&self, seq: u64) -> &EventSlot {
+        &self.slots[seq as usize]
+    }
+
+    fn kind(&self, seq: u64) -> &'static str {
+        EVENT_TYPES
+            .get(usize::from(self.slot(seq).kind))
+            .copied()
+            .unwrap_or("unknown")
+    }
+
+    /// A 32-bit hash of an event's canonical bytes.
+    fn content_hash(content: &[u8]) -> u32 {
+        use std::hash::Hasher as _;
+        // SipHash with fixed keys: the same on every machine.
+        let mut h = std::hash::DefaultHasher::new();
+        h.write(content);
+        (h.finish() >> 32) as u32
+    }
+
+    /// Adds entry `seq` (the next one; `apply` refuses entries beyond u32::MAX).
+    fn push(&mut self, seq: u64, id: &str, content: &[u8], kind: &str, undo: Undo) {
+        debug_assert_eq!(seq, self.slots.len() as u64);
+        let seq = u32::try_from(seq).unwrap_or(u32::MAX);
+        let slot = EventSlot {
+            id: EventIndex::fingerprint(id),
+            content: EventIndex::content_hash(content),
+            kind: u8::try_from(EVENT_TYPES.iter().position(|k| *k == kind).unwrap_or(255))
+                .unwrap_or(u8::MAX),
+            undo,
+        };
+        let slots = &self.slots;
+        self.by_id
+            .insert_unique(id_hash(&slot.id), seq, |&s| id_hash(&slots[s as usize].id));
+        self.slots.push(slot);
+    }
 }
 
 /// A committee decision on an expenditure.
@@ -583,7 +682,11 @@ pub struct Ledger {
     schedules: Vec<FeeScheduleAdopted>,
     accounts: BTreeMap<Account, Fen>,
     opening: BTreeMap<FundId, Fen>,
-    events: HashMap<String, EventRecord>,
+    events: EventIndex,
+    /// `(first seq, month)`: the month (Beijing time) entries from `first seq` on were recorded in.
+    recorded_in: Vec<(u64, Period)>,
+    /// Units in registration order (households are named by their index in undo data).
+    units: Vec<Unit>,
     proposals: BTreeMap<String, Proposal>,
     decisions: HashMap<String, (Matter, bool)>,
     months: BTreeMap<Period, MonthTotals>,
@@ -848,6 +951,12 @@ impl Ledger {
             kind: entry.event().kind().to_string(),
             violation,
         };
+        if u32::try_from(entry.seq()).is_err() {
+            return Err(fail(Violation::LedgerFull {
+                what: "entries",
+                limit: u64::from(u32::MAX) + 1,
+            }));
+        }
         let event = LedgerEvent::from_event(entry.event()).map_err(|e| fail(Violation::Body(e)))?;
         let applied = if self.size == 0 {
             self.genesis(entry, &event).map_err(fail)?
@@ -860,27 +969,30 @@ impl Ledger {
             balances(&applied.postings),
             "derived postings balance by construction"
         );
+        let month = Period::of_time(entry.recorded_at());
+        if self.last_period != Some(month) {
+            self.recorded_in.push((entry.seq(), month));
+        }
         self.size += 1;
-        self.last_period = Some(Period::of_time(entry.recorded_at()));
+        self.last_period = Some(month);
         Ok(applied)
     }
 
     fn check_id(&self, entry: &Entry) -> Result<(), Violation> {
         let id = entry.event().id();
-        if let Some(first) = self.events.get(id) {
-            return Err(
-                if first.content == sha256(entry.event().canonical_bytes()) {
-                    Violation::DuplicateEvent {
-                        id: id.to_string(),
-                        first_seq: first.seq,
-                    }
-                } else {
-                    Violation::ConflictingEventId {
-                        id: id.to_string(),
-                        first_seq: first.seq,
-                    }
-                },
-            );
+        if let Some(first_seq) = self.events.find(id) {
+            let content = EventIndex::content_hash(entry.event().canonical_bytes());
+            return Err(if self.events.slot(first_seq).content == content {
+                Violation::DuplicateEvent {
+                    id: id.to_string(),
+                    first_seq,
+                }
+            } else {
+                Violation::ConflictingEventId {
+                    id: id.to_string(),
+                    first_seq,
+                }
+            });
         }
         Ok(())
     }
@@ -1041,20 +1153,18 @@ impl Ledger {
             self.opening.insert(fund, opening);
         }
         self.post(&postings)?;
-        self.record(entry, None);
+        self.record(entry, Undo::NotReversible);
         Ok(Applied { postings })
     }
 
-    fn record(&mut self, entry: &Entry, undo: Option<Undo>) {
-        self.events.insert(
-            entry.event().id().to_string(),
-            EventRecord {
-                seq: entry.seq(),
-                content: sha256(entry.event().canonical_bytes()),
-                kind: kind_name(entry.event().kind()),
-                reversed_by: None,
-                undo,
-            },
+    fn record(&mut self, entry: &Entry, undo: Undo) {
+        let event = entry.event();
+        self.events.push(
+            entry.seq(),
+            event.id(),
+            event.canonical_bytes(),
+            event.kind(),
+            undo,
         );
     }
 
@@ -1127,13 +1237,15 @@ impl Ledger {
     fn step(&mut self, entry: &Entry, event: &LedgerEvent) -> Result<Applied, Violation> {
         use LedgerEvent as E;
         let seq = entry.seq();
+        // `apply` refuses entries beyond u32::MAX.
+        let seq32 = u32::try_from(seq).unwrap_or(u32::MAX);
         let month = Period::of_time(entry.recorded_at());
         match event {
             E::LedgerOpened(_) => unreachable!("the log layer refuses a second genesis"),
             E::Reversal(r) => return self.reversal(entry, r, month),
             _ => self.check_signers(entry, signers_for(event.kind()))?,
         }
-        let mut undo = None;
+        let mut undo = Undo::NotReversible;
         let mut postings = Vec::new();
         match event {
             E::LedgerOpened(_) | E::Reversal(_) => unreachable!("handled above"),
@@ -1205,8 +1317,11 @@ impl Ledger {
                         unit: h.unit.clone(),
                     });
                 }
+                let id =
+                    u32::try_from(self.units.len()).map_err(|_| Violation::AmountOutOfRange)?;
                 self.households
-                    .insert(h.unit.clone(), Household::new(h.area_centi_m2));
+                    .insert(h.unit.clone(), Household::new(id, h.area_centi_m2, month));
+                self.units.push(h.unit.clone());
             }
             E::HouseholdCorrected(h) => {
                 if h.area_centi_m2 <= 0 {
@@ -1270,6 +1385,12 @@ impl Ledger {
                             computed,
                         });
                     }
+                    if !h.can_charge(&charge.item) {
+                        return Err(Violation::LedgerFull {
+                            what: "fee items for one unit",
+                            limit: households::ITEMS_MAX as u64,
+                        });
+                    }
                     if h.has_charge(c.period, &charge.item)
                         || !seen.insert((&charge.unit, &charge.item))
                     {
@@ -1305,24 +1426,15 @@ impl Ledger {
                     })
                     .collect();
                 self.post(&postings)?;
-                let mut units = Vec::new();
                 for charge in &c.charges {
                     let h = self
                         .households
                         .get_mut(&charge.unit)
                         .unwrap_or_else(|| unreachable!("checked above"));
-                    units.push((charge.unit.clone(), h.charges.len()));
-                    h.charges.push(ChargeRecord {
-                        seq,
-                        period: c.period,
-                        item: charge.item.clone(),
-                        amount: charge.amount_fen,
-                        recorded: month,
-                        reversed_in: None,
-                    });
+                    h.add_charge(seq32, month, c.period, &charge.item, charge.amount_fen);
                 }
                 self.add_movements(month, &movements, 1);
-                undo = Some(Undo::Charges { units });
+                undo = Undo::Charges { period: c.period };
             }
             E::PaymentReceived(p) => {
                 if !p.amount_fen.is_positive() {
@@ -1351,14 +1463,9 @@ impl Ledger {
                     .households
                     .get_mut(&p.unit)
                     .unwrap_or_else(|| unreachable!("checked above"));
-                h.payments.push(PaymentRecord {
-                    seq,
-                    amount: p.amount_fen,
-                    periods: p.periods.clone(),
-                    recorded: month,
-                    reversed_in: None,
-                });
-                let index = h.payments.len() - 1;
+                let index = h.add_payment(seq32, month, p.amount_fen, &p.periods);
+                debug_assert_eq!(h.payment_index(seq32), Some(index));
+                let household = h.id;
                 let m = [Movement {
                     kind: MoveKind::Received,
                     fund: operating,
@@ -1366,10 +1473,7 @@ impl Ledger {
                     amount: i128::from(p.amount_fen.get()),
                 }];
                 self.add_movements(month, &m, 1);
-                undo = Some(Undo::Payment {
-                    unit: p.unit.clone(),
-                    index,
-                });
+                undo = Undo::Payment { household };
             }
             E::IncomeReceived(i) => {
                 if !i.amount_fen.is_positive() {
@@ -1394,11 +1498,15 @@ impl Ledger {
                 }];
                 self.post(&postings)?;
                 self.add_movements(month, &movements, 1);
-                undo = Some(Undo::Money {
-                    postings: postings.clone(),
-                    movements,
-                    reopens: None,
-                });
+                self.events.money.insert(
+                    seq,
+                    MoneyUndo {
+                        postings: postings.clone(),
+                        movements,
+                        reopens: None,
+                    },
+                );
+                undo = Undo::Money;
             }
             E::GrantReceived(g) => {
                 if !g.amount_fen.is_positive() {
@@ -1429,11 +1537,15 @@ impl Ledger {
                 self.post(&postings)?;
                 self.opening.entry(g.fund.clone()).or_insert(Fen::ZERO);
                 self.add_movements(month, &movements, 1);
-                undo = Some(Undo::Money {
-                    postings: postings.clone(),
-                    movements,
-                    reopens: None,
-                });
+                self.events.money.insert(
+                    seq,
+                    MoneyUndo {
+                        postings: postings.clone(),
+                        movements,
+                        reopens: None,
+                    },
+                );
+                undo = Undo::Money;
             }
             E::ExpenseProposed(p) => {
                 if !p.amount_fen.is_positive() {
@@ -1469,7 +1581,7 @@ impl Ledger {
                         withdrawn: false,
                     },
                 );
-                undo = Some(Undo::Proposal { id });
+                undo = Undo::Proposal;
             }
             E::ExpenseApproved(a) => {
                 let key = *entry.signatures()[0].key();
@@ -1529,11 +1641,15 @@ impl Ledger {
                 if let Some(pr) = self.proposals.get_mut(&p.proposal) {
                     pr.paid_at = Some(seq);
                 }
-                undo = Some(Undo::Money {
-                    postings: postings.clone(),
-                    movements,
-                    reopens: Some(p.proposal.clone()),
-                });
+                self.events.money.insert(
+                    seq,
+                    MoneyUndo {
+                        postings: postings.clone(),
+                        movements,
+                        reopens: Some(p.proposal.clone()),
+                    },
+                );
+                undo = Undo::Money;
             }
             E::FundsTransferred(t) => {
                 if !t.amount_fen.is_positive() {
@@ -1585,11 +1701,15 @@ impl Ledger {
                 ];
                 self.post(&postings)?;
                 self.add_movements(month, &movements, 1);
-                undo = Some(Undo::Money {
-                    postings: postings.clone(),
-                    movements,
-                    reopens: None,
-                });
+                self.events.money.insert(
+                    seq,
+                    MoneyUndo {
+                        postings: postings.clone(),
+                        movements,
+                        reopens: None,
+                    },
+                );
+                undo = Undo::Money;
             }
             E::OwnersDecision(d) => {
                 let computed = decide(d.matter, &d.totals)?;
@@ -1631,7 +1751,7 @@ impl Ledger {
                         computed: owed,
                     });
                 }
-                undo = Some(Undo::Nothing);
+                undo = Undo::Nothing;
             }
             E::PeriodClosed(c) => {
                 let range = c.statement.period;
@@ -1661,6 +1781,9 @@ impl Ledger {
                     return Err(statement_difference(&c.statement, &computed));
                 }
                 self.last_closed = Some(range.to);
+                for h in self.households.values_mut() {
+                    h.prune(range.to);
+                }
             }
             E::AuditAttested(a) => {
                 if a.through_seq >= seq {
@@ -1726,23 +1849,26 @@ impl Ledger {
         let seq = entry.seq();
         let target =
             self.events
-                .get(&r.reverses)
+                .find(&r.reverses)
                 .ok_or_else(|| Violation::UnknownReversalTarget {
                     id: r.reverses.clone(),
                 })?;
-        if let Some(by_seq) = target.reversed_by {
+        if let Some(&by_seq) = self.events.reversed_by.get(&target) {
             return Err(Violation::AlreadyReversed {
                 id: r.reverses.clone(),
                 by_seq,
             });
         }
-        let Some(undo) = target.undo.clone() else {
+        let target32 = u32::try_from(target).unwrap_or(u32::MAX);
+        let kind = self.events.kind(target);
+        let undo = self.events.slot(target).undo;
+        if undo == Undo::NotReversible {
             return Err(Violation::NotReversible {
-                kind: target.kind,
-                hint: not_reversible_hint(target.kind),
+                kind,
+                hint: not_reversible_hint(kind),
             });
-        };
-        let signers = if target.kind == "funds_transferred" {
+        }
+        let signers = if kind == "funds_transferred" {
             Signers::Quorum
         } else {
             Signers::Treasurer
@@ -1750,9 +1876,15 @@ impl Ledger {
         self.check_signers(entry, signers)?;
         let mut postings = Vec::new();
         match undo {
-            Undo::Payment { unit, index } => {
+            Undo::Payment { household } => {
+                let unit = self.units[household as usize].clone();
                 let h = &self.households[&unit];
-                let amount = h.payments[index].amount;
+                let index = h
+                    .payment_index(target32)
+                    .unwrap_or_else(|| unreachable!("the payment entry made it"));
+                let amount = h
+                    .payment_amount(index)
+                    .unwrap_or_else(|| unreachable!("a payment is reversed once"));
                 let before = h.position();
                 postings.push(Posting {
                     account: Account::Money(FundId::operating()),
@@ -1764,7 +1896,7 @@ impl Ledger {
                 )?);
                 self.post(&postings)?;
                 if let Some(h) = self.households.get_mut(&unit) {
-                    h.payments[index].reversed_in = Some(month);
+                    h.reverse_payment(index, month);
                 }
                 let m = [Movement {
                     kind: MoveKind::Received,
@@ -1774,14 +1906,15 @@ impl Ledger {
                 }];
                 self.add_movements(month, &m, -1);
             }
-            Undo::Charges { units } => {
+            Undo::Charges { period } => {
                 let operating = FundId::operating();
                 let mut by_unit: BTreeMap<&Unit, i128> = BTreeMap::new();
                 let mut by_item: BTreeMap<Slug, i128> = BTreeMap::new();
-                for (unit, index) in &units {
-                    let c = &self.households[unit].charges[*index];
-                    *by_unit.entry(unit).or_insert(0) += i128::from(c.amount.get());
-                    *by_item.entry(c.item.clone()).or_insert(0) += i128::from(c.amount.get());
+                for (unit, h) in &self.households {
+                    for (item, amount) in h.charges_by(target32, period) {
+                        *by_unit.entry(unit).or_insert(0) += i128::from(amount.get());
+                        *by_item.entry(item).or_insert(0) += i128::from(amount.get());
+                    }
                 }
                 for (item, amount) in &by_item {
                     postings.push(Posting {
@@ -1793,10 +1926,11 @@ impl Ledger {
                     let before = self.households[*unit].position();
                     postings.extend(position_postings(before, before - amount)?);
                 }
+                let units: Vec<Unit> = by_unit.into_keys().cloned().collect();
                 self.post(&postings)?;
-                for (unit, index) in &units {
+                for unit in &units {
                     if let Some(h) = self.households.get_mut(unit) {
-                        h.charges[*index].reversed_in = Some(month);
+                        h.reverse_charges(target32, period, month);
                     }
                 }
                 let movements: Vec<Movement> = by_item
@@ -1810,11 +1944,17 @@ impl Ledger {
                     .collect();
                 self.add_movements(month, &movements, -1);
             }
-            Undo::Money {
-                postings: original,
-                movements,
-                reopens,
-            } => {
+            Undo::Money => {
+                let MoneyUndo {
+                    postings: original,
+                    movements,
+                    reopens,
+                } = self
+                    .events
+                    .money
+                    .get(&target)
+                    .cloned()
+                    .unwrap_or_else(|| unreachable!("kept for every money event"));
                 postings = original
                     .iter()
                     .map(|p| Posting {
@@ -1829,7 +1969,8 @@ impl Ledger {
                     p.paid_at = None;
                 }
             }
-            Undo::Proposal { id } => {
+            Undo::Proposal => {
+                let id = r.reverses.clone();
                 if let Some(paid_at) = self.proposals.get(&id).and_then(|p| p.paid_at) {
                     return Err(Violation::ProposalAlreadyPaid { id, paid_at });
                 }
@@ -1838,11 +1979,11 @@ impl Ledger {
                 }
             }
             Undo::Nothing => {}
+            Undo::NotReversible => unreachable!("refused above"),
         }
-        if let Some(t) = self.events.get_mut(&r.reverses) {
-            t.reversed_by = Some(seq);
-        }
-        self.record(entry, None);
+        self.events.reversed_by.insert(target, seq);
+        self.events.money.remove(&target);
+        self.record(entry, Undo::NotReversible);
         Ok(Applied { postings })
     }
 
@@ -1961,7 +2102,7 @@ impl Ledger {
         };
         let mut arrears = ArrearsSummary::default();
         for h in self.households.values() {
-            households::add_to_summary(&mut arrears, h, range.to);
+            households::add_to_summary(&mut arrears, h, range.to, &self.recorded_in[..]);
         }
         Statement {
             period: range,
@@ -1988,15 +2129,6 @@ fn not_reversible_hint(kind: &str) -> &'static str {
         "reversal" => ": a reversal is final; record the original event again with a new id",
         _ => "",
     }
-}
-
-/// The event type names as `'static` strings (the type was checked by the body parser).
-fn kind_name(kind: &str) -> &'static str {
-    EVENT_TYPES
-        .iter()
-        .find(|k| **k == kind)
-        .copied()
-        .unwrap_or("unknown")
 }
 
 /// The first field where a recorded statement differs from the recomputed one.
@@ -2054,5 +2186,50 @@ impl fmt::Display for Outcome {
             Outcome::Passed => "passed",
             Outcome::Rejected => "rejected",
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The per-entry state is what bounds a large verification's memory (BENCHMARKS.md): keep it
+    /// from growing by accident.
+    #[test]
+    fn per_entry_state_stays_compact() {
+        assert_eq!(std::mem::size_of::<EventSlot>(), 32);
+        assert_eq!(std::mem::size_of::<Undo>(), 8);
+    }
+
+    #[test]
+    fn event_ids_are_found_by_their_fingerprint_and_content_tells_resubmissions_apart() {
+        let mut index = EventIndex::default();
+        index.push(
+            0,
+            "genesis",
+            b"{\"a\":1}",
+            "ledger_opened",
+            Undo::NotReversible,
+        );
+        index.push(
+            1,
+            "pay-1",
+            b"{\"b\":2}",
+            "payment_received",
+            Undo::Payment { household: 7 },
+        );
+        assert_eq!(index.find("pay-1"), Some(1));
+        assert_eq!(index.find("genesis"), Some(0));
+        assert_eq!(index.find("pay-2"), None);
+        assert_eq!(index.kind(1), "payment_received");
+        assert_eq!(index.slot(1).undo, Undo::Payment { household: 7 });
+        assert_eq!(
+            index.slot(1).content,
+            EventIndex::content_hash(b"{\"b\":2}")
+        );
+        assert_ne!(
+            EventIndex::content_hash(b"{\"b\":2}"),
+            EventIndex::content_hash(b"{\"b\":3}")
+        );
     }
 }

@@ -473,13 +473,9 @@ fn rules_breakdown(log: &Path) -> anyhow::Result<()> {
         );
     }
     let households = ledger.households();
-    let charges: usize = households.values().map(|h| h.charges.len()).sum();
-    let payments: usize = households.values().map(|h| h.payments.len()).sum();
-    let periods: usize = households
-        .values()
-        .flat_map(|h| &h.payments)
-        .map(|p| p.periods.len())
-        .sum();
+    let charges: usize = households.values().map(|h| h.charge_count()).sum();
+    let payments: usize = households.values().map(|h| h.payment_count()).sum();
+    let periods: usize = households.values().map(|h| h.named_month_count()).sum();
     println!(
         "  the ledger after {} entries holds: {} households with {charges} charge records and {payments} payment records (naming {periods} months), {} proposals, one record per event id ({}), {} accounts",
         ledger.size(),
