@@ -254,6 +254,10 @@ impl Household {
             return false;
         };
         let key = ChargeKey::new(period, item as u16);
+        // Most charges are for the latest month: nothing at or after the key.
+        if self.charges.last().is_none_or(|c| c.key < key) {
+            return false;
+        }
         let start = self.charges.partition_point(|c| c.key < key);
         self.charges[start..]
             .iter()
@@ -311,9 +315,13 @@ impl Household {
             key: ChargeKey::new(period, self.item_index(item)),
             amount: amount.get(),
         };
-        let at = self.charges.partition_point(|c| c.key <= record.key);
         grow(&mut self.charges);
-        self.charges.insert(at, record);
+        if self.charges.last().is_none_or(|c| c.key <= record.key) {
+            self.charges.push(record);
+        } else {
+            let at = self.charges.partition_point(|c| c.key <= record.key);
+            self.charges.insert(at, record);
+        }
         self.charged += i128::from(amount.get());
         self.changing(month);
         self.live.charge(&record);

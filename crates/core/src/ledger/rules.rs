@@ -1169,17 +1169,23 @@ impl Ledger {
     }
 
     /// The new balances after `postings`, refusing any fund below zero. Does not change anything.
-    fn after_postings(&self, postings: &[Posting]) -> Result<BTreeMap<Account, Fen>, Violation> {
-        let mut changed: BTreeMap<Account, Fen> = BTreeMap::new();
+    fn after_postings<'p>(
+        &self,
+        postings: &'p [Posting],
+    ) -> Result<Vec<(&'p Account, Fen)>, Violation> {
+        // A set of postings names a few accounts (a charge entry posts to the receivable or
+        // prepaid once per unit): a short list beats a map.
+        let mut changed: Vec<(&Account, Fen)> = Vec::new();
         for p in postings {
-            let current = changed
-                .get(&p.account)
-                .copied()
-                .or_else(|| self.accounts.get(&p.account).copied())
-                .unwrap_or(Fen::ZERO);
-            changed.insert(p.account.clone(), add(current, p.amount)?);
+            match changed.iter_mut().find(|(a, _)| *a == &p.account) {
+                Some((_, balance)) => *balance = add(*balance, p.amount)?,
+                None => {
+                    let current = self.accounts.get(&p.account).copied().unwrap_or(Fen::ZERO);
+                    changed.push((&p.account, add(current, p.amount)?));
+                }
+            }
         }
-        for (account, balance) in &changed {
+        for &(account, balance) in &changed {
             if let Account::Money(fund) = account {
                 if balance.get() < 0 {
                     let before = self.accounts.get(account).copied().unwrap_or(Fen::ZERO);
@@ -1196,7 +1202,14 @@ impl Ledger {
 
     fn post(&mut self, postings: &[Posting]) -> Result<(), Violation> {
         let changed = self.after_postings(postings)?;
-        self.accounts.extend(changed);
+        for (account, balance) in changed {
+            match self.accounts.get_mut(account) {
+                Some(b) => *b = balance,
+                None => {
+                    self.accounts.insert(account.clone(), balance);
+                }
+            }
+        }
         Ok(())
     }
 

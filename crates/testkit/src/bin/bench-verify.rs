@@ -15,7 +15,7 @@
 //!    `ed25519_dalek::verify_batch` over batches of 256 is timed, on all cores.
 //! 3. Runs the verifier (`VERIFIER LOG --key KEY --checkpoint CP`) as a child process, best of
 //!    `--runs` wall-clock times, and reads its peak resident memory from the kernel
-//!    (`getrusage(RUSAGE_CHILDREN).ru_maxrss`, the largest of the runs).
+//!    (the largest `VmHWM` of its process, read from `/proc` while it runs).
 //! 4. Prints a table to paste into `BENCHMARKS.md`, with the machine and the command line.
 //!
 //! Exits 0 if the verifier verified the log every time, 1 if it did not, 2 on any other error.
@@ -527,17 +527,16 @@ fn run_verifier(args: &Args, files: &Files, bare: &Bare) -> anyhow::Result<bool>
     let mut peak_kib: f64 = 0.0;
     for run in 1..=args.runs {
         let start = Instant::now();
-        let output = Command::new(&args.verifier)
-            .arg(&files.log)
-            .arg("--key")
-            .arg(&files.key)
-            .arg("--checkpoint")
-            .arg(&files.checkpoint)
-            .stdin(Stdio::null())
-            .output()
-            .with_context(|| format!("running {}", args.verifier.display()))?;
+        let (output, max_rss_kib) = run_measured(
+            Command::new(&args.verifier)
+                .arg(&files.log)
+                .arg("--key")
+                .arg(&files.key)
+                .arg("--checkpoint")
+                .arg(&files.checkpoint),
+        )
+        .with_context(|| format!("running {}", args.verifier.display()))?;
         let took = start.elapsed();
-        let max_rss_kib = children_max_rss_kib();
         if let Some(kib) = max_rss_kib {
             peak_kib = peak_kib.max(kib);
         }
@@ -552,7 +551,7 @@ fn run_verifier(args: &Args, files: &Files, bare: &Bare) -> anyhow::Result<bool>
             return Ok(false);
         }
         println!(
-            "verifier run {run}: {:.2} s, {:.0} entries/s; peak RSS of the largest run so far {}; load average {}",
+            "verifier run {run}: {:.2} s, {:.0} entries/s; peak RSS {}; load average {}",
             secs(took),
             args.entries as f64 / secs(took),
             max_rss_kib.map_or("unknown".into(), |k| format!("{:.1} MB", k / 1024.0)),
@@ -590,7 +589,7 @@ fn run_verifier(args: &Args, files: &Files, bare: &Bare) -> anyhow::Result<bool>
         args.threads,
     );
     println!(
-        "(all runs: {}; peak RSS is ru_maxrss of the largest verifier run, in MiB; the bare rate is ed25519_dalek::verify_batch alone on this log's {} signatures)",
+        "(all runs: {}; peak RSS is the largest VmHWM of the verifier's own process over the runs, in MiB; the bare rate is ed25519_dalek::verify_batch alone on this log's {} signatures)",
         times
             .iter()
             .map(|t| format!("{:.2} s", secs(*t)))
@@ -601,18 +600,49 @@ fn run_verifier(args: &Args, files: &Files, bare: &Bare) -> anyhow::Result<bool>
     Ok(true)
 }
 
-/// The largest peak resident set size (KiB) of the children waited for so far.
-#[cfg(unix)]
-fn children_max_rss_kib() -> Option<f64> {
-    use nix::sys::resource::{UsageWho, getrusage};
-    getrusage(UsageWho::RUSAGE_CHILDREN)
-        .ok()
-        .map(|u| u.max_rss() as f64)
-}
-
-#[cfg(not(unix))]
-fn children_max_rss_kib() -> Option<f64> {
-    None
+/// Runs `command` to the end, collecting its output, and its peak resident set size (KiB): the
+/// `VmHWM` of its own process in `/proc`, read every 20 ms while it runs. (Not
+/// `getrusage(RUSAGE_CHILDREN)`: on Linux a child's maxrss starts with its parent's resident
+/// size at exec, so a large benchmark process would hide a small verifier.)
+fn run_measured(command: &mut Command) -> std::io::Result<(std::process::Output, Option<f64>)> {
+    use std::io::Read as _;
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()?;
+    let drain = |pipe: Option<Box<dyn std::io::Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut out = Vec::new();
+            if let Some(mut pipe) = pipe {
+                let _ = pipe.read_to_end(&mut out);
+            }
+            out
+        })
+    };
+    let stdout = drain(child.stdout.take().map(|p| Box::new(p) as _));
+    let stderr = drain(child.stderr.take().map(|p| Box::new(p) as _));
+    let status_file = PathBuf::from(format!("/proc/{}/status", child.id()));
+    let mut peak: Option<f64> = None;
+    let status = loop {
+        if let Some(kib) = fs::read_to_string(&status_file).ok().and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        }) {
+            peak = Some(peak.map_or(kib, |p| p.max(kib)));
+        }
+        if let Some(status) = child.try_wait()? {
+            break status;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let output = std::process::Output {
+        status,
+        stdout: stdout.join().unwrap_or_default(),
+        stderr: stderr.join().unwrap_or_default(),
+    };
+    Ok((output, peak))
 }
 
 fn shell_quote(s: &str) -> String {
