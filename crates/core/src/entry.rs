@@ -251,16 +251,45 @@ impl RecordedAt {
 
     /// Reads the exact form `YYYY-MM-DDTHH:MM:SS.mmmZ`.
     pub fn parse(text: &str) -> Option<RecordedAt> {
-        if text.len() != 24 {
+        // `YYYY-MM-DDTHH:MM:SS.mmmZ`, read by hand: every entry has one, and the general
+        // parser with its print-back check was a tenth of parsing an entry.
+        let b = text.as_bytes();
+        if b.len() != 24
+            || [
+                (4, b'-'),
+                (7, b'-'),
+                (10, b'T'),
+                (13, b':'),
+                (16, b':'),
+                (19, b'.'),
+                (23, b'Z'),
+            ]
+            .iter()
+            .any(|&(i, c)| b[i] != c)
+        {
             return None;
         }
-        let t = PrimitiveDateTime::parse(text, TIME_FORMAT)
-            .ok()?
-            .assume_utc();
-        let parsed = RecordedAt(t);
-        // Refuse anything that does not print back the same (e.g. leap second 60).
-        (parsed.to_string() == text && (Self::MIN_YEAR..=9999).contains(&t.year()))
-            .then_some(parsed)
+        let num = |from: usize, to: usize| -> Option<u32> {
+            b[from..to].iter().try_fold(0u32, |n, &d| {
+                d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
+            })
+        };
+        let year = i32::try_from(num(0, 4)?).ok()?;
+        if !(Self::MIN_YEAR..=9999).contains(&year) {
+            return None;
+        }
+        let month = time::Month::try_from(u8::try_from(num(5, 7)?).ok()?).ok()?;
+        let date =
+            time::Date::from_calendar_date(year, month, u8::try_from(num(8, 10)?).ok()?).ok()?;
+        // `from_hms_milli` refuses hour 24, minute 60 and second 60 (no leap seconds).
+        let clock = time::Time::from_hms_milli(
+            u8::try_from(num(11, 13)?).ok()?,
+            u8::try_from(num(14, 16)?).ok()?,
+            u8::try_from(num(17, 19)?).ok()?,
+            u16::try_from(num(20, 23)?).ok()?,
+        )
+        .ok()?;
+        Some(RecordedAt(PrimitiveDateTime::new(date, clock).assume_utc()))
     }
 
     /// Milliseconds since the Unix epoch.
@@ -748,12 +777,59 @@ mod tests {
         assert_eq!(RecordedAt::parse("2026-11-25T12:00:60.000Z"), None);
         assert_eq!(RecordedAt::parse("1999-12-31T23:59:59.999Z"), None);
         assert_eq!(RecordedAt::parse("2026-11-25t12:00:00.123Z"), None);
+        for bad in [
+            "2026-02-29T12:00:00.000Z",
+            "2026-13-01T12:00:00.000Z",
+            "2026-00-01T12:00:00.000Z",
+            "2026-11-00T12:00:00.000Z",
+            "2026-11-25T24:00:00.000Z",
+            "2026-11-25T23:60:00.000Z",
+            "+026-11-25T12:00:00.000Z",
+            "2026-11-25T12:00:00.1234",
+            "2026-11-25 12:00:00.123Z",
+            "2026-11-25T12:00:00.12Z",
+            "２026-11-25T12:00:00.12Z",
+        ] {
+            assert_eq!(RecordedAt::parse(bad), None, "{bad}");
+        }
+        assert!(RecordedAt::parse("2028-02-29T23:59:59.999Z").is_some());
+        assert!(RecordedAt::parse("9999-12-31T23:59:59.999Z").is_some());
+    }
+
+    /// The general parser the hand-written one replaced: parse, then print back the same.
+    fn reference_parse(text: &str) -> Option<RecordedAt> {
+        if text.len() != 24 {
+            return None;
+        }
+        let t = PrimitiveDateTime::parse(text, TIME_FORMAT)
+            .ok()?
+            .assume_utc();
+        let parsed = RecordedAt(t);
+        (parsed.to_string() == text && (RecordedAt::MIN_YEAR..=9999).contains(&t.year()))
+            .then_some(parsed)
     }
 
     proptest::proptest! {
         #[test]
         fn parse_never_panics(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..400)) {
             let _ = Entry::parse(&bytes);
+        }
+
+        #[test]
+        fn recorded_at_parses_as_the_general_parser_did(
+            ms in 946_684_800_000i64..253_402_300_800_000,
+            pos in 0usize..24,
+            byte in proptest::num::u8::ANY,
+        ) {
+            let text = RecordedAt::from_unix_ms(ms).map(|t| t.to_string()).unwrap_or_default();
+            proptest::prop_assert_eq!(RecordedAt::parse(&text), reference_parse(&text));
+            proptest::prop_assert!(RecordedAt::parse(&text).is_some());
+            // And any one byte changed: both accept it, or both refuse it.
+            let mut bytes = text.into_bytes();
+            bytes[pos] = byte;
+            if let Ok(changed) = String::from_utf8(bytes) {
+                proptest::prop_assert_eq!(RecordedAt::parse(&changed), reference_parse(&changed));
+            }
         }
 
         #[test]

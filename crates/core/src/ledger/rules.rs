@@ -557,7 +557,12 @@ impl EventIndex {
 
     /// The entry with this event id.
     fn find(&self, id: &str) -> Option<u64> {
-        let fp = EventIndex::fingerprint(id);
+        self.find_fingerprint(&EventIndex::fingerprint(id))
+    }
+
+    /// The entry whose event id has this fingerprint.
+    fn find_fingerprint(&self, fp: &[u8; 16]) -> Option<u64> {
+        let fp = *fp;
         self.by_id
             .find(id_hash(&fp), |&seq| self.slots[seq as usize].id == fp)
             .map(|&seq| u64::from(seq))
@@ -583,12 +588,13 @@ impl EventIndex {
         (h.finish() >> 32) as u32
     }
 
-    /// Adds entry `seq` (the next one; `apply` refuses entries beyond u32::MAX).
-    fn push(&mut self, seq: u64, id: &str, content: &[u8], kind: &str, undo: Undo) {
+    /// Adds entry `seq` (the next one; `apply` refuses entries beyond u32::MAX), whose event id
+    /// has fingerprint `id`.
+    fn push(&mut self, seq: u64, id: [u8; 16], content: &[u8], kind: &str, undo: Undo) {
         debug_assert_eq!(seq, self.slots.len() as u64);
         let seq = u32::try_from(seq).unwrap_or(u32::MAX);
         let slot = EventSlot {
-            id: EventIndex::fingerprint(id),
+            id,
             content: EventIndex::content_hash(content),
             kind: u8::try_from(EVENT_TYPES.iter().position(|k| *k == kind).unwrap_or(255))
                 .unwrap_or(u8::MAX),
@@ -683,6 +689,8 @@ pub struct Ledger {
     accounts: BTreeMap<Account, Fen>,
     opening: BTreeMap<FundId, Fen>,
     events: EventIndex,
+    /// The fingerprint of the id of the entry being (or last) applied, computed once per entry.
+    id_fingerprint: [u8; 16],
     /// `(first seq, month)`: the month (Beijing time) entries from `first seq` on were recorded in.
     recorded_in: Vec<(u64, Period)>,
     /// Units in registration order (households are named by their index in undo data).
@@ -944,6 +952,17 @@ impl Ledger {
     ///
     /// Entries must come in log order (the log layer checks sequence and chain first).
     pub fn apply(&mut self, entry: &Entry) -> Result<Applied, RuleError> {
+        let fingerprint = EventIndex::fingerprint(entry.event().id());
+        let previous = std::mem::replace(&mut self.id_fingerprint, fingerprint);
+        let result = self.check_and_apply(entry);
+        if result.is_err() {
+            // A refused entry leaves the ledger exactly as it was.
+            self.id_fingerprint = previous;
+        }
+        result
+    }
+
+    fn check_and_apply(&mut self, entry: &Entry) -> Result<Applied, RuleError> {
         assert_eq!(entry.seq(), self.size, "entries are applied in log order");
         let fail = |violation| RuleError {
             seq: entry.seq(),
@@ -961,7 +980,7 @@ impl Ledger {
         let applied = if self.size == 0 {
             self.genesis(entry, &event).map_err(fail)?
         } else {
-            self.check_id(entry).map_err(fail)?;
+            self.check_id(entry, &self.id_fingerprint).map_err(fail)?;
             self.check_not_revoked(entry).map_err(fail)?;
             self.step(entry, &event).map_err(fail)?
         };
@@ -978,9 +997,9 @@ impl Ledger {
         Ok(applied)
     }
 
-    fn check_id(&self, entry: &Entry) -> Result<(), Violation> {
+    fn check_id(&self, entry: &Entry, fingerprint: &[u8; 16]) -> Result<(), Violation> {
         let id = entry.event().id();
-        if let Some(first_seq) = self.events.find(id) {
+        if let Some(first_seq) = self.events.find_fingerprint(fingerprint) {
             let content = EventIndex::content_hash(entry.event().canonical_bytes());
             return Err(if self.events.slot(first_seq).content == content {
                 Violation::DuplicateEvent {
@@ -1161,7 +1180,7 @@ impl Ledger {
         let event = entry.event();
         self.events.push(
             entry.seq(),
-            event.id(),
+            self.id_fingerprint,
             event.canonical_bytes(),
             event.kind(),
             undo,
@@ -1241,9 +1260,20 @@ impl Ledger {
     fn add_movements(&mut self, period: Period, movements: &[Movement], sign: i128) {
         let month = self.months.entry(period).or_default();
         for m in movements {
-            *month
-                .entry((m.kind, m.fund.clone(), m.category.clone()))
-                .or_insert(0) += sign * m.amount;
+            // A month has a few dozen keys: find the key in place rather than clone it for
+            // every entry.
+            let found = month
+                .iter_mut()
+                .find(|((k, f, c), _)| *k == m.kind && *f == m.fund && *c == m.category);
+            match found {
+                Some((_, total)) => *total += sign * m.amount,
+                None => {
+                    month.insert(
+                        (m.kind, m.fund.clone(), m.category.clone()),
+                        sign * m.amount,
+                    );
+                }
+            }
         }
     }
 
@@ -1369,8 +1399,10 @@ impl Ledger {
                 let schedule = self
                     .schedule_for(c.period)
                     .ok_or(Violation::NoFeeSchedule { period: c.period })?;
-                let mut seen = BTreeSet::new();
-                let mut by_unit: BTreeMap<&Unit, i128> = BTreeMap::new();
+                // (household, schedule line) pairs charged by this entry.
+                let mut seen: BTreeSet<(u32, usize)> = BTreeSet::new();
+                // Per unit: the amount charged and its position before.
+                let mut by_unit: BTreeMap<&Unit, (i128, i128)> = BTreeMap::new();
                 let mut by_item: BTreeMap<&Slug, i128> = BTreeMap::new();
                 for charge in &c.charges {
                     let h = self.households.get(&charge.unit).ok_or_else(|| {
@@ -1378,10 +1410,11 @@ impl Ledger {
                             unit: charge.unit.clone(),
                         }
                     })?;
-                    let item = schedule
+                    let (line, item) = schedule
                         .items
                         .iter()
-                        .find(|i| i.item == charge.item)
+                        .enumerate()
+                        .find(|(_, i)| i.item == charge.item)
                         .ok_or_else(|| Violation::UnknownFeeItem {
                             period: c.period,
                             item: charge.item.clone(),
@@ -1404,16 +1437,14 @@ impl Ledger {
                             limit: households::ITEMS_MAX as u64,
                         });
                     }
-                    if h.has_charge(c.period, &charge.item)
-                        || !seen.insert((&charge.unit, &charge.item))
-                    {
+                    if h.has_charge(c.period, &charge.item) || !seen.insert((h.id, line)) {
                         return Err(Violation::DuplicateCharge {
                             unit: charge.unit.clone(),
                             item: charge.item.clone(),
                             period: c.period,
                         });
                     }
-                    *by_unit.entry(&charge.unit).or_insert(0) +=
+                    by_unit.entry(&charge.unit).or_insert((0, h.position())).0 +=
                         i128::from(charge.amount_fen.get());
                     *by_item.entry(&charge.item).or_insert(0) +=
                         i128::from(charge.amount_fen.get());
@@ -1425,8 +1456,7 @@ impl Ledger {
                         amount: fen_from(-amount)?,
                     });
                 }
-                for (unit, amount) in &by_unit {
-                    let before = self.households[*unit].position();
+                for &(amount, before) in by_unit.values() {
                     postings.extend(position_postings(before, before + amount)?);
                 }
                 let movements: Vec<Movement> = by_item
@@ -2219,14 +2249,14 @@ mod tests {
         let mut index = EventIndex::default();
         index.push(
             0,
-            "genesis",
+            EventIndex::fingerprint("genesis"),
             b"{\"a\":1}",
             "ledger_opened",
             Undo::NotReversible,
         );
         index.push(
             1,
-            "pay-1",
+            EventIndex::fingerprint("pay-1"),
             b"{\"b\":2}",
             "payment_received",
             Undo::Payment { household: 7 },
