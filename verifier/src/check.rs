@@ -153,10 +153,61 @@ fn log_seq(error: &LogError) -> Option<u64> {
     }
 }
 
-/// Reads back the entry on the line for `seq` to describe it (files only; a pipe is gone).
-fn describe_line(source: &LogSource, seq: u64, lang: Lang) -> Option<EntryInfo> {
+/// The last lines read from a pipe, enough to describe the entry an error names: an error is
+/// found at most `threads + 2` chunks behind the line being read, so the window keeps that many
+/// chunks' worth of lines and bytes.
+#[derive(Debug, Default)]
+struct RecentLines {
+    lines: std::collections::VecDeque<(u64, Vec<u8>)>,
+    bytes: usize,
+    max_lines: usize,
+    max_bytes: usize,
+}
+
+impl RecentLines {
+    fn new(threads: usize) -> RecentLines {
+        let chunks = threads + 3;
+        RecentLines {
+            max_lines: chunks * gongzhang_core::stream::CHUNK_LINES,
+            max_bytes: chunks * (gongzhang_core::stream::CHUNK_BYTES + ENTRY_BYTES_MAX),
+            ..RecentLines::default()
+        }
+    }
+
+    fn push(&mut self, index: u64, line: &[u8]) {
+        self.lines.push_back((index, line.to_vec()));
+        self.bytes += line.len();
+        // The newest line stays, however long.
+        while self.lines.len() > 1
+            && (self.lines.len() > self.max_lines || self.bytes > self.max_bytes)
+        {
+            match self.lines.pop_front() {
+                Some((_, old)) => self.bytes -= old.len(),
+                None => break,
+            }
+        }
+    }
+
+    fn get(&self, index: u64) -> Option<&[u8]> {
+        let first = self.lines.front()?.0;
+        let (i, line) = self
+            .lines
+            .get(usize::try_from(index.checked_sub(first)?).ok()?)?;
+        (*i == index).then_some(line.as_slice())
+    }
+}
+
+/// Reads back the entry on the line for `seq` to describe it: from the file, or from the last
+/// lines kept when the log came through a pipe.
+fn describe_line(
+    source: &LogSource,
+    recent: &RecentLines,
+    seq: u64,
+    lang: Lang,
+) -> Option<EntryInfo> {
     let LogSource::File(path) = source else {
-        return None;
+        let line = recent.get(seq)?;
+        return Entry::parse(line).ok().map(|e| report::describe(&e, lang));
     };
     let mut reader = BufReader::new(std::fs::File::open(path).ok()?);
     let mut line = Vec::new();
@@ -522,20 +573,24 @@ pub fn run(args: &Args, lang: Lang) -> anyhow::Result<Report> {
             }
         }
     };
-    let result = stream_log(&inputs, &mut verifier, &mut on_entry).context("reading the log")?;
+    let mut recent = RecentLines::new(threads);
+    let result = stream_log(&inputs, &mut verifier, &mut recent, &mut on_entry)
+        .context("reading the log")?;
     let verified = result.and_then(|()| verifier.finish(&mut on_entry));
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }
     let verified = match verified {
         Ok(v) => v,
-        Err(StreamError::Log(error)) => return Ok(log_rejected(report, &error, &inputs, lang)),
+        Err(StreamError::Log(error)) => {
+            return Ok(log_rejected(report, &error, &inputs, &recent, lang));
+        }
         Err(StreamError::Stopped(stop)) => match stop {},
     };
     if let (Some(_), Some(opened)) = (&stopped, &opened) {
         // The log must at least be the one the checkpoint covers before its content is judged.
         if let Err(error) = verified.check_tree_head(&opened.tree_head()) {
-            return Ok(log_rejected(report, &error, &inputs, lang));
+            return Ok(log_rejected(report, &error, &inputs, &recent, lang));
         }
     }
     match stopped {
@@ -577,7 +632,7 @@ pub fn run(args: &Args, lang: Lang) -> anyhow::Result<Report> {
         ));
     };
     if let Err(error) = verified.check_tree_head(&opened.tree_head()) {
-        return Ok(log_rejected(report, &error, &inputs, lang));
+        return Ok(log_rejected(report, &error, &inputs, &recent, lang));
     }
     report.checks = vec![
         "format",
@@ -817,7 +872,13 @@ fn display_name(path: &Path) -> String {
     )
 }
 
-fn log_rejected(report: Report, error: &LogError, inputs: &Inputs, lang: Lang) -> Report {
+fn log_rejected(
+    report: Report,
+    error: &LogError,
+    inputs: &Inputs,
+    recent: &RecentLines,
+    lang: Lang,
+) -> Report {
     let seq = log_seq(error);
     let mut f = failure(
         code_of(error),
@@ -825,7 +886,7 @@ fn log_rejected(report: Report, error: &LogError, inputs: &Inputs, lang: Lang) -
         error.explain(lang.core()),
         log_meaning(error, lang),
     );
-    f.entry = seq.and_then(|s| describe_line(&inputs.log, s, lang));
+    f.entry = seq.and_then(|s| describe_line(&inputs.log, recent, s, lang));
     report.fail(OutcomeKind::LogRejected, f)
 }
 
@@ -873,6 +934,7 @@ fn ledger_info(
 fn stream_log<F>(
     inputs: &Inputs,
     verifier: &mut StreamVerifier,
+    recent: &mut RecentLines,
     on_entry: &mut F,
 ) -> std::io::Result<Result<(), StreamError<Never>>>
 where
@@ -885,6 +947,7 @@ where
     let mut reader = BufReader::with_capacity(1 << 20, input);
     let mut line = Vec::new();
     let limit = (ENTRY_BYTES_MAX + 2) as u64;
+    let mut index: u64 = 0;
     loop {
         line.clear();
         let n = (&mut reader).take(limit).read_until(b'\n', &mut line)?;
@@ -893,6 +956,10 @@ where
         }
         let terminated = line.ends_with(b"\n");
         let bytes = line.strip_suffix(b"\n").unwrap_or(&line);
+        if matches!(inputs.log, LogSource::Stdin) {
+            recent.push(index, bytes);
+        }
+        index += 1;
         if let Err(e) = verifier.push(bytes, terminated, on_entry) {
             return Ok(Err(e));
         }
@@ -901,5 +968,36 @@ where
             // way this line is the last one judged.
             return Ok(Ok(()));
         }
+    }
+}
+
+#[cfg(test)]
+mod recent_lines_tests {
+    use super::RecentLines;
+
+    #[test]
+    fn keeps_the_last_lines_within_both_limits() {
+        let mut r = RecentLines {
+            max_lines: 4,
+            max_bytes: 10,
+            ..RecentLines::default()
+        };
+        for i in 0..10u64 {
+            r.push(i, format!("l{i}").as_bytes());
+        }
+        assert_eq!(r.get(5), None);
+        assert_eq!(r.get(6), Some(&b"l6"[..]));
+        assert_eq!(r.get(9), Some(&b"l9"[..]));
+        assert_eq!(r.get(10), None);
+        // Bytes: a long line pushes out older ones, but the newest line is always kept.
+        r.push(10, b"0123456789");
+        assert_eq!(r.get(9), None);
+        assert_eq!(r.get(10), Some(&b"0123456789"[..]));
+        r.push(11, b"0123456789ab");
+        assert_eq!(r.get(10), None);
+        assert_eq!(r.get(11), Some(&b"0123456789ab"[..]));
+        // The window for 2 threads covers the chunks that can be in flight.
+        let w = RecentLines::new(2);
+        assert_eq!(w.max_lines, 5 * gongzhang_core::stream::CHUNK_LINES);
     }
 }

@@ -150,6 +150,47 @@ fn a_changed_amount_is_a_bad_signature_at_that_entry() {
 }
 
 #[test]
+fn a_log_read_from_a_pipe_names_the_failing_entry_as_a_file_does() {
+    use std::io::Write as _;
+    let case = Case::new("amount-stdin");
+    let d = demo();
+    // A payment in the second half of the log: thousands of lines after the window of the
+    // first chunks, so the entry must come from the lines kept while reading the pipe.
+    let seq = first_of("payment_received", d.entries.len() as u64 / 2);
+    let line = lines()[usize::try_from(seq).unwrap_or(0)];
+    let at = after(line, "\"amount_fen\":");
+    let digit = line[at];
+    let tampered = with_byte(line, at, if digit == b'9' { b'1' } else { digit + 1 });
+    let bytes = log_with_line(seq, &tampered);
+    let (log, cp) = case.files(&bytes, &d.entries);
+    let from_file = case.verify(&log, &cp, &[]);
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_gongzhang-verify"))
+        .args(["-", "--key", &support::log_key(), "--checkpoint"])
+        .arg(&cp)
+        .arg("--json")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    // The verifier stops reading at the first error: the rest of the pipe may be refused.
+    match child.stdin.take().expect("stdin").write_all(&bytes) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => panic!("write: {e}"),
+        _ => {}
+    }
+    let out = child.wait_with_output().expect("wait");
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(report["failure"]["code"], "bad_signature");
+    assert_eq!(report["failure"]["entry"]["seq"], seq);
+    assert_eq!(report["failure"]["entry"]["event_type"], "payment_received");
+    assert_eq!(
+        report["failure"]["entry"]["event_id"],
+        entry(seq).event().id()
+    );
+    assert_eq!(report["failure"], from_file.json["failure"]);
+}
+
+#[test]
 fn a_changed_signature_is_a_bad_signature_at_that_entry() {
     let case = Case::new("signature");
     let d = demo();

@@ -579,6 +579,23 @@ impl EventIndex {
             .unwrap_or("unknown")
     }
 
+    /// Keeps what undoing money event `seq` takes.
+    fn keep_money_undo(
+        &mut self,
+        seq: u64,
+        postings: &[Posting],
+        movements: Vec<Movement>,
+        reopens: Option<String>,
+    ) -> Undo {
+        let undo = MoneyUndo {
+            postings: postings.to_vec(),
+            movements,
+            reopens,
+        };
+        self.money.insert(seq, undo);
+        Undo::Money
+    }
+
     /// A 32-bit hash of an event's canonical bytes.
     fn content_hash(content: &[u8]) -> u32 {
         use std::hash::Hasher as _;
@@ -1541,15 +1558,7 @@ impl Ledger {
                 }];
                 self.post(&postings)?;
                 self.add_movements(month, &movements, 1);
-                self.events.money.insert(
-                    seq,
-                    MoneyUndo {
-                        postings: postings.clone(),
-                        movements,
-                        reopens: None,
-                    },
-                );
-                undo = Undo::Money;
+                undo = self.events.keep_money_undo(seq, &postings, movements, None);
             }
             E::GrantReceived(g) => {
                 if !g.amount_fen.is_positive() {
@@ -1580,15 +1589,7 @@ impl Ledger {
                 self.post(&postings)?;
                 self.opening.entry(g.fund.clone()).or_insert(Fen::ZERO);
                 self.add_movements(month, &movements, 1);
-                self.events.money.insert(
-                    seq,
-                    MoneyUndo {
-                        postings: postings.clone(),
-                        movements,
-                        reopens: None,
-                    },
-                );
-                undo = Undo::Money;
+                undo = self.events.keep_money_undo(seq, &postings, movements, None);
             }
             E::ExpenseProposed(p) => {
                 if !p.amount_fen.is_positive() {
@@ -1684,15 +1685,12 @@ impl Ledger {
                 if let Some(pr) = self.proposals.get_mut(&p.proposal) {
                     pr.paid_at = Some(seq);
                 }
-                self.events.money.insert(
+                undo = self.events.keep_money_undo(
                     seq,
-                    MoneyUndo {
-                        postings: postings.clone(),
-                        movements,
-                        reopens: Some(p.proposal.clone()),
-                    },
+                    &postings,
+                    movements,
+                    Some(p.proposal.clone()),
                 );
-                undo = Undo::Money;
             }
             E::FundsTransferred(t) => {
                 if !t.amount_fen.is_positive() {
@@ -1744,15 +1742,7 @@ impl Ledger {
                 ];
                 self.post(&postings)?;
                 self.add_movements(month, &movements, 1);
-                self.events.money.insert(
-                    seq,
-                    MoneyUndo {
-                        postings: postings.clone(),
-                        movements,
-                        reopens: None,
-                    },
-                );
-                undo = Undo::Money;
+                undo = self.events.keep_money_undo(seq, &postings, movements, None);
             }
             E::OwnersDecision(d) => {
                 let computed = decide(d.matter, &d.totals)?;
