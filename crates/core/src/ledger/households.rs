@@ -136,8 +136,12 @@ pub struct Household {
     pub area_centi_m2: AreaCentiM2,
     /// Fee items this household was ever charged for.
     items: Vec<Slug>,
-    /// Charges, in month order, then item order, then log order.
+    /// Charges, in log order (and, within an entry, in the order it lists them).
     charges: Vec<ChargeRecord>,
+    /// Whether `charges` is also in [`ChargeKey`] order — true while every charge came for a
+    /// month (and item) not before the last one, as monthly assessments do: then a month's
+    /// charges are found by binary search, else by a scan.
+    in_key_order: bool,
     /// Payments, in log order.
     payments: Vec<PaymentRecord>,
     /// Months named by the payments, one payment after another.
@@ -198,6 +202,7 @@ impl Household {
             area_centi_m2,
             items: Vec::new(),
             charges: Vec::new(),
+            in_key_order: true,
             payments: Vec::new(),
             named: Vec::new(),
             reversed: BTreeMap::new(),
@@ -239,13 +244,20 @@ impl Household {
         self.named.len()
     }
 
-    /// The charges of month `period`, by item, then in log order.
-    fn charges_of(&self, period: Period) -> &[ChargeRecord] {
+    /// The charges of month `period`, in log order.
+    fn charges_of(&self, period: Period) -> impl Iterator<Item = &ChargeRecord> {
         let first = ChargeKey::first_of(period);
         let next = ChargeKey::first_of(period.next());
-        let start = self.charges.partition_point(|c| c.key < first);
-        let end = start + self.charges[start..].partition_point(|c| c.key < next);
-        &self.charges[start..end]
+        let candidates = if self.in_key_order {
+            let start = self.charges.partition_point(|c| c.key < first);
+            let end = start + self.charges[start..].partition_point(|c| c.key < next);
+            &self.charges[start..end]
+        } else {
+            &self.charges[..]
+        };
+        candidates
+            .iter()
+            .filter(move |c| first <= c.key && c.key < next)
     }
 
     /// Whether a live (not reversed) charge exists for this month and item.
@@ -254,15 +266,12 @@ impl Household {
             return false;
         };
         let key = ChargeKey::new(period, item as u16);
-        // Most charges are for the latest month: nothing at or after the key.
-        if self.charges.last().is_none_or(|c| c.key < key) {
+        // Most charges are for a month not charged yet: in key order, nothing at or after it.
+        if self.in_key_order && self.charges.last().is_none_or(|c| c.key < key) {
             return false;
         }
-        let start = self.charges.partition_point(|c| c.key < key);
-        self.charges[start..]
-            .iter()
-            .take_while(|c| c.key == key)
-            .any(|c| !self.reversed.contains_key(&c.seq))
+        self.charges_of(period)
+            .any(|c| c.key == key && !self.reversed.contains_key(&c.seq))
     }
 
     /// Whether this household can be charged for `item`: it names at most [`ITEMS_MAX`] items.
@@ -316,12 +325,10 @@ impl Household {
             amount: amount.get(),
         };
         grow(&mut self.charges);
-        if self.charges.last().is_none_or(|c| c.key <= record.key) {
-            self.charges.push(record);
-        } else {
-            let at = self.charges.partition_point(|c| c.key <= record.key);
-            self.charges.insert(at, record);
+        if self.charges.last().is_some_and(|c| c.key > record.key) {
+            self.in_key_order = false;
         }
+        self.charges.push(record);
         self.charged += i128::from(amount.get());
         self.changing(month);
         self.live.charge(&record);
@@ -371,7 +378,6 @@ impl Household {
     /// The charges entry `seq` assessed for month `period`, by item (reversed or not).
     pub(super) fn charges_by(&self, seq: u32, period: Period) -> Vec<(Slug, Fen)> {
         self.charges_of(period)
-            .iter()
             .filter(|c| c.seq == seq)
             .map(|c| {
                 (
@@ -396,7 +402,7 @@ impl Household {
 
     /// Reverses the charges entry `seq` assessed for `period`, in month `month`.
     pub(super) fn reverse_charges(&mut self, seq: u32, period: Period, month: Period) {
-        let of_entry = self.charges_of(period).iter().filter(|c| c.seq == seq);
+        let of_entry = self.charges_of(period).filter(|c| c.seq == seq);
         let (count, amount) = of_entry.fold((0, 0i128), |(n, sum), c| {
             (n + 1, sum + i128::from(c.amount))
         });
@@ -420,11 +426,8 @@ impl Household {
     /// The fold over the charges and payments of the entries for which `stands` holds, in log
     /// order.
     fn allocate(&self, stands: impl Fn(u32) -> bool) -> Allocation {
-        let mut charges: Vec<&ChargeRecord> =
-            self.charges.iter().filter(|c| stands(c.seq)).collect();
-        charges.sort_by_key(|c| c.seq);
         let mut a = Allocation::default();
-        let mut ci = charges.into_iter().peekable();
+        let mut ci = self.charges.iter().filter(|c| stands(c.seq)).peekable();
         let mut pi = self
             .payments
             .iter()
@@ -590,6 +593,39 @@ mod tests {
         assert!(ChargeKey::new(p("2026-01"), 9) < ChargeKey::new(p("2026-02"), 0));
         assert!(ChargeKey::new(p("2026-12"), 0) < ChargeKey::new(p("2027-01"), 0));
         assert!(ChargeKey::first_of(p("2026-02")) <= ChargeKey::new(p("2026-02"), 3));
+    }
+
+    #[test]
+    fn a_replay_keeps_the_order_an_entry_lists_its_charges_in() {
+        // Found by the model test: garbage first charged alone, then an entry listing the
+        // property fee before the garbage fee; a reversal replays the history, and the replay
+        // must keep the listing order (it decides which charge a payment settles first).
+        let (garbage, property) = (slug("garbage_fee"), slug("property_fee"));
+        let mut h = Household::new(0, 10_000, p("2026-01"));
+        h.add_charge(1, p("2026-01"), p("2026-01"), &garbage, fen(1_345));
+        h.add_charge(2, p("2026-02"), p("2026-02"), &property, fen(25_301));
+        h.add_charge(2, p("2026-02"), p("2026-02"), &garbage, fen(1_351));
+        let live = owed(&h.outstanding());
+        assert_eq!(
+            live,
+            [
+                (p("2026-01"), 1_345),
+                (p("2026-02"), 25_301),
+                (p("2026-02"), 1_351)
+            ]
+        );
+        let pay = h.add_payment(3, p("2026-02"), fen(500), &[]);
+        h.reverse_payment(pay, p("2026-03"));
+        assert_eq!(owed(&h.outstanding()), live);
+        // A partial payment naming February settles the property fee first, as listed.
+        h.add_payment(4, p("2026-03"), fen(25_302), &[p("2026-02")]);
+        assert_eq!(
+            owed(&h.outstanding()),
+            [(p("2026-01"), 1_345), (p("2026-02"), 1_350)]
+        );
+        assert!(h.has_charge(p("2026-02"), &garbage));
+        assert!(h.has_charge(p("2026-02"), &property));
+        assert!(!h.has_charge(p("2026-03"), &property));
     }
 
     #[test]
