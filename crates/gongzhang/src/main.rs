@@ -1,5 +1,6 @@
-//! `gongzhang`: the ledger's server and command line. Until the server exists, `gongzhang sample`
-//! writes the example ledger of the specification and verifies it.
+//! `gongzhang`: the ledger's server and command line. So far: `gongzhang keygen` makes a person's
+//! signing key; `gongzhang sample` writes the example ledger of the specification and the demo
+//! community, and verifies them.
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
@@ -8,6 +9,8 @@ use gongzhang_core::ledger::replay_jsonl;
 use gongzhang_testkit::{demo, example, vectors};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+
+mod keygen;
 
 /// 公账：小区公共账目，无法悄悄改写 / Gongzhang: community accounts that cannot be quietly rewritten
 #[derive(Debug, Parser)]
@@ -19,6 +22,19 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// 生成自己的签名密钥（只有本人可读的文件），并显示交给业委会的公钥 / make your signing key
+    /// (a file only you can read) and show the verifier key to hand to the committee
+    Keygen {
+        /// 密钥名，例如姓名拼音 zhang-wei / key name, e.g. zhang-wei
+        #[arg(long)]
+        name: String,
+        /// 密钥文件（默认 <name>.key，已存在则拒绝）/ key file (default <name>.key; never replaced)
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// 显示语言 / language
+        #[arg(long, default_value = "zh", value_parser = ["zh", "en"])]
+        lang: String,
+    },
     /// 写出示例账本（和谐家园小区）并核对 / write the example ledger and verify it
     Sample {
         /// 输出目录 / output directory
@@ -33,6 +49,20 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Keygen { name, out, lang } => {
+            let en = lang == "en";
+            let path = out.unwrap_or_else(|| keygen::default_path(&name));
+            match keygen::keygen(&name, &path, en) {
+                Ok(key) => {
+                    print_new_key(&key, en);
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("{}: {e:#}", if en { "error" } else { "错误" });
+                    ExitCode::FAILURE
+                }
+            }
+        }
         Command::Sample { out, lang } => match sample(&out, lang == "en") {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
@@ -41,6 +71,36 @@ fn main() -> ExitCode {
             }
         },
     }
+}
+
+fn print_new_key(key: &keygen::NewKey, en: bool) {
+    let t = |zh: &'static str, english: &'static str| if en { english } else { zh };
+    println!(
+        "{} {}",
+        t("已生成签名密钥：", "wrote your signing key to"),
+        key.path.display()
+    );
+    println!(
+        "{}",
+        t(
+            "这个文件就是你的签名权：只存放在你自己的电脑或 U 盘上，不要发给任何人，也不要放进群聊。",
+            "this file is your power to sign: keep it on your own computer or USB stick; never send it to anyone or post it in a group chat."
+        )
+    );
+    println!();
+    println!(
+        "{}",
+        t(
+            "把下面这行公钥交给业委会（写进账本，大家用它核对你的签名）：",
+            "hand this verifier key to the committee (it goes into the ledger; everyone checks your signatures with it):"
+        )
+    );
+    println!("  {}", key.verifier);
+    println!(
+        "{} {}",
+        t("公钥（十六进制）：", "public key (hex):"),
+        key.public_hex
+    );
 }
 
 fn sample(out: &Path, en: bool) -> anyhow::Result<()> {

@@ -1,0 +1,112 @@
+//! `gongzhang keygen`: a person's signing key, in a file only they can read.
+//!
+//! The file holds one line, the C2SP signed-note private key string
+//! `PRIVATE+KEY+<name>+<key id>+<base64(0x01 ‖ seed)>` (the format of golang.org/x/mod/sumdb/note,
+//! so standard tools read it). The same Ed25519 seed signs the person's ledger events; what they
+//! hand to the committee is the verifier key string `<name>+<key id>+<base64(0x01 ‖ public key)>`.
+
+use anyhow::{Context as _, bail};
+use gongzhang_core::keys::AuthorSigner;
+use gongzhang_core::note::SignerKey;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+/// A key just made.
+#[derive(Debug)]
+pub struct NewKey {
+    /// Where its private key was written.
+    pub path: PathBuf,
+    /// The verifier key string to hand to the committee.
+    pub verifier: String,
+    /// The Ed25519 public key, hex (how ledger events name it).
+    pub public_hex: String,
+}
+
+/// The file a key named `name` goes to when no path is given.
+pub fn default_path(name: &str) -> PathBuf {
+    PathBuf::from(format!("{name}.key"))
+}
+
+/// Makes a key named `name` from fresh randomness and writes it to `path`, which must not exist.
+pub fn keygen(name: &str, path: &Path, en: bool) -> anyhow::Result<NewKey> {
+    let t = |zh: &'static str, english: &'static str| if en { english } else { zh };
+    let mut seed = [0u8; 32];
+    getrandom::fill(&mut seed).map_err(|e| {
+        anyhow::anyhow!(
+            "{} {e}",
+            t(
+                "无法从操作系统取得随机数：",
+                "cannot get randomness from the system:"
+            )
+        )
+    })?;
+    let key = SignerKey::from_seed(name, seed).with_context(|| {
+        format!(
+            "{} {name:?}{}",
+            t("名字", "the name"),
+            t(
+                " 不能用作密钥名：不能为空，不能含空格或加号（+）",
+                " cannot name a key: it must not be empty or contain spaces or a plus sign (+)"
+            )
+        )
+    })?;
+    let public_hex = AuthorSigner::from_seed(seed).public_key().to_hex();
+    write_secret(
+        path,
+        format!("{}\n", key.to_private_key_string()).as_bytes(),
+        en,
+    )?;
+    Ok(NewKey {
+        path: path.to_path_buf(),
+        verifier: key.verifier().to_string(),
+        public_hex,
+    })
+}
+
+/// Writes `bytes` to a new file at `path` that only its owner can read (0600 on Unix); refuses
+/// to replace an existing file, so a key is never lost to a second `keygen`.
+fn write_secret(path: &Path, bytes: &[u8], en: bool) -> anyhow::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.mode(0o600);
+    }
+    let mut file = match options.open(path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => bail!(
+            "{} {}{}",
+            if en { "" } else { "文件" },
+            path.display(),
+            if en {
+                " already exists; keygen never replaces a key file (move it away first, or give another --out)"
+            } else {
+                " 已经存在；keygen 不会覆盖密钥文件（请先移走它，或用 --out 指定别的文件）"
+            }
+        ),
+        Err(e) => {
+            return Err(e).with_context(|| {
+                format!(
+                    "{} {}",
+                    if en { "creating" } else { "无法创建" },
+                    path.display()
+                )
+            });
+        }
+    };
+    let written = file.write_all(bytes).and_then(|()| file.sync_all());
+    if let Err(e) = written {
+        // Leave no half-written key behind.
+        drop(file);
+        let _ = std::fs::remove_file(path);
+        return Err(e).with_context(|| {
+            format!(
+                "{} {}",
+                if en { "writing" } else { "无法写入" },
+                path.display()
+            )
+        });
+    }
+    Ok(())
+}
