@@ -599,7 +599,7 @@ impl EventIndex {
     /// A 32-bit hash of an event's canonical bytes.
     fn content_hash(content: &[u8]) -> u32 {
         use std::hash::Hasher as _;
-        // SipHash with fixed keys: the same on every machine.
+        // Never stored or sent: only compared with another hash made by this same process.
         let mut h = std::hash::DefaultHasher::new();
         h.write(content);
         (h.finish() >> 32) as u32
