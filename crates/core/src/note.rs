@@ -471,6 +471,11 @@ impl SecretKeyIdentity {
         self.key.sign(message).to_bytes()
     }
 
+    /// The Ed25519 seed. Handle with care.
+    pub(crate) fn seed(&self) -> [u8; ED25519_SEED_BYTES] {
+        *self.key.as_bytes()
+    }
+
     /// The secret key string. Handle with care.
     pub(crate) fn to_private_key_string(&self) -> String {
         let mut bytes = Vec::with_capacity(1 + ED25519_SEED_BYTES);
@@ -599,6 +604,12 @@ impl SignerKey {
     /// The signer key string. It is a secret: store it like one.
     pub fn to_private_key_string(&self) -> String {
         self.0.to_private_key_string()
+    }
+
+    /// The same Ed25519 key as a ledger event signer: a person's key file signs both notes
+    /// (cosignatures, checkpoints) and their events.
+    pub fn author_signer(&self) -> crate::keys::AuthorSigner {
+        crate::keys::AuthorSigner::from_seed(self.0.seed())
     }
 
     /// The signature line of this key over `text` (which the caller has checked is note text).
@@ -1663,5 +1674,28 @@ mod tests {
             let opened = open(&note, &[signer.verifier()]).expect("opens");
             prop_assert_eq!(opened.text(), text.as_str());
         }
+    }
+}
+
+#[cfg(test)]
+mod author_signer_tests {
+    use super::*;
+
+    #[test]
+    fn a_signer_key_signs_events_with_the_same_ed25519_key() {
+        let key = SignerKey::from_seed("zhang-wei", [9; 32]).unwrap();
+        let author = key.author_signer();
+        assert_eq!(
+            author.public_key().0,
+            key.verifier().public_key_bytes(),
+            "one key, two uses"
+        );
+        assert_eq!(
+            author.public_key(),
+            crate::keys::AuthorSigner::from_seed([9; 32]).public_key()
+        );
+        // It survives the key file's round trip.
+        let again = SignerKey::parse(&key.to_private_key_string()).unwrap();
+        assert_eq!(again.author_signer().public_key(), author.public_key());
     }
 }

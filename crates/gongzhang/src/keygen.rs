@@ -2,11 +2,11 @@
 //!
 //! The file holds one line, the C2SP signed-note private key string
 //! `PRIVATE+KEY+<name>+<key id>+<base64(0x01 ‖ seed)>` (the format of golang.org/x/mod/sumdb/note,
-//! so standard tools read it). The same Ed25519 seed signs the person's ledger events; what they
-//! hand to the committee is the verifier key string `<name>+<key id>+<base64(0x01 ‖ public key)>`.
+//! so standard tools read it). The same Ed25519 key signs the person's ledger events
+//! (`SignerKey::author_signer`); what they hand to the committee is the verifier key string
+//! `<name>+<key id>+<base64(0x01 ‖ public key)>`.
 
 use anyhow::{Context as _, bail};
-use gongzhang_core::keys::AuthorSigner;
 use gongzhang_core::note::SignerKey;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -50,7 +50,7 @@ pub fn keygen(name: &str, path: &Path, en: bool) -> anyhow::Result<NewKey> {
             )
         )
     })?;
-    let public_hex = AuthorSigner::from_seed(seed).public_key().to_hex();
+    let public_hex = key.author_signer().public_key().to_hex();
     write_secret(
         path,
         format!("{}\n", key.to_private_key_string()).as_bytes(),
