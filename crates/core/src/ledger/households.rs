@@ -172,18 +172,12 @@ pub struct Outstanding {
     pub amount: Fen,
 }
 
-/// The month each entry was recorded in (Beijing time), as a list of `(first seq, month)`.
-pub trait RecordedIn {
-    /// The month entry `seq` was recorded in.
-    fn month_of(&self, seq: u64) -> Period;
-}
-
-impl RecordedIn for [(u64, Period)] {
-    fn month_of(&self, seq: u64) -> Period {
-        let i = self.partition_point(|(first, _)| *first <= seq);
-        // INVARIANT: callers ask only about entries applied, the first of which opens the list.
-        self[i.saturating_sub(1)].1
-    }
+/// The month (Beijing time) entry `seq` was recorded in, from `recorded`: `(first seq, month)`
+/// for every month the log has entries in, in order.
+fn month_of(recorded: &[(u64, Period)], seq: u64) -> Period {
+    let i = recorded.partition_point(|(first, _)| *first <= seq);
+    // INVARIANT: callers ask only about entries applied, the first of which opens the list.
+    recorded[i.saturating_sub(1)].1
 }
 
 /// Makes room for one more element, growing by an eighth rather than doubling: the histories are
@@ -476,11 +470,7 @@ impl Household {
 
     /// What was owed at the end of month `until` (Beijing time): only the charges and payments
     /// recorded by then, less those reversed by then. `recorded` gives each entry's month.
-    pub fn outstanding_as_of(
-        &self,
-        until: Period,
-        recorded: &(impl RecordedIn + ?Sized),
-    ) -> Vec<Outstanding> {
+    pub fn outstanding_as_of(&self, until: Period, recorded: &[(u64, Period)]) -> Vec<Outstanding> {
         if until >= self.changed_in {
             return self.outstanding();
         }
@@ -490,7 +480,7 @@ impl Household {
         }
         // Older than the month-end states kept: replay the history as it stood then.
         let a = self.allocate(|seq| {
-            recorded.month_of(u64::from(seq)) <= until
+            month_of(recorded, u64::from(seq)) <= until
                 && self.reversed.get(&seq).is_none_or(|r| *r > until)
         });
         self.outstanding_in(&a)
@@ -515,7 +505,7 @@ pub fn add_to_summary(
     summary: &mut ArrearsSummary,
     household: &Household,
     as_of: Period,
-    recorded: &(impl RecordedIn + ?Sized),
+    recorded: &[(u64, Period)],
 ) {
     let mut owes = false;
     for o in household
