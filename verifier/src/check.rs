@@ -25,26 +25,7 @@ use std::collections::BTreeSet;
 use std::io::{BufRead as _, BufReader, Read as _};
 use std::path::{Path, PathBuf};
 
-/// The snake_case code of an error: its variant's name, from its `Debug` form.
-pub fn code_of(error: &impl std::fmt::Debug) -> String {
-    let debug = format!("{error:?}");
-    let name: String = debug
-        .chars()
-        .take_while(|c| c.is_alphanumeric() || *c == '_')
-        .collect();
-    let mut code = String::new();
-    for (i, c) in name.chars().enumerate() {
-        if c.is_uppercase() {
-            if i > 0 {
-                code.push('_');
-            }
-            code.extend(c.to_lowercase());
-        } else {
-            code.push(c);
-        }
-    }
-    code
-}
+pub use gongzhang_core::messages::code_of;
 
 /// The streaming pass never stops for the rules: see `stopped` in [`run`].
 enum Never {}

@@ -216,6 +216,11 @@ pub struct AuthorSignature {
 }
 
 impl AuthorSignature {
+    /// A signature as an author submits it: `key` claims to have signed; nothing is verified
+    /// here (the store and the verifier check it against the event and the ledger's origin).
+    pub fn new(key: PublicKey, signature: [u8; SIGNATURE_BYTES]) -> AuthorSignature {
+        AuthorSignature { key, signature }
+    }
     /// The signing author's key.
     pub fn key(&self) -> &PublicKey {
         &self.key

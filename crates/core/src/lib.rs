@@ -12,6 +12,7 @@
 //! - [`merkle`]: the RFC 6962/9162 Merkle tree, inclusion and consistency proofs.
 //! - [`note`], [`checkpoint`], [`cosignature`], [`tlog_proof`]: the C2SP formats for signed
 //!   checkpoints, witness cosignatures and portable inclusion proofs.
+//! - [`submission`]: a signed event as an author submits it to a ledger server.
 
 pub mod canonical;
 pub mod checkpoint;
@@ -25,6 +26,7 @@ pub mod merkle;
 pub mod messages;
 pub mod note;
 pub mod stream;
+pub mod submission;
 pub mod tlog_proof;
 
 pub use hash::Hash;

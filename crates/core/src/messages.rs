@@ -31,6 +31,28 @@ pub enum Lang {
     En,
 }
 
+/// The snake_case code of an error: its variant's name, from its `Debug` form. The verifier's
+/// report and the server's problem documents both name errors by it, so the codes are stable.
+pub fn code_of(error: &impl std::fmt::Debug) -> String {
+    let debug = format!("{error:?}");
+    let name: String = debug
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || *c == '_')
+        .collect();
+    let mut code = String::new();
+    for (i, c) in name.chars().enumerate() {
+        if c.is_uppercase() {
+            if i > 0 {
+                code.push('_');
+            }
+            code.extend(c.to_lowercase());
+        } else {
+            code.push(c);
+        }
+    }
+    code
+}
+
 /// An error explained to a person.
 pub trait Explain {
     /// The message in `lang`: for [`Lang::En`] the error's `Display` text, for [`Lang::Zh`] plain

@@ -65,7 +65,7 @@ pub fn keygen(name: &str, path: &Path, en: bool) -> anyhow::Result<NewKey> {
 
 /// Writes `bytes` to a new file at `path` that only its owner can read (0600 on Unix); refuses
 /// to replace an existing file, so a key is never lost to a second `keygen`.
-fn write_secret(path: &Path, bytes: &[u8], en: bool) -> anyhow::Result<()> {
+pub fn write_secret(path: &Path, bytes: &[u8], en: bool) -> anyhow::Result<()> {
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
@@ -109,4 +109,35 @@ fn write_secret(path: &Path, bytes: &[u8], en: bool) -> anyhow::Result<()> {
         });
     }
     Ok(())
+}
+
+/// Prints what a person does with a key just made.
+pub fn print_new_key(key: &NewKey, en: bool) {
+    let t = |zh: &'static str, english: &'static str| if en { english } else { zh };
+    println!(
+        "{} {}",
+        t("已生成签名密钥：", "wrote your signing key to"),
+        key.path.display()
+    );
+    println!(
+        "{}",
+        t(
+            "这个文件就是你的签名权：只存放在你自己的电脑或 U 盘上，不要发给任何人，也不要放进群聊。",
+            "this file is your power to sign: keep it on your own computer or USB stick; never send it to anyone or post it in a group chat."
+        )
+    );
+    println!();
+    println!(
+        "{}",
+        t(
+            "把下面这行公钥交给业委会（写进账本，大家用它核对你的签名）：",
+            "hand this verifier key to the committee (it goes into the ledger; everyone checks your signatures with it):"
+        )
+    );
+    println!("  {}", key.verifier);
+    println!(
+        "{} {}",
+        t("公钥（十六进制）：", "public key (hex):"),
+        key.public_hex
+    );
 }

@@ -1,24 +1,37 @@
-//! `gongzhang`: the ledger's server and command line. So far: `gongzhang keygen` makes a person's
-//! signing key; `gongzhang sample` writes the example ledger of the specification and the demo
-//! community, and verifies them.
+//! `gongzhang`: the ledger's server and command line. Every command is a function in the
+//! library; this file turns the command line into calls and a result into an exit code.
 
 use anyhow::Context as _;
-use clap::{Parser, Subcommand};
-use gongzhang_core::checkpoint;
-use gongzhang_core::ledger::replay_jsonl;
-use gongzhang_testkit::{demo, example, vectors};
-use std::path::{Path, PathBuf};
+use clap::{Args, Parser, Subcommand};
+use gongzhang::client::{Client, Database, Local, Remote};
+use gongzhang::record::{RecordKind, parse_yuan};
+use gongzhang::submit::SubmitOptions;
+use gongzhang::{demo, export, init, keygen, sample, serve, submit};
+use gongzhang_core::ledger::types::{Fen, FundId, Period};
+use gongzhang_store::backend::Backend;
+use gongzhang_store::postgres::PostgresBackend;
+use gongzhang_store::sqlite::SqliteBackend;
+use gongzhang_store::store::Store;
+use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::process::ExitCode;
-
-mod keygen;
+use tokio::runtime::Runtime;
 
 /// 公账：小区公共账目，无法悄悄改写 / Gongzhang: community accounts that cannot be quietly rewritten
 #[derive(Debug, Parser)]
 #[command(name = "gongzhang", version)]
 struct Cli {
+    /// 显示语言 / language
+    #[arg(long, global = true, default_value = "zh", value_parser = ["zh", "en"])]
+    lang: String,
     #[command(subcommand)]
     command: Command,
 }
+
+/// The default SQLite file of `init`, `record`, `serve` and `export`.
+const DEFAULT_DATABASE: &str = "gongzhang.sqlite";
+/// The default log key file of `init`, `record` and `serve`.
+const DEFAULT_LOG_KEY: &str = "gongzhang-log.key";
 
 #[derive(Debug, Subcommand)]
 enum Command {
@@ -31,174 +44,400 @@ enum Command {
         /// 密钥文件（默认 <name>.key，已存在则拒绝）/ key file (default <name>.key; never replaced)
         #[arg(long)]
         out: Option<PathBuf>,
-        /// 显示语言 / language
-        #[arg(long, default_value = "zh", value_parser = ["zh", "en"])]
-        lang: String,
+    },
+    /// 建立账本：业委会委员用各自的密钥签署创世条目 / open a ledger: the committee members
+    /// sign its genesis with their key files
+    Init(InitArgs),
+    /// 记一笔账：生成事件、用你的密钥签名、提交到服务器或本地数据库 / record an event: build
+    /// it, sign it with your key, submit it to a server or a local database
+    Record {
+        #[command(flatten)]
+        target: TargetArgs,
+        #[command(flatten)]
+        signing: SigningArgs,
+        #[command(subcommand)]
+        kind: RecordKind,
+    },
+    /// 提交保存的已签名事件（可先加上自己的签名）/ submit a saved signed event (adding your
+    /// signature first)
+    Submit {
+        /// 已签名事件文件（record --out 写出）/ signed event file (from record --out)
+        file: PathBuf,
+        #[command(flatten)]
+        target: TargetArgs,
+        #[command(flatten)]
+        signing: SigningArgs,
+    },
+    /// 运行账本服务器（HTTP 接口）/ serve the ledger over HTTP
+    Serve {
+        /// 数据库：SQLite 文件，或 postgres://… / database: a SQLite file or postgres://…
+        #[arg(long, default_value = DEFAULT_DATABASE)]
+        database: String,
+        /// 账本日志密钥文件（每个账本一个，可重复）/ log key file (one per ledger; repeatable)
+        #[arg(long = "log-key", default_value = DEFAULT_LOG_KEY)]
+        log_keys: Vec<PathBuf>,
+        /// 接受其见证签名的公钥（C2SP 格式，可重复）/ witness keys whose cosignatures are accepted
+        #[arg(long = "witness")]
+        witnesses: Vec<String>,
+        /// 监听地址 / address to listen on
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+    },
+    /// 导出交给街道办的审计包 / export the bundle the street office takes away
+    Export {
+        /// 数据库：SQLite 文件，或 postgres://… / database: a SQLite file or postgres://…
+        #[arg(long, default_value = DEFAULT_DATABASE)]
+        database: String,
+        /// 账本（数据库里只有一个时可省略）/ ledger origin (optional if there is only one)
+        #[arg(long)]
+        ledger: Option<String>,
+        /// 输出目录（不能已存在）/ output directory (must not exist)
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// 演示：建立幸福里小区的演示账本，在本机提供服务，并显示核对命令 / demo: build the demo
+    /// community, serve it on this computer, and print the command that verifies it
+    Demo {
+        /// 演示数据目录 / directory for the demo's database and keys
+        #[arg(long, default_value = "gongzhang-demo")]
+        dir: PathBuf,
+        /// 监听地址 / address to listen on
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
     },
     /// 写出示例账本（和谐家园小区）并核对 / write the example ledger and verify it
     Sample {
         /// 输出目录 / output directory
         #[arg(long, default_value = "gongzhang-sample")]
         out: PathBuf,
-        /// 显示语言 / language
-        #[arg(long, default_value = "zh", value_parser = ["zh", "en"])]
-        lang: String,
     },
+}
+
+#[derive(Debug, Args)]
+struct InitArgs {
+    /// 数据库：SQLite 文件，或 postgres://… / database: a SQLite file or postgres://…
+    #[arg(long, default_value = DEFAULT_DATABASE)]
+    database: String,
+    /// 账本日志密钥文件（不存在则生成）/ log key file (made if missing)
+    #[arg(long = "log-key", default_value = DEFAULT_LOG_KEY)]
+    log_key: PathBuf,
+    /// 账本来源名，例如 gongzhang.example/xingfuli / the ledger's origin
+    #[arg(long)]
+    origin: String,
+    /// 小区名称 / the community's name
+    #[arg(long)]
+    community: String,
+    /// 业委会委员的密钥文件（每位委员一个，可重复）/ a committee member's key file (repeat)
+    #[arg(long = "committee-key", required = true)]
+    committee_keys: Vec<PathBuf>,
+    /// 出纳的公钥（keygen 显示的那行）/ the treasurer's verifier key
+    #[arg(long)]
+    treasurer: String,
+    /// 街道办审计的公钥 / the street office auditor's verifier key
+    #[arg(long)]
+    auditor: String,
+    /// 超过此金额（元）的支出需委员批准 / expenditures above this (yuan) need approvals
+    #[arg(long, default_value = "5000.00")]
+    approval_threshold: String,
+    /// 需要几位委员批准（K）/ approvals required (K of N)
+    #[arg(long, default_value_t = 2)]
+    approvals_required: u32,
+    /// 账本的第一个月，例如 2026-01 / the first month accounted for
+    #[arg(long)]
+    first_period: String,
+    /// 期初余额，例如 operating=10000.00（可重复）/ opening balance, e.g. operating=10000.00
+    #[arg(long = "opening")]
+    opening: Vec<String>,
+    /// 创世事件编号 / the genesis event id
+    #[arg(long, default_value = "ledger-opened")]
+    id: String,
+}
+
+/// Where `record` and `submit` send the event.
+#[derive(Debug, Args)]
+struct TargetArgs {
+    /// 账本服务器地址，例如 http://127.0.0.1:8080 / the ledger server's URL
+    #[arg(long, global = true, conflicts_with = "database")]
+    server: Option<String>,
+    /// 或直接写入本地数据库 / or write straight into a database
+    #[arg(long, global = true)]
+    database: Option<String>,
+    /// 本地数据库的日志密钥文件 / the log key file, with --database
+    #[arg(long = "log-key", global = true, default_value = DEFAULT_LOG_KEY)]
+    log_key: PathBuf,
+    /// 账本（只有一个时可省略）/ ledger origin (optional if there is only one)
+    #[arg(long, global = true)]
+    ledger: Option<String>,
+}
+
+#[derive(Debug, Args)]
+struct SigningArgs {
+    /// 你的密钥文件（需多人签名时重复）/ your key file (repeat for a quorum)
+    #[arg(long = "key", global = true)]
+    keys: Vec<PathBuf>,
+    /// 事件编号（默认新生成；重试时用同一个）/ event id (new by default; reuse it to retry)
+    #[arg(long, global = true)]
+    id: Option<String>,
+    /// 只签名不提交，写到这个文件 / sign only, write the signed event to this file
+    #[arg(long, global = true)]
+    out: Option<PathBuf>,
+    /// 把包含证明保存为 tlog-proof 文件（给付款人）/ save the inclusion proof (for the payer)
+    #[arg(long, global = true)]
+    proof: Option<PathBuf>,
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {
-        Command::Keygen { name, out, lang } => {
-            let en = lang == "en";
-            let path = out.unwrap_or_else(|| keygen::default_path(&name));
-            match keygen::keygen(&name, &path, en) {
-                Ok(key) => {
-                    print_new_key(&key, en);
-                    ExitCode::SUCCESS
-                }
-                Err(e) => {
-                    eprintln!("{}: {e:#}", if en { "error" } else { "错误" });
-                    ExitCode::FAILURE
-                }
-            }
+    let en = cli.lang == "en";
+    match run(cli.command, en) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{}: {e:#}", if en { "error" } else { "错误" });
+            ExitCode::FAILURE
         }
-        Command::Sample { out, lang } => match sample(&out, lang == "en") {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
-                eprintln!("{}: {e:#}", if lang == "en" { "error" } else { "错误" });
-                ExitCode::FAILURE
+    }
+}
+
+fn runtime() -> anyhow::Result<Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")
+}
+
+fn logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+fn run(command: Command, en: bool) -> anyhow::Result<()> {
+    match command {
+        Command::Keygen { name, out } => {
+            let path = out.unwrap_or_else(|| keygen::default_path(&name));
+            let key = keygen::keygen(&name, &path, en)?;
+            keygen::print_new_key(&key, en);
+            Ok(())
+        }
+        Command::Sample { out } => sample::sample(&out, en),
+        Command::Init(args) => run_init(args, en),
+        Command::Record {
+            target,
+            signing,
+            kind,
+        } => with_client(
+            &target,
+            &Action::Record(&kind),
+            &submit_options(signing, en),
+        ),
+        Command::Submit {
+            file,
+            target,
+            signing,
+        } => with_client(
+            &target,
+            &Action::Submit(&file),
+            &submit_options(signing, en),
+        ),
+        Command::Serve {
+            database,
+            log_keys,
+            witnesses,
+            listen,
+        } => {
+            logging();
+            let options = serve::ServeOptions {
+                log_keys,
+                witnesses,
+                listen,
+            };
+            let rt = runtime()?;
+            let database = Database::parse(&database);
+            rt.block_on(async {
+                match &database {
+                    Database::Sqlite(path) => {
+                        let store = Store::new(open_sqlite(path).await?);
+                        serve::serve(store, &options, |a| print_listening(a, en)).await
+                    }
+                    Database::Postgres(url) => {
+                        let store = Store::new(PostgresBackend::connect(url).await?);
+                        serve::serve(store, &options, |a| print_listening(a, en)).await
+                    }
+                }
+            })
+        }
+        Command::Export {
+            database,
+            ledger,
+            out,
+        } => {
+            let rt = runtime()?;
+            let database = Database::parse(&database);
+            rt.block_on(async {
+                match &database {
+                    Database::Sqlite(path) => {
+                        let store = Store::new(open_sqlite(path).await?);
+                        run_export(&store, ledger.as_deref(), &out, en).await
+                    }
+                    Database::Postgres(url) => {
+                        let store = Store::new(PostgresBackend::connect(url).await?);
+                        run_export(&store, ledger.as_deref(), &out, en).await
+                    }
+                }
+            })
+        }
+        Command::Demo { dir, listen } => {
+            logging();
+            let rt = runtime()?;
+            rt.block_on(demo::run(&dir, listen, en))
+        }
+    }
+}
+
+async fn open_sqlite(path: &std::path::Path) -> anyhow::Result<SqliteBackend> {
+    SqliteBackend::open(path)
+        .await
+        .with_context(|| format!("opening the database {}", path.display()))
+}
+
+fn print_listening(addr: SocketAddr, en: bool) {
+    println!(
+        "{} http://{addr}/api/v1/ledgers",
+        if en {
+            "listening on"
+        } else {
+            "服务已启动："
+        }
+    );
+}
+
+fn submit_options(signing: SigningArgs, en: bool) -> SubmitOptions {
+    SubmitOptions {
+        keys: signing.keys,
+        id: signing.id,
+        out: signing.out,
+        proof: signing.proof,
+        en,
+    }
+}
+
+/// What `record` and `submit` do once the target is open.
+#[derive(Debug)]
+enum Action<'a> {
+    Record(&'a RecordKind),
+    Submit(&'a std::path::Path),
+}
+
+fn act<C: Client>(
+    rt: &Runtime,
+    client: &C,
+    action: &Action<'_>,
+    options: &SubmitOptions,
+) -> anyhow::Result<()> {
+    match action {
+        Action::Record(kind) => submit::record(rt, client, kind, options),
+        Action::Submit(file) => submit::submit_file(rt, client, file, options),
+    }
+}
+
+/// Opens the target `record` and `submit` name (a server, or a database directly) and acts on it.
+fn with_client(
+    target: &TargetArgs,
+    action: &Action<'_>,
+    options: &SubmitOptions,
+) -> anyhow::Result<()> {
+    let rt = runtime()?;
+    let ledger = target.ledger.as_deref();
+    match (&target.server, &target.database) {
+        (Some(url), _) => act(&rt, &Remote::open(url, ledger)?, action, options),
+        (None, Some(database)) => match Database::parse(database) {
+            Database::Sqlite(path) => {
+                let store = Store::new(rt.block_on(open_sqlite(&path))?);
+                let client = rt.block_on(Local::open(store, ledger, &target.log_key))?;
+                act(&rt, &client, action, options)
+            }
+            Database::Postgres(url) => {
+                let store = Store::new(rt.block_on(PostgresBackend::connect(&url))?);
+                let client = rt.block_on(Local::open(store, ledger, &target.log_key))?;
+                act(&rt, &client, action, options)
             }
         },
-    }
-}
-
-fn print_new_key(key: &keygen::NewKey, en: bool) {
-    let t = |zh: &'static str, english: &'static str| if en { english } else { zh };
-    println!(
-        "{} {}",
-        t("已生成签名密钥：", "wrote your signing key to"),
-        key.path.display()
-    );
-    println!(
-        "{}",
-        t(
-            "这个文件就是你的签名权：只存放在你自己的电脑或 U 盘上，不要发给任何人，也不要放进群聊。",
-            "this file is your power to sign: keep it on your own computer or USB stick; never send it to anyone or post it in a group chat."
-        )
-    );
-    println!();
-    println!(
-        "{}",
-        t(
-            "把下面这行公钥交给业委会（写进账本，大家用它核对你的签名）：",
-            "hand this verifier key to the committee (it goes into the ledger; everyone checks your signatures with it):"
-        )
-    );
-    println!("  {}", key.verifier);
-    println!(
-        "{} {}",
-        t("公钥（十六进制）：", "public key (hex):"),
-        key.public_hex
-    );
-}
-
-fn sample(out: &Path, en: bool) -> anyhow::Result<()> {
-    let t = |zh: &'static str, english: &'static str| if en { english } else { zh };
-    std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
-    for (name, bytes) in vectors::files() {
-        let path = out.join(&name);
-        std::fs::write(&path, bytes).with_context(|| format!("writing {}", path.display()))?;
-    }
-    println!(
-        "{} {}",
-        t("已写出示例账本：", "wrote the example ledger to"),
-        out.display()
-    );
-
-    // Verify what was written, reading it back from disk as a resident would.
-    let log = std::fs::read(out.join("log.jsonl")).context("reading log.jsonl back")?;
-    let note =
-        std::fs::read_to_string(out.join("checkpoint")).context("reading checkpoint back")?;
-    let log_key = vectors::log_signer().verifier();
-    let opened = checkpoint::open(&note, example::ORIGIN, &log_key, None)
-        .context("opening the checkpoint")?;
-    let (verified, _ledger) =
-        replay_jsonl(&log).context("verifying the log and replaying its rules")?;
-    verified
-        .check_tree_head(&opened.tree_head())
-        .context("comparing the log with its checkpoint")?;
-    println!(
-        "{} {} {}，{} {}",
-        t("✔ 核对通过：", "✔ verified:"),
-        verified.tree_head.size,
-        t("个条目", "entries"),
-        t("默克尔根", "Merkle root"),
-        verified.tree_head.root
-    );
-    println!(
-        "{} {}",
-        t("创世条目哈希：", "genesis entry hash:"),
-        verified.genesis_hash
-    );
-    println!();
-    println!(
-        "{}",
-        t(
-            "用独立核对程序再核对一次：",
-            "check it again with the standalone verifier:"
-        )
-    );
-    println!(
-        "  cargo run -q -p gongzhang-verify -- {}/log.jsonl --checkpoint {}/checkpoint --key {} --genesis-hash {}{}",
-        out.display(),
-        out.display(),
-        log_key,
-        verified.genesis_hash,
-        if en { " --lang en" } else { "" }
-    );
-    write_demo(&out.join("demo"), en)
-}
-
-/// Writes the demo community 幸福里小区 (two years, about 11,000 entries) with its checkpoint, and
-/// prints the command that verifies it.
-fn write_demo(dir: &Path, en: bool) -> anyhow::Result<()> {
-    let t = |zh: &'static str, english: &'static str| if en { english } else { zh };
-    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    let demo = demo::community(1);
-    let log = demo.jsonl();
-    let mut tree = gongzhang_core::merkle::MerkleAccumulator::default();
-    for entry in &demo.entries {
-        tree.push(entry.hash());
-    }
-    let head = tree.tree_head();
-    let cp = checkpoint::Checkpoint::new(&demo.origin, head.size, head.root)
-        .context("making the demo's checkpoint")?;
-    let note = checkpoint::sign(&cp, &demo.log_signer);
-    for (name, bytes) in [
-        ("log.jsonl", log.as_slice()),
-        ("checkpoint", note.as_bytes()),
-    ] {
-        let path = dir.join(name);
-        std::fs::write(&path, bytes).with_context(|| format!("writing {}", path.display()))?;
-    }
-    println!();
-    println!(
-        "{} {}（{} {}）",
-        t(
-            "已写出演示小区幸福里：",
-            "wrote the demo community Xingfuli to"
+        (None, None) => anyhow::bail!(
+            "say where to record: --server http://… (the community's server) or --database <file> / 请用 --server 或 --database 指定记到哪里"
         ),
-        dir.display(),
-        head.size,
-        t("个条目", "entries")
-    );
-    println!(
-        "  cargo run -q -p gongzhang-verify -- {}/log.jsonl --checkpoint {}/checkpoint --key {}{}",
-        dir.display(),
-        dir.display(),
-        demo.log_signer.verifier(),
-        if en { " --lang en" } else { "" }
-    );
+    }
+}
+
+fn parse_opening(text: &str) -> anyhow::Result<(FundId, Fen)> {
+    let (fund, amount) = text.split_once('=').with_context(|| {
+        format!("--opening {text:?}: write fund=amount, e.g. operating=10000.00 / 应写成 基金=金额")
+    })?;
+    let fund = FundId::try_from(fund.to_string())
+        .map_err(|e| anyhow::anyhow!("--opening {text:?}: {e}"))?;
+    let amount = parse_yuan(amount).map_err(|e| anyhow::anyhow!("--opening {text:?}: {e}"))?;
+    Ok((fund, amount))
+}
+
+fn run_init(args: InitArgs, en: bool) -> anyhow::Result<()> {
+    let options = init::InitOptions {
+        origin: args.origin,
+        community: args.community,
+        committee_keys: args.committee_keys,
+        treasurer: args.treasurer,
+        auditor: args.auditor,
+        approval_threshold_fen: parse_yuan(&args.approval_threshold)
+            .map_err(|e| anyhow::anyhow!("--approval-threshold: {e}"))?,
+        approvals_required: args.approvals_required,
+        first_period: Period::try_from(args.first_period.clone())
+            .map_err(|e| anyhow::anyhow!("--first-period: {e}"))?,
+        opening: args
+            .opening
+            .iter()
+            .map(|o| parse_opening(o))
+            .collect::<anyhow::Result<_>>()?,
+        log_key: args.log_key.clone(),
+        event_id: args.id,
+    };
+    let rt = runtime()?;
+    let database = Database::parse(&args.database);
+    let (entry, receipt) = rt.block_on(async {
+        match &database {
+            Database::Sqlite(path) => {
+                init::init(&Store::new(open_sqlite(path).await?), &options, en).await
+            }
+            Database::Postgres(url) => {
+                init::init(
+                    &Store::new(PostgresBackend::connect(url).await?),
+                    &options,
+                    en,
+                )
+                .await
+            }
+        }
+    })?;
+    init::print_opened(&options, &entry, &receipt, en);
+    Ok(())
+}
+
+async fn run_export<B: Backend>(
+    store: &Store<B>,
+    ledger: Option<&str>,
+    out: &std::path::Path,
+    en: bool,
+) -> anyhow::Result<()> {
+    let origins = store.origins().await?;
+    let origin = match (ledger, origins.as_slice()) {
+        (Some(o), _) => o.to_string(),
+        (None, [only]) => only.clone(),
+        (None, _) => anyhow::bail!(
+            "name the ledger with --ledger (ledgers here: {}) / 请用 --ledger 指定账本",
+            origins.join(", ")
+        ),
+    };
+    let summary = export::export(store, &origin, out).await?;
+    export::print_summary(&summary, out, en);
     Ok(())
 }

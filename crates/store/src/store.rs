@@ -1326,10 +1326,19 @@ fn valid_media_type(media_type: &str) -> bool {
             && name.len() <= 127
             && chars.all(|c| c.is_ascii_alphanumeric() || "!#$&-^_.+".contains(c))
     };
+    // Parameters (`; charset=utf-8`) are allowed, so that a text document is served in the
+    // encoding it was written in; each is a token `=` token.
+    let mut parts = media_type.split(';');
+    let essence = parts.next().unwrap_or("");
     media_type.len() <= MEDIA_TYPE_BYTES_MAX
-        && media_type
+        && essence
             .split_once('/')
             .is_some_and(|(kind, subtype)| restricted_name(kind) && restricted_name(subtype))
+        && parts.all(|p| {
+            p.trim_start()
+                .split_once('=')
+                .is_some_and(|(name, value)| restricted_name(name) && restricted_name(value))
+        })
 }
 
 fn stored_entry(entry: &Entry) -> StoredEntry {

@@ -31,7 +31,7 @@
 use crate::example;
 use crate::generate::SplitMix64;
 use gongzhang_core::entry::{AuthorSignature, Entry, RecordedAt};
-use gongzhang_core::hash::sha256;
+use gongzhang_core::hash::{Hash, sha256};
 use gongzhang_core::keys::{AuthorSigner, PublicKey};
 use gongzhang_core::ledger::events::{
     AuditAttested, BudgetAdopted, BudgetLine, ChargesAssessed, ExpenseApproved, ExpensePaid,
@@ -137,6 +137,10 @@ pub struct Demo {
     pub treasurer: &'static str,
     /// What happened, for tests and people.
     pub summary: Summary,
+    /// The documents the entries name by SHA-256 (scanned invoices and receipts, minutes, demand
+    /// letters, the audit findings): their text as UTF-8 bytes, by hash, so that a loader can
+    /// store them as attachments (`text/plain; charset=utf-8`).
+    pub documents: BTreeMap<Hash, Vec<u8>>,
 }
 
 impl Demo {
@@ -187,6 +191,7 @@ pub fn community(seed: u64) -> Demo {
         keys,
         treasurer: g.treasurer,
         summary: g.summary,
+        documents: g.documents,
     }
 }
 
@@ -473,6 +478,8 @@ struct Gen {
     typo_done: bool,
     /// The passed owners' decision to use the maintenance fund, once taken.
     maintenance_decision: Option<String>,
+    /// Every document hashed so far, by hash: see [`Demo::documents`].
+    documents: BTreeMap<Hash, Vec<u8>>,
 }
 
 impl Gen {
@@ -501,6 +508,7 @@ impl Gen {
             receipts: BTreeMap::new(),
             typo_done: false,
             maintenance_decision: None,
+            documents: BTreeMap::new(),
         }
     }
 
@@ -645,8 +653,14 @@ impl Gen {
         self.emit(event, &signers)
     }
 
-    fn document(&self, text: &str) -> HashHex {
-        HashHex(sha256(text.as_bytes()))
+    /// The hash an entry names for a document, keeping the document's bytes. Only the hash goes
+    /// into the log, so keeping the text changes no entry's bytes.
+    fn document(&mut self, text: &str) -> HashHex {
+        let hash = sha256(text.as_bytes());
+        self.documents
+            .entry(hash)
+            .or_insert_with(|| text.as_bytes().to_vec());
+        HashHex(hash)
     }
 
     fn fapiao(&mut self, year: i32) -> Invoice {
@@ -1991,6 +2005,40 @@ mod tests {
             ledger.fund_balances()
         );
         assert_eq!(s.skipped_for_funds, 0);
+    }
+
+    #[test]
+    fn every_document_the_log_names_is_kept_under_its_hash() {
+        let (demo, _) = demo();
+        fn hashes(value: &serde_json::Value, out: &mut BTreeSet<Hash>) {
+            match value {
+                serde_json::Value::Object(map) => {
+                    for (k, v) in map {
+                        match v.as_str().map(Hash::from_hex) {
+                            Some(Ok(h)) if k == "sha256" || k.ends_with("_sha256") => {
+                                out.insert(h);
+                            }
+                            _ => hashes(v, out),
+                        }
+                    }
+                }
+                serde_json::Value::Array(items) => items.iter().for_each(|v| hashes(v, out)),
+                _ => {}
+            }
+        }
+        let mut named = BTreeSet::new();
+        for e in &demo.entries {
+            hashes(
+                &serde_json::Value::Object(e.event().body().clone()),
+                &mut named,
+            );
+        }
+        let kept: BTreeSet<Hash> = demo.documents.keys().copied().collect();
+        assert_eq!(kept, named);
+        for (hash, bytes) in &demo.documents {
+            assert_eq!(sha256(bytes), *hash);
+            assert!(std::str::from_utf8(bytes).is_ok());
+        }
     }
 
     #[test]

@@ -233,6 +233,33 @@ impl Household {
         self.payments.len()
     }
 
+    /// Every charge recorded, in log order: (seq of the assessing entry, month, fee item,
+    /// amount, whether it was reversed). What a unit's statement lists.
+    pub fn charges(&self) -> impl Iterator<Item = (u64, Period, &Slug, Fen, bool)> {
+        self.charges.iter().map(|c| {
+            (
+                u64::from(c.seq),
+                c.key.period(),
+                &self.items[c.key.item()],
+                // INVARIANT: a charge record holds the amount of a valid Fen.
+                Fen::new(c.amount).unwrap_or(Fen::ZERO),
+                self.reversed.contains_key(&c.seq),
+            )
+        })
+    }
+
+    /// Every payment recorded, in log order: (seq, amount, whether it was reversed).
+    pub fn payments(&self) -> impl Iterator<Item = (u64, Fen, bool)> {
+        self.payments.iter().map(|p| {
+            (
+                u64::from(p.seq),
+                // INVARIANT: a payment record holds the amount of a valid Fen.
+                Fen::new(p.amount).unwrap_or(Fen::ZERO),
+                self.reversed.contains_key(&p.seq),
+            )
+        })
+    }
+
     /// Months named by payments, reversed ones included.
     pub fn named_month_count(&self) -> usize {
         self.named.len()

@@ -187,6 +187,42 @@ impl PeriodRange {
     pub fn contains(&self, p: Period) -> bool {
         self.from <= p && p <= self.to
     }
+
+    /// Reads a month (`2025-03`) or a quarter (`2025-Q1`, `2025-q1`), as people name the periods
+    /// a statement covers.
+    pub fn parse(text: &str) -> Result<PeriodRange, PeriodParseError> {
+        let bad = || PeriodParseError(text.to_string());
+        let b = text.as_bytes();
+        if b.len() == 7 && (b[5] == b'Q' || b[5] == b'q') && b[4] == b'-' {
+            let year: u16 = text[..4].parse().map_err(|_| bad())?;
+            let quarter = match b[6] {
+                q @ b'1'..=b'4' => q - b'0',
+                _ => return Err(bad()),
+            };
+            let from = Period::new(year, quarter * 3 - 2).ok_or_else(bad)?;
+            let to = Period::new(year, quarter * 3).ok_or_else(bad)?;
+            return Ok(PeriodRange { from, to });
+        }
+        let month = Period::try_from(text.to_string()).map_err(|_| bad())?;
+        Ok(PeriodRange {
+            from: month,
+            to: month,
+        })
+    }
+}
+
+impl fmt::Display for PeriodRange {
+    /// `2025-03` for a month, `2025-Q1` for a calendar quarter, `2025-01..2025-05` otherwise.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.from == self.to {
+            return write!(f, "{}", self.from);
+        }
+        let m = self.from.month();
+        if self.from.year() == self.to.year() && m % 3 == 1 && self.to.month() == m + 2 {
+            return write!(f, "{:04}-Q{}", self.from.year(), m / 3 + 1);
+        }
+        write!(f, "{}..{}", self.from, self.to)
+    }
 }
 
 macro_rules! validated_string {
@@ -413,3 +449,36 @@ impl Matter {
 
 /// Area in hundredths of a square metre.
 pub type AreaCentiM2 = i64;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn period_ranges_read_and_write_months_and_quarters() {
+        let m = |y, n| Period::new(y, n).expect("valid month");
+        for (text, from, to, shown) in [
+            ("2025-03", m(2025, 3), m(2025, 3), "2025-03"),
+            ("2025-Q1", m(2025, 1), m(2025, 3), "2025-Q1"),
+            ("2025-q4", m(2025, 10), m(2025, 12), "2025-Q4"),
+        ] {
+            let range = PeriodRange::parse(text).expect(text);
+            assert_eq!((range.from, range.to), (from, to), "{text}");
+            assert_eq!(range.to_string(), shown);
+        }
+        for bad in [
+            "2025-Q5", "2025-Q0", "2025-13", "25-03", "2025-3", "", "2025-Qx",
+        ] {
+            assert_eq!(
+                PeriodRange::parse(bad),
+                Err(PeriodParseError(bad.to_string())),
+                "{bad}"
+            );
+        }
+        let odd = PeriodRange {
+            from: m(2025, 2),
+            to: m(2025, 4),
+        };
+        assert_eq!(odd.to_string(), "2025-02..2025-04");
+    }
+}

@@ -1,0 +1,91 @@
+//! `gongzhang serve`: the HTTP API over a database, until Ctrl-C or SIGTERM.
+//!
+//! Shutdown is graceful: the listener stops taking connections, requests in flight — appends
+//! waiting for their commit included — finish and are answered, then the process exits.
+
+use crate::client::read_key;
+use anyhow::Context as _;
+use gongzhang_core::cosignature::CosignerKey;
+use gongzhang_server::{AppState, router};
+use gongzhang_store::backend::Backend;
+use gongzhang_store::store::Store;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// What to serve.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    /// Log key files (one per ledger; each key's name is its ledger's origin).
+    pub log_keys: Vec<PathBuf>,
+    /// Witness cosigner keys (C2SP vkey strings) whose cosignatures are accepted.
+    pub witnesses: Vec<String>,
+    /// Where to listen.
+    pub listen: SocketAddr,
+}
+
+/// Registers the log keys with `store` and serves it until a shutdown signal. Prints the
+/// address it listens on (the actual port, if `listen` asked for port 0) before serving.
+pub async fn serve<B: Backend>(
+    store: Store<B>,
+    options: &ServeOptions,
+    on_listening: impl FnOnce(SocketAddr),
+) -> anyhow::Result<()> {
+    let origins = store.origins().await?;
+    for path in &options.log_keys {
+        let key = read_key(path)?;
+        let origin = key.name().to_string();
+        if !origins.contains(&origin) {
+            anyhow::bail!(
+                "the log key {} is for the ledger `{origin}`, which is not in this database (ledgers: {}) / 日志密钥对应的账本不在这个数据库中",
+                path.display(),
+                origins.join(", ")
+            );
+        }
+        store.add_log_key(&origin, key)?;
+        // Load and verify the ledger now, so that a damaged database is reported at start, not
+        // at the first request.
+        store
+            .read_ledger(&origin, |_| ())
+            .await
+            .with_context(|| format!("loading and verifying the ledger `{origin}`"))?;
+    }
+    let witnesses = options
+        .witnesses
+        .iter()
+        .map(|w| CosignerKey::parse(w).with_context(|| format!("the witness key {w:?}")))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let app = router(AppState { store, witnesses });
+    let listener = tokio::net::TcpListener::bind(options.listen)
+        .await
+        .with_context(|| format!("listening on {}", options.listen))?;
+    on_listening(listener.local_addr()?);
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .context("serving")?;
+    tracing::info!("stopped: every request in flight was answered");
+    Ok(())
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing the requests in flight");
+}
