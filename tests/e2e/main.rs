@@ -1,0 +1,22 @@
+//! End to end: the `gongzhang` binary as a community runs it, on SQLite and on PostgreSQL
+//! (a throwaway cluster started from the server binaries), checked by `gongzhang-verify`.
+
+mod community;
+#[path = "../../crates/store/tests/support/pg.rs"]
+mod pg;
+mod support;
+
+#[test]
+fn a_community_month_on_sqlite_exports_a_bundle_that_verifies() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    community::first_month(dir.path(), "gongzhang.sqlite");
+}
+
+#[test]
+fn a_community_month_on_postgres_exports_a_bundle_that_verifies() {
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    // The cluster lives as long as this test process; its watchdog removes it afterwards.
+    let url = runtime.block_on(pg::fresh_database());
+    let dir = tempfile::tempdir().expect("temp dir");
+    community::first_month(dir.path(), &url);
+}

@@ -1,0 +1,148 @@
+//! Running the real binaries: `gongzhang` (built once per test run) as a command and as a
+//! server on a free loopback port, and `gongzhang-verify`.
+
+use std::io::{BufRead as _, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+/// How long a server may take to start listening (it loads and verifies its ledger first).
+const START_TIMEOUT: Duration = Duration::from_secs(60);
+/// How long a server may take to stop after SIGTERM.
+const STOP_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The directory holding the built binaries: `cargo build` of both, once per test binary run.
+fn bin_dir() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let status = Command::new(env!("CARGO"))
+            .args(["build", "-q", "-p", "gongzhang", "-p", "gongzhang-verify"])
+            .status()
+            .unwrap_or_else(|e| panic!("running cargo build: {e}"));
+        assert!(status.success(), "cargo build of the binaries failed");
+        // …/target/debug/deps/e2e-xxxx → …/target/debug
+        let exe = std::env::current_exe().unwrap_or_else(|e| panic!("the test binary: {e}"));
+        exe.parent()
+            .and_then(Path::parent)
+            .unwrap_or_else(|| panic!("{} has no target directory", exe.display()))
+            .to_path_buf()
+    })
+}
+
+/// The `gongzhang` binary.
+pub fn gongzhang() -> Command {
+    Command::new(bin_dir().join("gongzhang"))
+}
+
+/// The `gongzhang-verify` binary.
+pub fn verifier() -> Command {
+    Command::new(bin_dir().join("gongzhang-verify"))
+}
+
+/// Runs `gongzhang args…` in `dir` and returns its output; panics with its stderr unless it
+/// exits 0.
+pub fn ok(dir: &Path, args: &[&str]) -> String {
+    let out = run(dir, args);
+    assert!(
+        out.status.success(),
+        "gongzhang {} failed ({}):\n{}{}",
+        args.join(" "),
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap_or_else(|e| panic!("stdout is not UTF-8: {e}"))
+}
+
+/// Runs `gongzhang args…` in `dir`.
+pub fn run(dir: &Path, args: &[&str]) -> Output {
+    gongzhang()
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("running gongzhang: {e}"))
+}
+
+/// A running `gongzhang serve`, stopped (SIGTERM, then kill) when dropped.
+pub struct Server {
+    child: Option<Child>,
+    /// `http://127.0.0.1:PORT`.
+    pub base: String,
+}
+
+impl Server {
+    /// Starts `gongzhang serve args… --listen 127.0.0.1:0` in `dir` and waits until it listens.
+    pub fn start(dir: &Path, args: &[&str]) -> Server {
+        let mut child = gongzhang()
+            .current_dir(dir)
+            .arg("serve")
+            .args(args)
+            .args(["--listen", "127.0.0.1:0", "--lang", "en"])
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap_or_else(|e| panic!("starting gongzhang serve: {e}"));
+        let stdout = child.stdout.take().expect("piped stdout");
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+        let deadline = Instant::now() + START_TIMEOUT;
+        let base = loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match rx.recv_timeout(left) {
+                Ok(line) => {
+                    if let Some(url) = line.strip_prefix("listening on ") {
+                        let base = url.trim_end_matches("/api/v1/ledgers").to_string();
+                        break base;
+                    }
+                }
+                Err(_) => {
+                    let _ = child.kill();
+                    panic!("gongzhang serve did not start listening within {START_TIMEOUT:?}");
+                }
+            }
+        };
+        Server {
+            child: Some(child),
+            base,
+        }
+    }
+
+    /// Sends SIGTERM and waits for a graceful exit; returns whether it exited 0.
+    pub fn stop(&mut self) -> bool {
+        let Some(mut child) = self.child.take() else {
+            return true;
+        };
+        let _ = Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status();
+        let deadline = Instant::now() + STOP_TIMEOUT;
+        loop {
+            match child.try_wait() {
+                Ok(Some(status)) => return status.success(),
+                Ok(None) if Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                _ => {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    return false;
+                }
+            }
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
