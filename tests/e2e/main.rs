@@ -2,6 +2,7 @@
 //! (a throwaway cluster started from the server binaries), checked by `gongzhang-verify`.
 
 mod community;
+mod demo;
 #[path = "../../crates/store/tests/support/pg.rs"]
 mod pg;
 mod support;
