@@ -441,3 +441,16 @@ async fn run_export<B: Backend>(
     export::print_summary(&summary, out, en);
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory as _;
+
+    /// Guards against two arguments of one command sharing a flag (a global `--key` and a
+    /// subcommand's own `--key` once did): clap only notices when that command is parsed.
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+}

@@ -52,7 +52,8 @@ const CHARGE_BYTES_MAX: usize = r#"{"amount_fen":-9007199254740991,"item":"","un
 // A full charges draft leaves at least half the entry for the envelope and 32 signatures.
 const _: () = assert!(CHARGES_PER_DRAFT_MAX * CHARGE_BYTES_MAX <= ENTRY_BYTES_MAX / 2);
 
-/// The largest file attached to an event: the store's limit (`gongzhang_store::ATTACHMENT_BYTES_MAX`).
+/// The largest file attached to an event: the store's limit
+/// (`gongzhang_store::ATTACHMENT_BYTES_MAX`).
 pub const ATTACHMENT_BYTES_MAX: usize = 20 * 1024 * 1024;
 
 /// One variant per event a person records; clap subcommand names in kebab-case.
@@ -61,7 +62,7 @@ pub const ATTACHMENT_BYTES_MAX: usize = 20 * 1024 * 1024;
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, clap::Subcommand)]
 pub enum RecordKind {
-    /// 收到业主缴费（出纳签名）/ a household paid its fees (signed by the treasurer)
+    /// 收到业主缴费（出纳签名） / a household paid its fees (signed by the treasurer)
     Payment {
         /// 房号，如 3-2-401 / unit number, e.g. 3-2-401
         #[arg(long)]
@@ -72,16 +73,21 @@ pub enum RecordKind {
         /// 付款方式：现金、微信、支付宝、银行转账 / channel: cash, wechat, alipay, bank
         #[arg(long)]
         channel: String,
-        /// 缴的是哪几个月（可不填，可重复）：2025-01..2025-12 或 2025-01,2025-02；不填则先抵最早的欠费 / months paid for (optional, repeatable): 2025-01..2025-12 or 2025-01,2025-02; without it the oldest charges are settled first
+        /// 缴的是哪几个月（可不填，可重复）：2025-01..2025-12 或 2025-01,2025-02；不填则先抵最早的欠费 / months paid for
+        /// (optional, repeatable): 2025-01..2025-12 or 2025-01,2025-02; without it the oldest
+        /// charges are settled first
         #[arg(long)]
         periods: Vec<String>,
     },
-    /// 收到其他收入：广告、场地出租、利息……（出纳签名）/ other income: advertising, rented space, interest … (signed by the treasurer)
+    /// 收到其他收入：广告、场地出租、利息……（出纳签名） / other income: advertising, rented space, interest … (signed by
+    /// the treasurer)
     Income {
-        /// 收入归入的资金：public_revenue（公共收益）、operating（物业费资金）、maintenance（维修资金）/ fund: public_revenue, operating, maintenance
+        /// 收入归入的资金：public_revenue（公共收益）、operating（物业费资金）、maintenance（维修资金） / fund: public_revenue,
+        /// operating, maintenance
         #[arg(long)]
         fund: String,
-        /// 收入类别：广告、场地出租、利息、停车，或小写英文名如 advertising / category: advertising, space_rental, interest, parking, or another lowercase name
+        /// 收入类别：广告、场地出租、利息、停车，或小写英文名如 advertising / category: advertising, space_rental, interest,
+        /// parking, or another lowercase name
         #[arg(long)]
         category: String,
         /// 付款单位或个人 / who paid
@@ -94,7 +100,8 @@ pub enum RecordKind {
         #[arg(long)]
         channel: String,
     },
-    /// 收到政府专项资金，开立专项资金账户（出纳签名）/ a government grant, which opens its restricted fund (signed by the treasurer)
+    /// 收到政府专项资金，开立专项资金账户（出纳签名） / a government grant, which opens its restricted fund (signed by the
+    /// treasurer)
     Grant {
         /// 专项资金，如 project:meter-2026 / restricted fund, e.g. project:meter-2026
         #[arg(long)]
@@ -105,41 +112,45 @@ pub enum RecordKind {
         /// 用途 / purpose
         #[arg(long)]
         purpose: String,
-        /// 金额（元）/ amount in yuan
+        /// 金额（元） / amount in yuan
         #[arg(long)]
         amount: String,
     },
-    /// 支出申请（出纳签名；超过审批限额的要业委会批准后才能付款）/ propose an expenditure (signed by the treasurer; above the threshold it needs committee approvals before it is paid)
+    /// 支出申请（出纳签名；超过审批限额的要业委会批准后才能付款） / propose an expenditure (signed by the treasurer; above the
+    /// threshold it needs committee approvals before it is paid)
     Expense {
         /// 收款方 / payee
         #[arg(long)]
         payee: String,
-        /// 支出类别：保洁、垃圾清运、绿化、排水、维修、照明、保安、改造、监理，或小写英文名 / category: cleaning, garbage_removal, greenery, drainage, repairs, lighting, security, renovation, supervision, or another lowercase name
+        /// 支出类别：保洁、垃圾清运、绿化、排水、维修、照明、保安、改造、监理，或小写英文名 / category: cleaning, garbage_removal,
+        /// greenery, drainage, repairs, lighting, security, renovation, supervision, or another
+        /// lowercase name
         #[arg(long)]
         category: String,
-        /// 从哪项资金支出（默认 operating 物业费资金）/ fund paying (default operating)
+        /// 从哪项资金支出（默认 operating 物业费资金） / fund paying (default operating)
         #[arg(long, default_value = "operating")]
         fund: String,
-        /// 金额（元）/ amount in yuan
+        /// 金额（元） / amount in yuan
         #[arg(long)]
         amount: String,
         /// 用途说明 / what it is for
         #[arg(long)]
         description: String,
-        /// 专项资金的项目名（不填则取资金名里的项目）/ project of a restricted fund (default: the fund's own)
+        /// 专项资金的项目名（不填则取资金名里的项目） / project of a restricted fund (default: the fund's own)
         #[arg(long)]
         project: Option<String>,
-        /// 业主共同决定的记录编号（动用维修资金时必填）/ the owners' decision (event id; required for the maintenance fund)
+        /// 业主共同决定的记录编号（动用维修资金时必填） / the owners' decision (event id; required for the maintenance
+        /// fund)
         #[arg(long)]
         decision: Option<String>,
     },
-    /// 批准一笔支出申请（业委会委员本人签名）/ approve an expenditure proposal (signed by one committee member)
+    /// 批准一笔支出申请（业委会委员本人签名） / approve an expenditure proposal (signed by one committee member)
     Approve {
         /// 支出申请的记录编号 / the proposal's event id
         #[arg(long)]
         proposal: String,
     },
-    /// 支付一笔支出申请，附发票或收据（出纳签名）/ pay a proposal, with its invoice or receipt (signed by the treasurer)
+    /// 支付一笔支出申请，附发票或收据（出纳签名） / pay a proposal, with its invoice or receipt (signed by the treasurer)
     Pay {
         /// 支出申请的记录编号 / the proposal's event id
         #[arg(long)]
@@ -153,11 +164,12 @@ pub enum RecordKind {
         /// 发票或收据号码 / the invoice or receipt number
         #[arg(long)]
         number: Option<String>,
-        /// 发票或收据的扫描件（PDF、照片、OFD）/ the scanned invoice or receipt (PDF, photo, OFD)
+        /// 发票或收据的扫描件（PDF、照片、OFD） / the scanned invoice or receipt (PDF, photo, OFD)
         #[arg(long)]
         invoice_file: Option<PathBuf>,
     },
-    /// 资金调拨（业委会按业主共同决定，多位委员签名）/ move money between funds under an owners' decision (signed by a committee quorum)
+    /// 资金调拨（业委会按业主共同决定，多位委员签名） / move money between funds under an owners' decision (signed by a
+    /// committee quorum)
     Transfer {
         /// 调出的资金 / fund paying out
         #[arg(long)]
@@ -165,14 +177,14 @@ pub enum RecordKind {
         /// 调入的资金 / fund receiving
         #[arg(long)]
         to: String,
-        /// 金额（元）/ amount in yuan
+        /// 金额（元） / amount in yuan
         #[arg(long)]
         amount: String,
         /// 业主共同决定的记录编号 / the owners' decision (event id)
         #[arg(long)]
         decision: String,
     },
-    /// 登记房屋（出纳签名）/ register a household (signed by the treasurer)
+    /// 登记房屋（出纳签名） / register a household (signed by the treasurer)
     Household {
         /// 房号，如 3-2-401 / unit number, e.g. 3-2-401
         #[arg(long)]
@@ -181,21 +193,25 @@ pub enum RecordKind {
         #[arg(long)]
         area: String,
     },
-    /// 更正房屋面积（出纳签名；以后的收费按新面积）/ correct a household's area (signed by the treasurer; later charges use it)
+    /// 更正房屋面积（出纳签名；以后的收费按新面积） / correct a household's area (signed by the treasurer; later charges
+    /// use it)
     CorrectHousehold {
         /// 房号 / unit number
         #[arg(long)]
         unit: String,
-        /// 正确的面积（平方米）/ the correct area in ㎡
+        /// 正确的面积（平方米） / the correct area in ㎡
         #[arg(long)]
         area: String,
         /// 更正原因 / why
         #[arg(long)]
         reason: String,
     },
-    /// 公布收费标准（业委会按业主共同决定，多位委员签名）/ adopt a fee schedule under an owners' decision (signed by a committee quorum)
+    /// 公布收费标准（业委会按业主共同决定，多位委员签名） / adopt a fee schedule under an owners' decision (signed by a
+    /// committee quorum)
     FeeSchedule {
-        /// 收费项目（可重复）：项目:名称:计费方式:费率元，如 property_fee:物业费:per_m2:0.50 或 garbage_fee:垃圾清运费:per_household:10.00 / item (repeatable): item:name:basis:rate in yuan per ㎡ or per household per month
+        /// 收费项目（可重复）：项目:名称:计费方式:费率元，如 property_fee:物业费:per_m2:0.50 或
+        /// garbage_fee:垃圾清运费:per_household:10.00 / item (repeatable): item:name:basis:rate in yuan
+        /// per ㎡ or per household per month
         #[arg(long = "item", required = true)]
         items: Vec<String>,
         /// 从哪个月开始执行，如 2025-03 / first month charged at these rates, e.g. 2025-03
@@ -205,46 +221,53 @@ pub enum RecordKind {
         #[arg(long)]
         decision: String,
     },
-    /// 记一个月的应缴费用：按收费标准和面积算出每户的费用（出纳签名）/ assess a month's charges, computed from the fee schedule and each unit's area (signed by the treasurer)
+    /// 记一个月的应缴费用：按收费标准和面积算出每户的费用（出纳签名） / assess a month's charges, computed from the fee schedule
+    /// and each unit's area (signed by the treasurer)
     Charges {
         /// 月份，如 2025-03 / month, e.g. 2025-03
         #[arg(long)]
         period: String,
     },
-    /// 记录业主共同决定的表决结果（多位委员签名）/ record an owners' decision with its vote totals (signed by a committee quorum)
+    /// 记录业主共同决定的表决结果（多位委员签名） / record an owners' decision with its vote totals (signed by a
+    /// committee quorum)
     Decision {
-        /// 表决事项：收费标准、使用维修资金、筹集维修资金、改建重建、改变共有部分用途、选举业委会、资金调拨、预算、其他 / matter: fee_schedule, use_maintenance_fund, raise_maintenance_fund, rebuild, change_common_use, elect_committee, fund_transfer, budget, other
+        /// 表决事项：收费标准、使用维修资金、筹集维修资金、改建重建、改变共有部分用途、选举业委会、资金调拨、预算、其他 / matter: fee_schedule,
+        /// use_maintenance_fund, raise_maintenance_fund, rebuild, change_common_use,
+        /// elect_committee, fund_transfer, budget, other
         #[arg(long)]
         matter: String,
         /// 表决的议题 / the motion
         #[arg(long)]
         title: String,
-        /// 全体业主专有面积（平方米；不填则取已登记房屋的面积之和）/ all owners' exclusive area in ㎡ (default: the registered households' total)
+        /// 全体业主专有面积（平方米；不填则取已登记房屋的面积之和） / all owners' exclusive area in ㎡ (default: the registered
+        /// households' total)
         #[arg(long)]
         total_area: Option<String>,
         /// 全体业主人数 / number of all owners
         #[arg(long)]
         total_owners: String,
-        /// 参加表决的业主专有面积（平方米）/ area of the owners who took part, in ㎡
+        /// 参加表决的业主专有面积（平方米） / area of the owners who took part, in ㎡
         #[arg(long)]
         participating_area: String,
         /// 参加表决的业主人数 / owners who took part
         #[arg(long)]
         participating_owners: String,
-        /// 同意的业主专有面积（平方米）/ area of those who voted yes, in ㎡
+        /// 同意的业主专有面积（平方米） / area of those who voted yes, in ㎡
         #[arg(long)]
         yes_area: String,
         /// 同意的业主人数 / owners who voted yes
         #[arg(long)]
         yes_owners: String,
-        /// 公布的结果：通过、未通过（不填则按《民法典》第二百七十八条计算）/ announced outcome: passed, rejected (default: computed by Civil Code art. 278)
+        /// 公布的结果：通过、未通过（不填则按《民法典》第二百七十八条计算） / announced outcome: passed, rejected (default: computed
+        /// by Civil Code art. 278)
         #[arg(long)]
         outcome: Option<String>,
         /// 表决结果或会议记录的文件 / the minutes or tally document
         #[arg(long)]
         minutes: PathBuf,
     },
-    /// 撤销一条记错的记录（出纳签名；资金调拨由多位委员签名）/ reverse a mistaken entry (signed by the treasurer; a transfer by a committee quorum)
+    /// 撤销一条记错的记录（出纳签名；资金调拨由多位委员签名） / reverse a mistaken entry (signed by the treasurer; a transfer
+    /// by a committee quorum)
     Reverse {
         /// 要撤销的记录编号 / the event id to reverse
         #[arg(long)]
@@ -253,7 +276,8 @@ pub enum RecordKind {
         #[arg(long)]
         reason: String,
     },
-    /// 记录发给欠费户的催缴通知，金额按账上欠费（出纳签名）/ record a written payment demand for a unit's arrears as the books give them (signed by the treasurer)
+    /// 记录发给欠费户的催缴通知，金额按账上欠费（出纳签名） / record a written payment demand for a unit's arrears as the
+    /// books give them (signed by the treasurer)
     Demand {
         /// 房号 / unit number
         #[arg(long)]
@@ -262,33 +286,37 @@ pub enum RecordKind {
         #[arg(long)]
         letter: PathBuf,
     },
-    /// 结账：按账目算出一个月或一个季度的报表（出纳签名）/ close a month or a quarter with the statement the books give (signed by the treasurer)
+    /// 结账：按账目算出一个月或一个季度的报表（出纳签名） / close a month or a quarter with the statement the books give
+    /// (signed by the treasurer)
     Close {
         /// 月份 2025-03 或季度 2025-Q1 / month 2025-03 or quarter 2025-Q1
         #[arg(long)]
         period: String,
     },
-    /// 授予角色（多位委员签名；授予出纳即交接）/ grant a role (signed by a committee quorum; granting treasurer hands the role over)
+    /// 授予角色（多位委员签名；授予出纳即交接） / grant a role (signed by a committee quorum; granting treasurer hands
+    /// the role over)
     GrantRole {
         /// 角色：委员、出纳、审计 / role: committee_member, treasurer, auditor
         #[arg(long)]
         role: String,
-        /// 公钥：gongzhang keygen 显示的公钥，或 64 位十六进制 / key: the verifier key gongzhang keygen shows, or 64 hex digits
-        #[arg(long)]
+        /// 公钥：gongzhang keygen 显示的公钥，或 64 位十六进制 / key: the verifier key gongzhang keygen shows, or
+        /// 64 hex digits
+        #[arg(long = "public-key")]
         key: String,
     },
-    /// 注销一把密钥（多位委员签名）/ revoke a key (signed by a committee quorum)
+    /// 注销一把密钥（多位委员签名） / revoke a key (signed by a committee quorum)
     RevokeKey {
         /// 公钥 / key
-        #[arg(long)]
+        #[arg(long = "public-key")]
         key: String,
         /// 原因：手机丢失、换届…… / why: lost phone, handover …
         #[arg(long)]
         reason: String,
     },
-    /// 审计确认：街道办审计到第几条（审计签名）/ attest an audit through an entry (signed by the street office's auditor)
+    /// 审计确认：街道办审计到第几条（审计签名） / attest an audit through an entry (signed by the street office's
+    /// auditor)
     Audit {
-        /// 审计到第几条（不填则为最新一条）/ last entry audited (default: the latest)
+        /// 审计到第几条（不填则为最新一条） / last entry audited (default: the latest)
         #[arg(long)]
         through: Option<String>,
         /// 审计意见书的文件 / the findings document
@@ -298,12 +326,14 @@ pub enum RecordKind {
         #[arg(long)]
         opinion: String,
     },
-    /// 通过年度预算（业委会按业主共同决定，多位委员签名）/ adopt a year's budget under an owners' decision (signed by a committee quorum)
+    /// 通过年度预算（业委会按业主共同决定，多位委员签名） / adopt a year's budget under an owners' decision (signed by a
+    /// committee quorum)
     Budget {
         /// 年份，如 2026 / calendar year, e.g. 2026
         #[arg(long)]
         year: String,
-        /// 预算行（可重复）：资金:类别:金额元，如 operating:cleaning:114,000.00 / line (repeatable): fund:category:amount in yuan
+        /// 预算行（可重复）：资金:类别:金额元，如 operating:cleaning:114,000.00 / line (repeatable):
+        /// fund:category:amount in yuan
         #[arg(long = "line", required = true)]
         lines: Vec<String>,
         /// 业主共同决定的记录编号 / the owners' decision (event id)
@@ -312,7 +342,8 @@ pub enum RecordKind {
     },
 }
 
-/// An event to sign: its type, its body, and files to upload as attachments first (their SHA-256 is already in the body).
+/// An event to sign: its type, its body, and files to upload as attachments first (their SHA-256 is
+/// already in the body).
 #[derive(Debug)]
 pub struct Draft {
     /// The event type, e.g. `payment_received`.
@@ -347,7 +378,8 @@ impl Draft {
 }
 
 impl RecordKind {
-    /// `ledger` is the current state of the ledger (the caller loads it only when asked: builders that do not need it never call it).
+    /// `ledger` is the current state of the ledger (the caller loads it only when asked: builders
+    /// that do not need it never call it).
     pub fn draft(
         &self,
         ledger: &mut dyn FnMut() -> anyhow::Result<gongzhang_core::ledger::rules::Ledger>,
@@ -624,10 +656,10 @@ impl RecordKind {
             }
             RecordKind::GrantRole { role, key } => E::RoleGranted(RoleGranted {
                 role: choose(en, "--role", role, &ROLES)?,
-                key: key_arg(en, "--key", key)?,
+                key: key_arg(en, "--public-key", key)?,
             }),
             RecordKind::RevokeKey { key, reason } => E::KeyRevoked(KeyRevoked {
-                key: key_arg(en, "--key", key)?,
+                key: key_arg(en, "--public-key", key)?,
                 reason: label_arg(en, "--reason", reason)?,
             }),
             RecordKind::Audit {
@@ -639,13 +671,11 @@ impl RecordKind {
                 let through_seq = match through {
                     Some(text) => seq_arg(en, "--through", text)?,
                     None => ledger()?.size().checked_sub(1).ok_or_else(|| {
-                        anyhow!(
-                            "{}",
-                            pick(
-                                en,
-                                "账本还是空的，没有可审计的记录",
-                                "the ledger is empty: there is nothing to audit"
-                            )
+                        missing_arg(
+                            en,
+                            "--through",
+                            "账本还是空的，没有可审计的记录",
+                            "the ledger is empty: there is nothing to audit",
                         )
                     })?,
                 };
@@ -692,6 +722,36 @@ impl RecordKind {
             }
         };
         Ok(Draft::new(event, Vec::new()))
+    }
+
+    /// The events this command records: one, except `charges`, which gives the whole month's
+    /// charges in entries of at most [`CHARGES_PER_DRAFT_MAX`] (a 600-household month is three
+    /// entries, submitted together as one all-or-nothing batch).
+    pub fn drafts(
+        &self,
+        ledger: &mut dyn FnMut() -> anyhow::Result<gongzhang_core::ledger::rules::Ledger>,
+        en: bool,
+    ) -> anyhow::Result<Vec<Draft>> {
+        let RecordKind::Charges { period } = self else {
+            return Ok(vec![self.draft(ledger, en)?]);
+        };
+        let month = period_arg(en, "--period", period)?;
+        let state = ledger()?;
+        // The first chunk also brings the refusals (no schedule, nothing due).
+        charges(&state, en, period, month)?;
+        Ok(state
+            .due_charges(month)
+            .chunks(CHARGES_PER_DRAFT_MAX)
+            .map(|chunk| {
+                Draft::new(
+                    LedgerEvent::ChargesAssessed(ChargesAssessed {
+                        period: month,
+                        charges: chunk.to_vec(),
+                    }),
+                    Vec::new(),
+                )
+            })
+            .collect())
     }
 }
 
@@ -966,10 +1026,6 @@ fn check_next_close(
 // ---------------------------------------------------------------------------------------------
 // Messages.
 
-fn pick<'a>(en: bool, zh: &'a str, english: &'a str) -> &'a str {
-    if en { english } else { zh }
-}
-
 /// An argument that cannot be read: `--amount "36O.00"：不是金额，应写成 360.00 这样的元数`.
 fn bad_arg(
     en: bool,
@@ -1097,7 +1153,9 @@ impl AmountError {
     }
 }
 
-/// Parses an amount in yuan as people write it: `360`, `360.5`, `360.50`, `1,200.00`, `¥360.00`, `360元` → fen. Refuses more than two decimals, negatives, zero where the rules need positive (leave that to the rules), anything beyond ±(2^53−1) fen, floats never used.
+/// Parses an amount in yuan as people write it: `360`, `360.5`, `360.50`, `1,200.00`, `¥360.00`,
+/// `360元` → fen. Refuses more than two decimals, negatives, zero where the rules need positive
+/// (leave that to the rules), anything beyond ±(2^53−1) fen, floats never used.
 ///
 /// Zero is an amount (the rules refuse it where an amount must be above zero). Full-width digits,
 /// points and commas (`３６０．５０`, as a Chinese input method may type them) read as their ASCII

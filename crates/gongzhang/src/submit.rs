@@ -38,7 +38,8 @@ fn signers(keys: &[PathBuf]) -> anyhow::Result<Vec<AuthorSigner>> {
         .collect()
 }
 
-/// Builds the event `kind` describes against `client`'s ledger, signs and submits it.
+/// Builds the events `kind` describes against `client`'s ledger, signs and submits them (one
+/// batch: all or nothing).
 pub fn record<C: Client>(
     rt: &Runtime,
     client: &C,
@@ -46,26 +47,37 @@ pub fn record<C: Client>(
     options: &SubmitOptions,
 ) -> anyhow::Result<()> {
     let signers = signers(&options.keys)?;
-    let draft: Draft = kind.draft(&mut || rt.block_on(client.ledger()), options.en)?;
-    for attachment in &draft.attachments {
-        let stored = rt
-            .block_on(client.put_attachment(&attachment.media_type, attachment.bytes.clone()))
-            .with_context(|| format!("uploading {}", attachment.path.display()))?;
-        if stored != attachment.sha256 {
-            bail!(
-                "the server stored {} under {stored}, not its SHA-256 {}",
-                attachment.path.display(),
-                attachment.sha256
-            );
-        }
+    let drafts: Vec<Draft> = kind.drafts(&mut || rt.block_on(client.ledger()), options.en)?;
+    if drafts.len() > 1 && (options.id.is_some() || options.out.is_some()) {
+        bail!(
+            "this records {} entries at once, so it takes neither --id nor --out / 这会一次记 {} 条，不能用 --id 或 --out",
+            drafts.len(),
+            drafts.len()
+        );
     }
-    let id = options
-        .id
-        .clone()
-        .unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
-    let event = Event::new(&id, draft.kind, draft.body).with_context(|| format!("--id {id}"))?;
     let refs: Vec<&AuthorSigner> = signers.iter().collect();
-    let signed = SignedEvent::sign(event, client.origin(), &refs);
+    let mut signed = Vec::with_capacity(drafts.len());
+    for draft in drafts {
+        for attachment in &draft.attachments {
+            let stored = rt
+                .block_on(client.put_attachment(&attachment.media_type, attachment.bytes.clone()))
+                .with_context(|| format!("uploading {}", attachment.path.display()))?;
+            if stored != attachment.sha256 {
+                bail!(
+                    "the server stored {} under {stored}, not its SHA-256 {}",
+                    attachment.path.display(),
+                    attachment.sha256
+                );
+            }
+        }
+        let id = options
+            .id
+            .clone()
+            .unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
+        let event =
+            Event::new(&id, draft.kind, draft.body).with_context(|| format!("--id {id}"))?;
+        signed.push(SignedEvent::sign(event, client.origin(), &refs));
+    }
     finish(rt, client, signed, options)
 }
 
@@ -92,26 +104,25 @@ pub fn submit_file<C: Client>(
             }
         }
     }
-    finish(rt, client, signed, options)
+    finish(rt, client, vec![signed], options)
 }
 
 fn finish<C: Client>(
     rt: &Runtime,
     client: &C,
-    signed: SignedEvent,
+    signed: Vec<SignedEvent>,
     options: &SubmitOptions,
 ) -> anyhow::Result<()> {
     let en = options.en;
     let t = |zh: &'static str, english: &'static str| if en { english } else { zh };
-    let id = signed.event.id().to_string();
-    if let Some(out) = &options.out {
-        std::fs::write(out, signed.to_bytes())
+    if let (Some(out), [one]) = (&options.out, signed.as_slice()) {
+        std::fs::write(out, one.to_bytes())
             .with_context(|| format!("writing {}", out.display()))?;
         println!(
             "{} {} ({} {})",
             t("已签名，未提交；保存到", "signed, not submitted; saved to"),
             out.display(),
-            signed.signatures.len(),
+            one.signatures.len(),
             t("个签名", "signatures")
         );
         println!(
@@ -123,23 +134,29 @@ fn finish<C: Client>(
         );
         return Ok(());
     }
-    let receipts = rt
-        .block_on(client.submit(std::slice::from_ref(&signed)))
-        .with_context(|| {
-            format!(
-                "{} {id}{}",
-                t("提交事件", "submitting event"),
-                t(
-                    " 失败（可用同一 --id 重试，不会重复记账）",
-                    " failed (retry with the same --id: it is never recorded twice)"
-                )
+    let ids: Vec<&str> = signed.iter().map(|s| s.event.id()).collect();
+    let receipts = rt.block_on(client.submit(&signed)).with_context(|| {
+        format!(
+            "{} {}{}",
+            t("提交事件", "submitting event"),
+            ids.join(", "),
+            t(
+                " 失败（可用同一 --id 重试，不会重复记账）",
+                " failed (retry with the same --id: it is never recorded twice)"
             )
-        })?;
-    let Some(receipt) = receipts.first() else {
-        bail!("the ledger answered no receipt");
-    };
-    print_receipt(&id, receipt, en);
-    if let Some(path) = &options.proof {
+        )
+    })?;
+    if receipts.len() != signed.len() {
+        bail!(
+            "the ledger answered {} receipts for {} events",
+            receipts.len(),
+            signed.len()
+        );
+    }
+    for (id, receipt) in ids.iter().zip(&receipts) {
+        print_receipt(id, receipt, en);
+    }
+    if let (Some(path), Some(receipt)) = (&options.proof, receipts.last()) {
         let proof = rt.block_on(client.tlog_proof(receipt.seq, receipt.checkpoint.size))?;
         std::fs::write(path, proof).with_context(|| format!("writing {}", path.display()))?;
         println!(

@@ -354,6 +354,33 @@ fn a_large_communitys_month_is_charged_in_drafts_the_ledger_accepts() {
 }
 
 #[test]
+fn drafts_give_the_whole_month_of_charges_in_entries_the_ledger_accepts() {
+    let mut book = Book::demo("charges-drafts");
+    let period = month("2027-01");
+    let due = book.ledger.due_charges(period);
+    let state = book.ledger.clone();
+    let drafts = parse(&["charges", "--period", "2027-01"])
+        .drafts(&mut || Ok(state.clone()), false)
+        .unwrap();
+    assert_eq!(drafts.len(), due.len().div_ceil(CHARGES_PER_DRAFT_MAX));
+    let listed: usize = drafts
+        .iter()
+        .map(|d| d.body["charges"].as_array().unwrap().len())
+        .sum();
+    assert_eq!(listed, due.len());
+    for draft in &drafts {
+        book.apply_at(draft, &[demo::NEW_TREASURER], book.next_ms)
+            .unwrap();
+    }
+    assert!(book.ledger.due_charges(period).is_empty());
+    // Any other command is one draft.
+    let one = parse(&["reverse", "--event", "e-1", "--reason", "r"])
+        .drafts(&mut || panic!("a reversal needs no ledger"), false)
+        .unwrap();
+    assert_eq!(one.len(), 1);
+}
+
+#[test]
 fn income_and_grants_go_to_their_funds() {
     let mut book = Book::example("income", usize::MAX);
     let before = book.balance("public_revenue");
@@ -1033,7 +1060,7 @@ fn roles_are_granted_and_keys_revoked_by_a_quorum() {
             "grant-role",
             "--role",
             "委员",
-            "--key",
+            "--public-key",
             &new_member.verifier().to_string(),
         ],
         COMMITTEE_QUORUM,
@@ -1046,7 +1073,13 @@ fn roles_are_granted_and_keys_revoked_by_a_quorum() {
 
     let old = example::signer("committee-3").public_key();
     let (_, draft) = book.record(
-        &["revoke-key", "--key", &old.to_hex(), "--reason", "换届离任"],
+        &[
+            "revoke-key",
+            "--public-key",
+            &old.to_hex(),
+            "--reason",
+            "换届离任",
+        ],
         COMMITTEE_QUORUM,
     );
     assert_eq!(draft.kind, "key_revoked");
@@ -1054,8 +1087,14 @@ fn roles_are_granted_and_keys_revoked_by_a_quorum() {
     assert!(!book.ledger.committee().contains(&old));
 
     assert_eq!(
-        book.refusal(&["grant-role", "--role", "会计", "--key", &key.to_hex()])
-            .0,
+        book.refusal(&[
+            "grant-role",
+            "--role",
+            "会计",
+            "--public-key",
+            &key.to_hex()
+        ])
+        .0,
         "--role \"会计\"：不是角色，应写 委员、出纳 或 审计"
     );
 }
@@ -1256,8 +1295,8 @@ fn builders_that_need_no_ledger_never_load_it() {
             &file,
         ],
         vec!["reverse", "--event", "e-1", "--reason", "r"],
-        vec!["grant-role", "--role", "auditor", "--key", &key],
-        vec!["revoke-key", "--key", &key, "--reason", "r"],
+        vec!["grant-role", "--role", "auditor", "--public-key", &key],
+        vec!["revoke-key", "--public-key", &key, "--reason", "r"],
         vec![
             "audit",
             "--through",
@@ -1305,5 +1344,58 @@ fn amounts_parse_exactly_into_the_body() {
             Ok(Fen::new(*fen).unwrap()),
             "{text}"
         );
+    }
+}
+
+#[test]
+fn the_subcommands_are_well_formed_and_named_in_kebab_case() {
+    use clap::CommandFactory as _;
+    Cli::command().debug_assert();
+    let names: Vec<String> = Cli::command()
+        .get_subcommands()
+        .map(|c| c.get_name().to_string())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "payment",
+            "income",
+            "grant",
+            "expense",
+            "approve",
+            "pay",
+            "transfer",
+            "household",
+            "correct-household",
+            "fee-schedule",
+            "charges",
+            "decision",
+            "reverse",
+            "demand",
+            "close",
+            "grant-role",
+            "revoke-key",
+            "audit",
+            "budget",
+        ]
+    );
+    // Help is Chinese first, English after ` / `.
+    for sub in Cli::command().get_subcommands() {
+        let about = sub.get_about().unwrap().to_string();
+        assert!(about.contains(" / "), "{}: {about}", sub.get_name());
+        for arg in sub.get_arguments() {
+            let help = arg.get_help().unwrap().to_string();
+            assert!(
+                help.contains(" / "),
+                "{} {}: {help}",
+                sub.get_name(),
+                arg.get_id()
+            );
+        }
+    }
+    if std::env::var_os("RECORD_SHOW_HELP").is_some() {
+        let mut cmd = Cli::command();
+        let pay = cmd.find_subcommand_mut("payment").unwrap();
+        println!("{}", pay.render_help());
     }
 }
