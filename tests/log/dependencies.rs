@@ -71,6 +71,35 @@ fn core_depends_on_nothing_of_ours_and_no_runtime() {
     assert_trusted("gongzhang-core", &["gongzhang-core"]);
 }
 
+/// Our crates `package` depends on, in `cargo tree` order (itself first, each once).
+fn ours(package: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for name in crate_names(&tree(package)) {
+        if name.starts_with("gongzhang") && !out.contains(&name) {
+            out.push(name);
+        }
+    }
+    out
+}
+
+#[test]
+fn dependencies_point_one_way_core_store_server_gongzhang() {
+    // The store knows nothing of HTTP, the server nothing of the command line or the test kit.
+    assert_eq!(
+        ours("gongzhang-store"),
+        ["gongzhang-store", "gongzhang-core"]
+    );
+    assert_eq!(
+        ours("gongzhang-server"),
+        ["gongzhang-server", "gongzhang-core", "gongzhang-store"]
+    );
+    let store = crate_names(&tree("gongzhang-store"));
+    assert!(
+        !store.iter().any(|n| n == "axum"),
+        "the store must not depend on axum"
+    );
+}
+
 fn rust_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
     for entry in std::fs::read_dir(dir).expect("core src") {
         let path = entry.expect("dir entry").path();
