@@ -466,9 +466,15 @@ impl Model {
         };
         let before = |p: Period| p < range.from;
         let inside = |p: Period| range.from <= p && p <= range.to;
+        // A fund is listed once it existed: the standing funds always, a project fund from the
+        // month money first moved into it (its grant).
+        let existed = |f: &FundId| {
+            f.is_standing() || moves.iter().any(|(p, m)| &m.fund == f && *p <= range.to)
+        };
         let funds = self
             .funds()
             .keys()
+            .filter(|f| existed(f))
             .map(|f| {
                 let opening = self.opening.get(f).copied().unwrap_or(0)
                     + sum(Kind::Received, f, &before)

@@ -8,7 +8,7 @@
 //!   log.jsonl                 the log, one canonical entry per line (LF)
 //!   checkpoint                the signed checkpoint for exactly these entries, with cosignatures
 //!   keys.txt                  the ledger's keys and roles, zh-CN with English, for the notice board
-//!   statements/<period>.json  every period close's statement, as the close recorded it
+//!   statements/<period>.json  every period close's statement, exactly as the close recorded it
 //!   statements/<period>.csv   the same statement for Excel (UTF-8 with BOM, CRLF, amounts in yuan)
 //!   books.journal             the books for hledger and ledger-cli
 //!   books.beancount           the books for beancount
@@ -20,6 +20,10 @@
 //! `<period>` is `2025-03` for a month, `2025-Q1` for a calendar quarter and `2025-01_2025-05`
 //! for any other range. `keys.txt` is for people to compare with the notice board; the verifier
 //! never trusts it (its trust anchor is the `--key` the resident types in).
+//!
+//! A published statement is the close's own: the verifier recomputes it from the whole log and
+//! compares (a statement lists the funds that existed by the end of its period, so a fund opened
+//! later does not change it).
 //!
 //! The bundle is one consistent picture of the ledger: the checkpoint is read first and exactly
 //! the entries it covers are exported, so an append that lands meanwhile cannot make the log and
@@ -171,8 +175,9 @@ pub async fn export<B: Backend>(
             stem = format!("{stem}-{}", close.seq);
             stems.insert(stem.clone());
         }
+        let statement = &close.statement;
         let mut json =
-            serde_json::to_string_pretty(&close.json).context("encoding a statement as JSON")?;
+            serde_json::to_string_pretty(&statement).context("encoding a statement as JSON")?;
         json.push('\n');
         bundle
             .write(
@@ -180,7 +185,7 @@ pub async fn export<B: Backend>(
                 json.into_bytes(),
             )
             .await?;
-        let csv = statement_csv(&close.statement, &item_names);
+        let csv = statement_csv(statement, &item_names);
         bundle
             .write(&format!("{BUNDLE_STATEMENTS}/{stem}.csv"), csv.into_bytes())
             .await?;
@@ -306,13 +311,15 @@ pub fn print_summary(summary: &ExportSummary, dir: &Path, en: bool) {
 }
 
 fn refuse_existing(dir: &Path) -> anyhow::Result<()> {
-    if dir.symlink_metadata().is_ok() {
-        bail!(
+    // `symlink_metadata`, so that a dangling symbolic link counts as existing too.
+    match dir.symlink_metadata() {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(e).with_context(|| format!("looking for {}", dir.display())),
+        Ok(_) => bail!(
             "导出目录已存在，不会写入或覆盖：{0}。请换一个新的目录名。 / the export directory {0} already exists and is never written into: choose a new one",
             dir.display()
-        );
+        ),
     }
-    Ok(())
 }
 
 /// The hidden sibling directory a bundle is built in; removed on drop unless published.
@@ -442,9 +449,8 @@ fn sync_dir(path: &Path) -> anyhow::Result<()> {
 #[derive(Debug)]
 struct Close {
     seq: u64,
+    /// The statement as the close records it.
     statement: Statement,
-    /// The statement exactly as the entry records it.
-    json: serde_json::Value,
 }
 
 /// What one pass over the exported entries learns.
@@ -562,7 +568,6 @@ impl Replay {
             LedgerEvent::PeriodClosed(close) => self.closes.push(Close {
                 seq: entry.seq(),
                 statement: close.statement,
-                json: body.get("statement").cloned().unwrap_or_default(),
             }),
             LedgerEvent::FeeScheduleAdopted(schedule) => {
                 for item in schedule.items {
@@ -955,7 +960,7 @@ fn readme_text(ledger: &Ledger, head: TreeHead, attachments_missing: usize) -> S
     if attachments_missing > 0 {
         let _ = writeln!(
             out,
-            "\n有 {attachments_missing} 份日志提到的附件系统里没有，未能导出 / {attachments_missing} attachments the log names were not in the store and are missing"
+            "\n日志提到但系统里没有、未能导出的附件：{attachments_missing} 份 / attachments the log names that the store lacks (not in this bundle): {attachments_missing}"
         );
     }
     out.push('\n');
@@ -1049,31 +1054,44 @@ mod tests {
     }
 
     #[test]
+    fn an_unfinished_bundle_is_removed_and_a_finished_one_never_replaces_a_directory() {
+        let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let dir = tmp.path().join("bundle");
+        let listing = || -> Vec<String> {
+            let mut names: Vec<String> = std::fs::read_dir(tmp.path())
+                .unwrap_or_else(|e| panic!("{e}"))
+                .map(|e| e.unwrap_or_else(|e| panic!("{e}")).file_name())
+                .map(|n| n.to_string_lossy().to_string())
+                .collect();
+            names.sort();
+            names
+        };
+        // Dropped before it is published (a failed export): nothing is left.
+        let staging = Staging::create(&dir).unwrap_or_else(|e| panic!("{e:#}"));
+        write_new(&staging.path.join("statements/x.json"), b"{}")
+            .unwrap_or_else(|e| panic!("{e:#}"));
+        assert_eq!(listing().len(), 1);
+        drop(staging);
+        assert!(listing().is_empty());
+        // A directory that appears meanwhile is not replaced, and the staging is removed.
+        let staging = Staging::create(&dir).unwrap_or_else(|e| panic!("{e:#}"));
+        std::fs::create_dir(&dir).unwrap_or_else(|e| panic!("{e}"));
+        assert!(staging.publish(&dir).is_err());
+        assert_eq!(listing(), ["bundle"]);
+        std::fs::remove_dir(&dir).unwrap_or_else(|e| panic!("{e}"));
+        // Published: renamed into place, no staging left.
+        let staging = Staging::create(&dir).unwrap_or_else(|e| panic!("{e:#}"));
+        write_new(&staging.path.join("a"), b"a").unwrap_or_else(|e| panic!("{e:#}"));
+        staging.publish(&dir).unwrap_or_else(|e| panic!("{e:#}"));
+        assert_eq!(listing(), ["bundle"]);
+        assert_eq!(std::fs::read(dir.join("a")).unwrap_or_default(), b"a");
+    }
+
+    #[test]
     fn media_types_get_the_extension_people_expect() {
         assert_eq!(extension("text/plain; charset=utf-8"), ".txt");
         assert_eq!(extension("application/PDF"), ".pdf");
         assert_eq!(extension("image/jpeg"), ".jpg");
         assert_eq!(extension("application/octet-stream"), "");
-    }
-}
-#[cfg(test)]
-mod tmp_probe {
-    #[test]
-    fn probe() {
-        let demo = gongzhang_testkit::demo::community(1);
-        for e in &demo.entries {
-            if let Ok(gongzhang_core::ledger::events::LedgerEvent::PeriodClosed(c)) = gongzhang_core::ledger::events::LedgerEvent::from_event(e.event()) {
-                let r = demo.ledger.statement(c.statement.period);
-                let mut a = c.statement.clone();
-                let mut b = r.clone();
-                let funds_a: Vec<_> = a.funds.iter().map(|f| f.fund.to_string()).collect();
-                let funds_b: Vec<_> = b.funds.iter().map(|f| f.fund.to_string()).collect();
-                b.funds.retain(|f| funds_a.contains(&f.fund.to_string()));
-                a.funds.retain(|f| funds_b.contains(&f.fund.to_string()));
-                eprintln!("{:?}..{:?} seq {} equal={} funds_equal_after_filter={} rest_equal={} funds {:?} vs {:?}",
-                    c.statement.period.from, c.statement.period.to, e.seq(), c.statement == r, a.funds == b.funds,
-                    (a.charged==b.charged && a.income==b.income && a.spending==b.spending && a.arrears==b.arrears), funds_a, funds_b);
-            }
-        }
     }
 }

@@ -209,34 +209,43 @@ fn change_number_after(bytes: &mut [u8], marker: &[u8], from: usize) -> usize {
     last
 }
 
-/// Flips one byte in a copy of the bundle and expects the verifier to fail with `code`.
-fn tampered(
-    verifier: &Path,
-    bundle: &Path,
-    scratch: &Path,
-    key: &str,
-    name: &str,
-    file: &str,
-    tamper: impl FnOnce(&mut Vec<u8>),
-    code: &str,
-) {
-    let copy = scratch.join(name);
-    copy_dir(bundle, &copy);
-    let path = copy.join(file);
-    let mut bytes = read(&path);
-    let before = bytes.clone();
-    tamper(&mut bytes);
-    assert_eq!(bytes.len(), before.len());
-    assert_eq!(
-        bytes.iter().zip(&before).filter(|(a, b)| a != b).count(),
-        1,
-        "{name}: exactly one byte changes"
-    );
-    std::fs::write(&path, &bytes).unwrap_or_else(|e| panic!("{e}"));
-    let (exit, report) = verify(verifier, &copy, key);
-    assert_eq!(exit, 1, "{name}: {report}");
-    assert_eq!(report["verified"], false, "{name}");
-    assert_eq!(report["failure"]["code"], code, "{name}: {report}");
+/// The verifier, the bundle and where tampered copies of it go.
+#[derive(Debug)]
+struct Tamper<'a> {
+    verifier: &'a Path,
+    bundle: &'a Path,
+    scratch: &'a Path,
+    key: &'a str,
+}
+
+impl Tamper<'_> {
+    /// Flips one byte of `file` in a copy of the bundle and expects the verifier to fail with
+    /// `code`.
+    fn expect(&self, name: &str, file: &str, tamper: impl FnOnce(&mut Vec<u8>), code: &str) {
+        let Tamper {
+            verifier,
+            bundle,
+            scratch,
+            key,
+        } = *self;
+        let copy = scratch.join(name);
+        copy_dir(bundle, &copy);
+        let path = copy.join(file);
+        let mut bytes = read(&path);
+        let before = bytes.clone();
+        tamper(&mut bytes);
+        assert_eq!(bytes.len(), before.len());
+        assert_eq!(
+            bytes.iter().zip(&before).filter(|(a, b)| a != b).count(),
+            1,
+            "{name}: exactly one byte changes"
+        );
+        std::fs::write(&path, &bytes).unwrap_or_else(|e| panic!("{e}"));
+        let (exit, report) = verify(verifier, &copy, key);
+        assert_eq!(exit, 1, "{name}: {report}");
+        assert_eq!(report["verified"], false, "{name}");
+        assert_eq!(report["failure"]["code"], code, "{name}: {report}");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -261,7 +270,12 @@ async fn the_export_bundle_verifies_and_its_tampered_copies_do_not() {
     let verifier = verifier();
     verifies(&verifier, &bundle, &key, &demo);
     let scratch = tmp.path().join("tampered");
-    tampered_copies_fail(&verifier, &bundle, &scratch, &key);
+    tampered_copies_fail(&Tamper {
+        verifier: &verifier,
+        bundle: &bundle,
+        scratch: &scratch,
+        key: &key,
+    });
     csv_opens_in_excel(&bundle);
     keys_are_listed(&bundle, &demo);
     manifest_lists_every_file(&bundle);
@@ -333,15 +347,12 @@ fn verifies(verifier: &Path, bundle: &Path, key: &str, demo: &Demo) {
     );
 }
 
-fn tampered_copies_fail(verifier: &Path, bundle: &Path, scratch: &Path, key: &str) {
+fn tampered_copies_fail(t: &Tamper<'_>) {
+    let bundle = t.bundle;
     // An amount in the middle of the log: the author's signature no longer covers the event.
     let log = read(&bundle.join(export::BUNDLE_LOG));
     let middle = log.len() / 2;
-    tampered(
-        verifier,
-        bundle,
-        scratch,
-        key,
+    t.expect(
         "log",
         export::BUNDLE_LOG,
         |bytes| {
@@ -353,11 +364,7 @@ fn tampered_copies_fail(verifier: &Path, bundle: &Path, scratch: &Path, key: &st
         .into_iter()
         .find(|f| f.starts_with("attachments/"))
         .unwrap_or_else(|| panic!("no attachment exported"));
-    tampered(
-        verifier,
-        bundle,
-        scratch,
-        key,
+    t.expect(
         "attachment",
         &attachment,
         |bytes| bytes[0] ^= 0x01,
@@ -367,11 +374,7 @@ fn tampered_copies_fail(verifier: &Path, bundle: &Path, scratch: &Path, key: &st
         .into_iter()
         .find(|f| f.starts_with("statements/") && f.ends_with(".json"))
         .unwrap_or_else(|| panic!("no statement exported"));
-    tampered(
-        verifier,
-        bundle,
-        scratch,
-        key,
+    t.expect(
         "statement",
         &statement,
         |bytes| {

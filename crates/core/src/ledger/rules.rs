@@ -2093,7 +2093,17 @@ impl Ledger {
                 .map(|(_, v)| *v)
                 .sum()
         };
-        for fund in self.fund_balances().keys() {
+        // A statement lists the funds that existed by the end of its period: the standing funds,
+        // and a project fund from the month its grant was recorded. So the statement of a
+        // period reads the same when it is recomputed later, after more funds were opened.
+        let existed = |fund: &FundId| {
+            fund.is_standing()
+                || self
+                    .months
+                    .range(..=range.to)
+                    .any(|(_, totals)| totals.keys().any(|(_, f, _)| f == fund))
+        };
+        for fund in self.fund_balances().keys().filter(|f| existed(f)) {
             let before = |p: &Period| *p < range.from;
             let inside = |p: &Period| range.contains(*p);
             let opening = i128::from(self.opening.get(fund).map_or(0, |f| f.get()))
