@@ -296,50 +296,14 @@ pub fn describe(entry: &Entry, lang: Lang) -> EntryInfo {
     }
 }
 
-/// A fund's name for people.
+/// A fund's name for people (one naming with the rest of the program: core's).
 pub fn fund_name(fund: &str, lang: Lang) -> String {
-    match fund {
-        "operating" => lang
-            .pick("物业费（运营资金）", "operating fund")
-            .to_string(),
-        "public_revenue" => lang.pick("公共收益", "public revenue").to_string(),
-        "maintenance" => lang.pick("维修资金", "maintenance fund").to_string(),
-        other => match lang {
-            Lang::Zh => format!("专项资金 {}", other.trim_start_matches("project:")),
-            Lang::En => format!("restricted fund {}", other.trim_start_matches("project:")),
-        },
-    }
+    gongzhang_core::messages::fund_name(fund, lang.core())
 }
 
-/// A category's name for people: the usual ones in Chinese, any other as its slug.
+/// A category's name for people.
 pub fn category_name(slug: &str, lang: Lang) -> String {
-    let zh = match slug {
-        "fee_payments" => "业主缴费",
-        "property_fee" => "物业费",
-        "garbage_fee" => "垃圾清运费",
-        "interest" => "利息",
-        "grant" => "专项拨款",
-        "advertising" => "广告收入",
-        "space_rental" => "场地租金",
-        "parking" => "停车收入",
-        "cleaning" => "保洁",
-        "greenery" => "绿化",
-        "security" => "安保",
-        "repairs" => "维修",
-        "lighting" => "公共照明",
-        "drainage" => "管道疏通",
-        "garbage_removal" => "垃圾清运",
-        "renovation" => "改造工程",
-        "supervision" => "工程监理",
-        "utilities" => "水电费",
-        "insurance" => "保险",
-        "office" => "办公费用",
-        _ => return slug.to_string(),
-    };
-    match lang {
-        Lang::Zh => zh.to_string(),
-        Lang::En => slug.replace('_', " "),
-    }
+    gongzhang_core::messages::category_name(slug, lang.core())
 }
 
 /// The name of a check, for the "what was checked" list.

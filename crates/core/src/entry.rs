@@ -577,31 +577,41 @@ fn parse_signatures(value: Value) -> Result<Vec<AuthorSignature>, EntryError> {
     }
     let mut out: Vec<AuthorSignature> = Vec::with_capacity(items.len());
     for (index, item) in items.into_iter().enumerate() {
-        let bad = |reason| EntryError::InvalidSignatureField { index, reason };
-        let Value::Object(mut m) = item else {
-            return Err(bad("not an object"));
-        };
-        if m.len() != 2 {
-            return Err(bad("a signature has exactly the fields `key` and `sig`"));
-        }
-        let Some(Value::String(key)) = m.remove("key") else {
-            return Err(bad("`key` must be a string"));
-        };
-        let Some(Value::String(sig)) = m.remove("sig") else {
-            return Err(bad("`sig` must be a string"));
-        };
-        let key = PublicKey::from_hex(&key)
-            .ok_or_else(|| bad("`key` must be 64 lowercase hexadecimal digits"))?;
-        let signature = keys::decode_lower_hex::<SIGNATURE_BYTES>(&sig)
-            .ok_or_else(|| bad("`sig` must be 128 lowercase hexadecimal digits"))?;
+        let signature = read_signature(item)
+            .map_err(|reason| EntryError::InvalidSignatureField { index, reason })?;
         if let Some(last) = out.last() {
-            if last.key >= key {
+            if last.key >= signature.key {
                 return Err(EntryError::SignaturesNotSorted { index });
             }
         }
-        out.push(AuthorSignature { key, signature });
+        out.push(signature);
     }
     Ok(out)
+}
+
+/// Reads one `{"key": hex, "sig": hex}` signature object (of an entry, or of a submission);
+/// the error says what is wrong with it.
+pub(crate) fn read_signature(item: Value) -> Result<AuthorSignature, &'static str> {
+    // Every reason is a literal passed to `bad`, which the messages' test finds and checks has
+    // a Chinese explanation.
+    let bad = |reason: &'static str| reason;
+    let Value::Object(mut m) = item else {
+        return Err(bad("not an object"));
+    };
+    if m.len() != 2 {
+        return Err(bad("a signature has exactly the fields `key` and `sig`"));
+    }
+    let Some(Value::String(key)) = m.remove("key") else {
+        return Err(bad("`key` must be a string"));
+    };
+    let Some(Value::String(sig)) = m.remove("sig") else {
+        return Err(bad("`sig` must be a string"));
+    };
+    let key = PublicKey::from_hex(&key)
+        .ok_or_else(|| bad("`key` must be 64 lowercase hexadecimal digits"))?;
+    let signature = keys::decode_lower_hex::<SIGNATURE_BYTES>(&sig)
+        .ok_or_else(|| bad("`sig` must be 128 lowercase hexadecimal digits"))?;
+    Ok(AuthorSignature { key, signature })
 }
 
 /// Whether `id` is a valid event id: 1 to 64 characters of `[A-Za-z0-9._:-]`.

@@ -609,12 +609,55 @@ fn beijing(t: RecordedAt) -> String {
 
 /// 物业费资金, 公共收益, 维修资金, 专项资金（x）.
 fn fund(f: &FundId) -> String {
-    match (f.as_str(), f.project()) {
-        (_, Some(project)) => format!("专项资金（{project}）"),
-        ("operating", None) => "物业费资金".to_string(),
-        ("public_revenue", None) => "公共收益".to_string(),
-        ("maintenance", None) => "维修资金".to_string(),
-        (other, None) => other.to_string(),
+    fund_name(f.as_str(), Lang::Zh)
+}
+
+/// A fund's name for people: 物业费资金 / operating fund, 公共收益, 维修资金, 专项资金（x）.
+/// One naming for every report, statement and message.
+pub fn fund_name(fund: &str, lang: Lang) -> String {
+    let project = fund.strip_prefix("project:");
+    match (lang, fund, project) {
+        (Lang::Zh, _, Some(p)) => format!("专项资金（{p}）"),
+        (Lang::En, _, Some(p)) => format!("restricted fund {p}"),
+        (Lang::Zh, "operating", None) => "物业费资金".to_string(),
+        (Lang::En, "operating", None) => "operating fund".to_string(),
+        (Lang::Zh, "public_revenue", None) => "公共收益".to_string(),
+        (Lang::En, "public_revenue", None) => "public revenue".to_string(),
+        (Lang::Zh, "maintenance", None) => "维修资金".to_string(),
+        (Lang::En, "maintenance", None) => "maintenance fund".to_string(),
+        (_, other, None) => other.to_string(),
+    }
+}
+
+/// An income or spending category's name for people: the usual ones in Chinese (English: the
+/// slug in words), any other as its slug.
+pub fn category_name(slug: &str, lang: Lang) -> String {
+    let zh = match slug {
+        "fee_payments" => "业主缴费",
+        "property_fee" => "物业费",
+        "garbage_fee" => "垃圾清运费",
+        "interest" => "利息",
+        "grant" => "专项拨款",
+        "advertising" => "广告收入",
+        "space_rental" => "场地租金",
+        "parking" => "停车收入",
+        "cleaning" => "保洁",
+        "greenery" => "绿化",
+        "security" => "安保",
+        "repairs" => "维修",
+        "lighting" => "公共照明",
+        "drainage" => "管道疏通",
+        "garbage_removal" => "垃圾清运",
+        "renovation" => "改造工程",
+        "supervision" => "工程监理",
+        "utilities" => "水电费",
+        "insurance" => "保险",
+        "office" => "办公费用",
+        _ => return slug.to_string(),
+    };
+    match lang {
+        Lang::Zh => zh.to_string(),
+        Lang::En => slug.replace('_', " "),
     }
 }
 

@@ -14,8 +14,10 @@
 //! signature: that needs the ledger's origin and is the store's and the verifier's job.
 
 use crate::canonical::{self, CanonicalError, to_canonical};
-use crate::entry::{AuthorSignature, EVENT_FIELDS, Event, EventError, SIGNATURES_MAX};
-use crate::keys::{PublicKey, SIGNATURE_BYTES, decode_lower_hex};
+use crate::entry::{
+    AuthorSignature, EVENT_FIELDS, Event, EventError, SIGNATURES_MAX, read_signature,
+};
+use crate::keys::PublicKey;
 use serde_json::{Map, Value};
 
 /// The fields of a submitted signed event, in canonical order.
@@ -210,27 +212,15 @@ fn read_signatures(value: Value) -> Result<Vec<AuthorSignature>, SubmissionError
     }
     let mut out: Vec<AuthorSignature> = Vec::with_capacity(items.len());
     for (index, item) in items.into_iter().enumerate() {
-        let bad = |reason| SubmissionError::Signature { index, reason };
-        let Value::Object(mut m) = item else {
-            return Err(bad("not an object"));
-        };
-        if m.len() != 2 {
-            return Err(bad("a signature has exactly the fields `key` and `sig`"));
+        let signature =
+            read_signature(item).map_err(|reason| SubmissionError::Signature { index, reason })?;
+        if out.iter().any(|s| s.key() == signature.key()) {
+            return Err(SubmissionError::DuplicateSigner {
+                index,
+                key: *signature.key(),
+            });
         }
-        let Some(Value::String(key)) = m.remove("key") else {
-            return Err(bad("`key` must be a string"));
-        };
-        let Some(Value::String(sig)) = m.remove("sig") else {
-            return Err(bad("`sig` must be a string"));
-        };
-        let key = PublicKey::from_hex(&key)
-            .ok_or_else(|| bad("`key` must be 64 lowercase hexadecimal digits"))?;
-        let signature = decode_lower_hex::<SIGNATURE_BYTES>(&sig)
-            .ok_or_else(|| bad("`sig` must be 128 lowercase hexadecimal digits"))?;
-        if out.iter().any(|s| *s.key() == key) {
-            return Err(SubmissionError::DuplicateSigner { index, key });
-        }
-        out.push(AuthorSignature::new(key, signature));
+        out.push(signature);
     }
     Ok(out)
 }

@@ -37,6 +37,21 @@ fn replay_clock(times: Vec<RecordedAt>) -> Clock {
 /// times, and uploads the documents its events name. The returned store records anything
 /// further at the real time, and already holds the demo's log key.
 pub async fn load<B: Backend>(backend: B) -> anyhow::Result<(Store<B>, Demo)> {
+    let (store, demo) = load_entries(backend).await?;
+    for bytes in demo.documents.values() {
+        store
+            .put_attachment(DOCUMENT_MEDIA_TYPE, bytes.clone())
+            .await
+            .context("storing the demo's documents")?;
+    }
+    Ok((store, demo))
+}
+
+/// The media type of the demo's documents (minutes, invoice scans, letters: Chinese text).
+pub const DOCUMENT_MEDIA_TYPE: &str = "text/plain; charset=utf-8";
+
+/// [`load`] without the documents (a test uploads the ones it wants).
+pub async fn load_entries<B: Backend>(backend: B) -> anyhow::Result<(Store<B>, Demo)> {
     let demo = demo::community(DEMO_SEED);
     let times = demo.entries[1..].iter().map(Entry::recorded_at).collect();
     let store = Store::new(backend).with_clock(replay_clock(times));
@@ -56,12 +71,6 @@ pub async fn load<B: Backend>(backend: B) -> anyhow::Result<(Store<B>, Demo)> {
             .append_batch(&demo.origin, None, batch)
             .await
             .context("appending the demo community")?;
-    }
-    for bytes in demo.documents.values() {
-        store
-            .put_attachment("text/plain; charset=utf-8", bytes.clone())
-            .await
-            .context("storing the demo's documents")?;
     }
     Ok((store, demo))
 }

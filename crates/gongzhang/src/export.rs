@@ -46,6 +46,7 @@ use gongzhang_core::ledger::journal::JournalWriter;
 use gongzhang_core::ledger::rules::Ledger;
 use gongzhang_core::ledger::types::{Fen, FundId, PeriodRange};
 use gongzhang_core::merkle::{MerkleAccumulator, TreeHead};
+use gongzhang_core::messages::{self, Lang};
 use gongzhang_core::note::{self, VerifierKey};
 use gongzhang_store::backend::Backend;
 use gongzhang_store::store::{ENTRIES_PER_READ_MAX, Store};
@@ -665,15 +666,9 @@ fn period_label(range: PeriodRange) -> String {
     }
 }
 
-/// A fund's Chinese name, as `gongzhang_core::messages` names funds to people.
+/// A fund's Chinese name.
 fn fund_name(fund: &FundId) -> String {
-    match (fund.as_str(), fund.project()) {
-        (_, Some(project)) => format!("专项资金（{project}）"),
-        ("operating", None) => "物业费资金".to_string(),
-        ("public_revenue", None) => "公共收益".to_string(),
-        ("maintenance", None) => "维修资金".to_string(),
-        (other, None) => other.to_string(),
-    }
+    messages::fund_name(fund.as_str(), Lang::Zh)
 }
 
 /// A category's Chinese name: the fee schedule's name for a fee item, the usual name for the
@@ -682,30 +677,7 @@ fn category_name(slug: &str, item_names: &BTreeMap<String, String>) -> String {
     if let Some(name) = item_names.get(slug) {
         return name.clone();
     }
-    let name = match slug {
-        "fee_payments" => "业主缴费",
-        "property_fee" => "物业费",
-        "garbage_fee" => "垃圾清运费",
-        "interest" => "利息",
-        "grant" => "专项拨款",
-        "advertising" => "广告收入",
-        "space_rental" => "场地租金",
-        "parking" => "停车收入",
-        "cleaning" => "保洁",
-        "greenery" => "绿化",
-        "security" => "安保",
-        "repairs" => "维修",
-        "lighting" => "公共照明",
-        "drainage" => "管道疏通",
-        "garbage_removal" => "垃圾清运",
-        "renovation" => "改造工程",
-        "supervision" => "工程监理",
-        "utilities" => "水电费",
-        "insurance" => "保险",
-        "office" => "办公费用",
-        other => other,
-    };
-    name.to_string()
+    messages::category_name(slug, Lang::Zh)
 }
 
 /// One CSV cell.

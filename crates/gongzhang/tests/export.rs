@@ -8,65 +8,33 @@
 
 use gongzhang::export::{self, ExportSummary};
 use gongzhang_core::Hash;
-use gongzhang_core::entry::{Entry, RecordedAt};
 use gongzhang_core::hash::sha256;
 use gongzhang_store::sqlite::SqliteBackend;
-use gongzhang_store::store::{Clock, SUBMISSIONS_PER_BATCH_MAX, Store, Submission};
+use gongzhang_store::store::Store;
 use gongzhang_testkit::demo::{self, Demo};
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::{Arc, Mutex};
-
-/// A clock that returns each demo entry's `recorded_at` in turn, so that the store seals the
-/// demo's exact entries.
-fn scripted_clock(times: Vec<RecordedAt>, after: RecordedAt) -> Clock {
-    let times = Mutex::new(VecDeque::from(times));
-    Arc::new(move || {
-        times
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .pop_front()
-            .unwrap_or(after)
-    })
-}
-
-fn resubmission(entry: &Entry) -> Submission {
-    Submission {
-        event: entry.event().clone(),
-        signatures: entry.signatures().to_vec(),
-    }
-}
 
 /// The demo community in a SQLite store, with every document but `withheld` as an attachment.
-async fn load(demo: &Demo, path: &Path, withheld: Hash) -> Store<SqliteBackend> {
-    let times = demo.entries[1..].iter().map(Entry::recorded_at).collect();
-    let last = demo.entries[demo.entries.len() - 1].recorded_at();
+async fn load(path: &Path, withheld: Hash) -> (Store<SqliteBackend>, Demo) {
     let backend = SqliteBackend::open(path)
         .await
         .unwrap_or_else(|e| panic!("open {}: {e}", path.display()));
-    let store = Store::new(backend).with_clock(scripted_clock(times, last));
-    store
-        .create_ledger(demo.entries[0].clone(), demo.log_signer.clone())
+    let (store, demo) = gongzhang::demo::load_entries(backend)
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    for chunk in demo.entries[1..].chunks(SUBMISSIONS_PER_BATCH_MAX) {
-        store
-            .append_batch(&demo.origin, None, chunk.iter().map(resubmission).collect())
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-    }
+        .unwrap_or_else(|e| panic!("{e:#}"));
     for (hash, bytes) in &demo.documents {
         if *hash == withheld {
             continue;
         }
         let stored = store
-            .put_attachment("text/plain; charset=utf-8", bytes.clone())
+            .put_attachment(gongzhang::demo::DOCUMENT_MEDIA_TYPE, bytes.clone())
             .await
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(stored, *hash);
     }
-    store
+    (store, demo)
 }
 
 /// Builds `gongzhang-verify` and returns its path beside this test binary's directory
@@ -250,16 +218,15 @@ impl Tamper<'_> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_export_bundle_verifies_and_its_tampered_copies_do_not() {
-    let demo = demo::community(1);
-    let key = demo.log_signer.verifier().to_string();
     let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     // One document stays out of the store: the export lists it as missing.
-    let withheld = *demo
+    let withheld = *demo::community(gongzhang::demo::DEMO_SEED)
         .documents
         .keys()
         .next()
         .unwrap_or_else(|| panic!("the demo names no documents"));
-    let store = load(&demo, &tmp.path().join("ledger.sqlite"), withheld).await;
+    let (store, demo) = load(&tmp.path().join("ledger.sqlite"), withheld).await;
+    let key = demo.log_signer.verifier().to_string();
     let exports = tmp.path().join("exports");
     let bundle = exports.join("bundle");
     let summary = export::export(&store, &demo.origin, &bundle)

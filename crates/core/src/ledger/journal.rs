@@ -691,7 +691,6 @@ tag memo
     ; event_id: t-9
     Assets:Maintenance:Money                            0.00 CNY = 0.00 CNY
     Assets:Operating:Money                              0.00 CNY = 880.00 CNY
-    Assets:Project:Meter-2026:Money                     0.00 CNY = 0.00 CNY
     Assets:PublicRevenue:Money                          0.00 CNY = 0.00 CNY
 
 2026-02-01 专项资金 区住建局 project:meter-2026
@@ -782,9 +781,6 @@ option "operating_currency" "CNY"
   seq: 9
   event_id: "t-9"
 2026-02-01 balance Assets:Operating:Money                    880.00 ~ 0.00 CNY
-  seq: 9
-  event_id: "t-9"
-2026-02-01 balance Assets:Project:Meter-2026:Money           0.00 ~ 0.00 CNY
   seq: 9
   event_id: "t-9"
 2026-02-01 balance Assets:PublicRevenue:Money                0.00 ~ 0.00 CNY
