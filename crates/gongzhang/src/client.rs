@@ -15,7 +15,6 @@ use gongzhang_core::note::SignerKey;
 use gongzhang_core::submission::SignedEvent;
 use gongzhang_store::backend::Backend;
 use gongzhang_store::store::{Receipt, Store, Submission};
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -23,18 +22,7 @@ use std::time::Duration;
 /// How long the command line waits for the server, in seconds.
 pub const HTTP_TIMEOUT_S: u64 = 60;
 
-/// The characters of an origin kept as they are in a URL path segment; everything else,
-/// `/` included, is percent-encoded (`gongzhang.example%2Fxingfuli`).
-const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~');
-
-/// The URL path segment naming a ledger.
-pub fn ledger_segment(origin: &str) -> String {
-    utf8_percent_encode(origin, SEGMENT).to_string()
-}
+pub use gongzhang_server::ledger_segment;
 
 /// A database given on the command line: a SQLite file path, or a `postgres://` URL.
 #[derive(Debug, Clone, PartialEq, Eq)]

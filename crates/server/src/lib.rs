@@ -53,6 +53,21 @@ const _: () = assert!(EVENT_BODY_BYTES_MAX <= BATCH_BODY_BYTES_MAX);
 const _: () = assert!(SUBMISSIONS_PER_BATCH_MAX >= 1);
 const _: () = assert!(LOG_PAGE_ENTRIES <= gongzhang_store::store::ENTRIES_PER_READ_MAX);
 
+/// The characters of an origin kept as they are in a URL path segment; everything else, `/`
+/// included, is percent-encoded.
+const PATH_SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// The URL path segment naming a ledger: its origin, percent-encoded
+/// (`gongzhang.example/xingfuli` → `gongzhang.example%2Fxingfuli`), as every
+/// `/api/v1/ledgers/{ledger}/…` route takes it.
+pub fn ledger_segment(origin: &str) -> String {
+    percent_encoding::utf8_percent_encode(origin, PATH_SEGMENT).to_string()
+}
+
 /// What every handler shares.
 #[derive(Debug)]
 pub struct AppState<B: Backend> {

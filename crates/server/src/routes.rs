@@ -255,13 +255,19 @@ async fn openapi() -> Response {
     text("application/json", OPENAPI_JSON.to_string())
 }
 
+/// The ledgers this server holds, by origin only: listing a city's thousands of communities must
+/// not load each one's state (`GET /api/v1/ledgers/{ledger}` describes one).
 async fn ledgers<B: Backend>(State(s): Shared<B>) -> Result<Response, Problem> {
-    let mut out = Vec::new();
-    for origin in s.store.origins().await? {
-        let (community, size) =
-            with_ledger(&s.store, &origin, |l| (l.community().to_string(), l.size())).await?;
-        out.push(json!({"origin": origin, "community": community, "size": size}));
-    }
+    let out: Vec<Value> = s
+        .store
+        .origins()
+        .await?
+        .into_iter()
+        .map(|origin| {
+            let href = format!("/api/v1/ledgers/{}", crate::ledger_segment(&origin));
+            json!({"origin": origin, "href": href})
+        })
+        .collect();
     ok(json!({ "ledgers": out }))
 }
 

@@ -1820,6 +1820,8 @@ mod tests {
             "image/jpeg",
             "image/svg+xml",
             "application/vnd.ms-excel",
+            "text/plain; charset=utf-8",
+            "text/plain;charset=UTF-8",
         ] {
             assert!(valid_media_type(good), "{good}");
         }
@@ -1830,7 +1832,10 @@ mod tests {
             "a/",
             "/b",
             "a/b/c",
-            "text/plain; charset=utf-8",
+            "text/plain; charset",
+            "text/plain; charset=",
+            "text/plain; =utf-8",
+            "text/plain; charset=utf 8",
             "a b/c",
         ] {
             assert!(!valid_media_type(bad), "{bad}");
