@@ -84,6 +84,7 @@ pub fn router<B: Backend>(state: AppState<B>) -> Router {
     routes::api::<B>()
         .with_state(state)
         .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
         .layer(
             ServiceBuilder::new()
                 .layer(tower_http::trace::TraceLayer::new_for_http())
@@ -99,6 +100,17 @@ async fn not_found() -> Problem {
         "no_route",
         "没有这个地址；接口列表见 /api/v1/openapi.json",
         "no such route; see /api/v1/openapi.json",
+    )
+}
+
+async fn method_not_allowed() -> Problem {
+    Problem::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        kinds::MALFORMED,
+        "method_not_allowed",
+        "Method not allowed",
+        "这个地址不接受这种请求方法；见 /api/v1/openapi.json",
+        "this route does not take this method; see /api/v1/openapi.json",
     )
 }
 

@@ -12,6 +12,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use gongzhang_core::entry::EntryError;
+use gongzhang_core::ledger::events::BodyError;
 use gongzhang_core::ledger::rules::{RuleError, Violation};
 use gongzhang_core::messages::{Explain, Lang, code_of};
 use gongzhang_core::submission::SubmissionError;
@@ -249,7 +250,6 @@ fn is_authorisation(v: &Violation) -> bool {
         v,
         Violation::GenesisNotSignedByMember { .. }
             | Violation::GenesisSignedByOutsider { .. }
-            | Violation::InvalidKey { .. }
             | Violation::SelfApproval { .. }
             | Violation::RevokedKey { .. }
             | Violation::NotTreasurer { .. }
@@ -262,6 +262,17 @@ fn is_authorisation(v: &Violation) -> bool {
 }
 
 fn rule_problem(e: &RuleError) -> Problem {
+    // A body that does not have its type's fields is malformed input, not a broken rule.
+    if let Violation::Body(body) = &e.violation {
+        let code = match body {
+            BodyError::UnknownType(_) => "unknown_event_type",
+            BodyError::Invalid { .. } => "invalid_body",
+        };
+        return Problem::malformed(code, e.explain(Lang::Zh), e.explain(Lang::En))
+            .with("seq", e.seq)
+            .with("event_id", e.event_id.clone())
+            .with("event_type", e.kind.clone());
+    }
     let (status, kind, title) = if is_authorisation(&e.violation) {
         (
             StatusCode::FORBIDDEN,
@@ -423,8 +434,15 @@ impl From<AppendError> for Problem {
                 error.to_string(),
             ),
             AppendError::WriterStopped => Problem::unavailable(),
-            AppendError::NoLogKey(_)
-            | AppendError::LogKeyMismatch { .. }
+            AppendError::NoLogKey(origin) => Problem::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                kinds::UNAVAILABLE,
+                "no_log_key",
+                "Service unavailable",
+                format!("服务器没有账本 {origin} 的日志密钥，暂时不能记账（未记录任何内容）；请管理员用 --log-key 重新启动服务器"),
+                format!("the server has no log key for `{origin}` and cannot record (nothing was recorded); the operator restarts it with --log-key"),
+            ),
+            AppendError::LogKeyMismatch { .. }
             | AppendError::Checkpoint(_)
             | AppendError::Store(_) => Problem::internal(&error),
         }

@@ -723,3 +723,57 @@ async fn balances_households_statements_and_attachments_come_from_the_ledger() {
         json!({"status": "ok"})
     );
 }
+
+#[tokio::test]
+async fn a_body_without_its_fields_is_malformed_and_a_wrong_method_is_a_problem_too() {
+    let app = app().await;
+    let size = app.store.size(example::ORIGIN).await.expect("size");
+    let Value::Object(body) = json!({"unit": "3-2-401", "amount_fen": 100, "channel": "wechat"})
+    else {
+        unreachable!()
+    };
+    let event = Event::new("api-channel", "payment_received", body).expect("event");
+    let answer = post(
+        &app,
+        &format!("{}/events", base()),
+        signed(event, &treasurer()),
+    )
+    .await;
+    let doc = problem(
+        &answer,
+        StatusCode::BAD_REQUEST,
+        "urn:gongzhang:problem:malformed-request",
+        "invalid_body",
+    );
+    assert_eq!(doc["event_id"], "api-channel");
+    let Value::Object(body) = json!({}) else {
+        unreachable!()
+    };
+    let event = Event::new("api-kind", "payment_recieved", body).expect("event");
+    let answer = post(
+        &app,
+        &format!("{}/events", base()),
+        signed(event, &treasurer()),
+    )
+    .await;
+    problem(
+        &answer,
+        StatusCode::BAD_REQUEST,
+        "urn:gongzhang:problem:malformed-request",
+        "unknown_event_type",
+    );
+    assert_eq!(app.store.size(example::ORIGIN).await.expect("size"), size);
+    let answer = send(
+        &app,
+        Request::delete(format!("{}/events", base()))
+            .body(Body::empty())
+            .expect("request"),
+    )
+    .await;
+    problem(
+        &answer,
+        StatusCode::METHOD_NOT_ALLOWED,
+        "urn:gongzhang:problem:malformed-request",
+        "method_not_allowed",
+    );
+}
