@@ -146,3 +146,98 @@ impl Drop for Server {
         }
     }
 }
+
+/// A running `gongzhang demo` (stopped with SIGTERM when dropped) and what it printed.
+pub struct Demo {
+    child: Option<Child>,
+    /// Every line printed up to "press Ctrl-C".
+    pub lines: Vec<String>,
+    /// `http://127.0.0.1:PORT`.
+    pub base: String,
+}
+
+/// How long the demo may take to build its ledger and start listening (debug build).
+const DEMO_START_TIMEOUT: Duration = Duration::from_secs(120);
+
+impl Demo {
+    /// Starts `gongzhang demo --dir demo --listen 127.0.0.1:0 args…` in `dir` and waits for its
+    /// instructions.
+    pub fn start(dir: &Path, args: &[&str]) -> Demo {
+        let mut child = gongzhang()
+            .current_dir(dir)
+            .args(["demo", "--dir", "demo", "--listen", "127.0.0.1:0"])
+            .args(args)
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("starting gongzhang demo: {e}"));
+        let stdout = child.stdout.take().expect("piped");
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+        let deadline = Instant::now() + DEMO_START_TIMEOUT;
+        let mut lines: Vec<String> = Vec::new();
+        while !lines.iter().any(|l| l.contains("Ctrl-C")) {
+            match rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+                Ok(line) => lines.push(line),
+                Err(_) => {
+                    let _ = child.kill();
+                    panic!(
+                        "the demo printed no instructions in time:\n{}",
+                        lines.join("\n")
+                    );
+                }
+            }
+        }
+        let base = lines
+            .iter()
+            .find_map(|l| {
+                let at = l.find("http://")?;
+                let url = &l[at..];
+                let end = url.find("/api/").unwrap_or(url.len());
+                Some(url[..end].to_string())
+            })
+            .unwrap_or_else(|| panic!("no URL in:\n{}", lines.join("\n")));
+        Demo {
+            child: Some(child),
+            lines,
+            base,
+        }
+    }
+
+    /// Sends SIGTERM and waits; whether it exited 0.
+    pub fn stop(&mut self) -> bool {
+        let Some(mut child) = self.child.take() else {
+            return true;
+        };
+        let _ = Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status();
+        let deadline = Instant::now() + STOP_TIMEOUT;
+        loop {
+            match child.try_wait() {
+                Ok(Some(status)) => return status.success(),
+                Ok(None) if Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                _ => {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    return false;
+                }
+            }
+        }
+    }
+}
+
+impl Drop for Demo {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
