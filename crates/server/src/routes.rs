@@ -444,11 +444,7 @@ async fn proof_json<B: Backend>(
     seq: u64,
     size: Option<u64>,
 ) -> Result<Response, Problem> {
-    let tree_size = match size {
-        Some(size) => size,
-        None => store.size(origin).await?,
-    };
-    let hashes = store.inclusion_proof(origin, seq, tree_size).await?;
+    // An entry the log does not have is not found, whatever tree size is asked for.
     let entry = store
         .entries(origin, seq, seq.saturating_add(1))
         .await?
@@ -460,6 +456,11 @@ async fn proof_json<B: Backend>(
                 format!("the log has no entry {seq}"),
             )
         })?;
+    let tree_size = match size {
+        Some(size) => size,
+        None => store.size(origin).await?,
+    };
+    let hashes = store.inclusion_proof(origin, seq, tree_size).await?;
     ok(json!({
         "seq": seq,
         "tree_size": tree_size,
@@ -607,7 +608,10 @@ async fn cosign<B: Backend>(
             e.to_string(),
         )
     })?;
-    let (Some(size), Some(line)) = (
+    let known = |k: &String| k == "size" || k == "cosignature";
+    let only_known = value.as_object().is_some_and(|o| o.keys().all(known));
+    let (true, Some(size), Some(line)) = (
+        only_known,
         value.get("size").and_then(Value::as_u64),
         value.get("cosignature").and_then(Value::as_str),
     ) else {
