@@ -1,11 +1,13 @@
 //! End to end: the `gongzhang` binary as a community runs it, on SQLite and on PostgreSQL
 //! (a throwaway cluster started from the server binaries), checked by `gongzhang-verify`.
 
+mod board;
 mod community;
 mod demo;
 #[path = "../../crates/store/tests/support/pg.rs"]
 mod pg;
 mod support;
+mod webdriver;
 
 #[test]
 fn a_community_month_on_sqlite_exports_a_bundle_that_verifies() {

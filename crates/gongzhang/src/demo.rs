@@ -113,6 +113,7 @@ pub async fn run(dir: &Path, listen: SocketAddr, en: bool) -> anyhow::Result<()>
         log_keys: demo_keys.to_vec(),
         witnesses: Vec::new(),
         listen,
+        show_arrears_units: false,
     };
     let unit = store
         .read_ledger(demo::ORIGIN, |l| l.households().keys().next().cloned())
@@ -153,21 +154,29 @@ fn print_urls(addr: SocketAddr, dir: &Path, unit: Option<&Unit>, en: bool) {
         demo::COMMUNITY,
         t(" 已在本机提供服务：", " is served on this computer:")
     );
-    println!("  {:<14} {base}/api/v1/ledgers", t("账本列表", "ledgers"));
-    println!("  {:<14} {ledger}/checkpoint", t("检查点", "checkpoint"));
     println!(
-        "  {:<14} {ledger}/balances",
-        t("各基金余额", "fund balances")
+        "  {} {base}/",
+        t(
+            "公示栏（用浏览器打开）：",
+            "notice board (open it in a browser):"
+        )
+    );
+    // One line per link, label first: column padding does not line up Chinese and Latin text.
+    println!("  {} {base}/api/v1/ledgers", t("账本列表：", "ledgers:"));
+    println!("  {} {ledger}/checkpoint", t("检查点：", "checkpoint:"));
+    println!(
+        "  {} {ledger}/balances",
+        t("各基金余额：", "fund balances:")
     );
     if let Some(unit) = unit {
         println!(
-            "  {:<14} {ledger}/households/{unit}",
-            t("一户的账", "a household")
+            "  {} {ledger}/households/{unit}",
+            t("一户的账：", "a household:")
         );
     }
     println!(
-        "  {:<14} {base}/api/v1/openapi.json",
-        t("接口说明", "API description")
+        "  {} {base}/api/v1/openapi.json",
+        t("接口说明：", "API description:")
     );
     println!();
     println!(

@@ -9,7 +9,8 @@
 //!   checkpoint                the signed checkpoint for exactly these entries, with cosignatures
 //!   keys.txt                  the ledger's keys and roles, zh-CN with English, for the notice board
 //!   statements/<period>.json  every period close's statement, exactly as the close recorded it
-//!   statements/<period>.csv   the same statement for Excel (UTF-8 with BOM, CRLF, amounts in yuan)
+//!   statements/<period>.csv   the same statement for Excel (UTF-8 with BOM, CRLF, amounts in yuan:
+//!                             `gongzhang_core::ledger::csv`, as the notice board serves it)
 //!   books.journal             the books for hledger and ledger-cli
 //!   books.beancount           the books for beancount
 //!   attachments/<sha256>.ext  every attachment the log names that the store has
@@ -41,12 +42,12 @@ use gongzhang_core::Hash;
 use gongzhang_core::checkpoint::{self, Checkpoint};
 use gongzhang_core::entry::Entry;
 use gongzhang_core::hash::sha256;
+use gongzhang_core::ledger::csv;
 use gongzhang_core::ledger::events::{LedgerEvent, Statement};
 use gongzhang_core::ledger::journal::JournalWriter;
 use gongzhang_core::ledger::rules::Ledger;
-use gongzhang_core::ledger::types::{Fen, FundId, PeriodRange};
+use gongzhang_core::ledger::types::PeriodRange;
 use gongzhang_core::merkle::{MerkleAccumulator, TreeHead};
-use gongzhang_core::messages::{self, Lang};
 use gongzhang_core::note::{self, VerifierKey};
 use gongzhang_store::backend::Backend;
 use gongzhang_store::store::{ENTRIES_PER_READ_MAX, Store};
@@ -75,10 +76,6 @@ pub const BUNDLE_JOURNAL: &str = "books.journal";
 pub const BUNDLE_BEANCOUNT: &str = "books.beancount";
 /// What the files are, for the person who opens the directory.
 pub const BUNDLE_README: &str = "README.txt";
-
-/// The UTF-8 byte order mark: without it Excel reads a CSV file in the system's legacy code page
-/// (GBK on Chinese Windows) and shows UTF-8 Chinese as mojibake.
-const UTF8_BOM: &str = "\u{feff}";
 
 /// What [`export`] wrote.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -186,7 +183,7 @@ pub async fn export<B: Backend>(
                 json.into_bytes(),
             )
             .await?;
-        let csv = statement_csv(statement, &item_names);
+        let csv = csv::statement_csv(statement, &item_names);
         bundle
             .write(&format!("{BUNDLE_STATEMENTS}/{stem}.csv"), csv.into_bytes())
             .await?;
@@ -657,177 +654,6 @@ fn statement_stem(range: PeriodRange) -> String {
     format!("{from}_{to}")
 }
 
-/// The months of a statement for people: `2025-03` or `2025-01至2025-03`.
-fn period_label(range: PeriodRange) -> String {
-    if range.from == range.to {
-        range.from.to_string()
-    } else {
-        format!("{}至{}", range.from, range.to)
-    }
-}
-
-/// A fund's Chinese name.
-fn fund_name(fund: &FundId) -> String {
-    messages::fund_name(fund.as_str(), Lang::Zh)
-}
-
-/// A category's Chinese name: the fee schedule's name for a fee item, the usual name for the
-/// common income and spending categories, and the category itself otherwise.
-fn category_name(slug: &str, item_names: &BTreeMap<String, String>) -> String {
-    if let Some(name) = item_names.get(slug) {
-        return name.clone();
-    }
-    messages::category_name(slug, Lang::Zh)
-}
-
-/// One CSV cell.
-#[derive(Debug, Clone, Copy)]
-enum Cell<'a> {
-    Text(&'a str),
-    /// Yuan with two decimals, from integer fen.
-    Yuan(Fen),
-    Count(u32),
-    Empty,
-}
-
-/// The columns of a statement CSV: Chinese, with English in brackets, in one header row so that
-/// Excel's filters and pivot tables take it as the header.
-const CSV_HEADER: [&str; 9] = [
-    "期间 (period)",
-    "部分 (section)",
-    "部分代码 (section code)",
-    "资金 (fund)",
-    "资金代码 (fund code)",
-    "类别 (category)",
-    "类别代码 (category code)",
-    "金额（元） (amount, yuan)",
-    "户数 (units)",
-];
-
-/// A CSV file as Excel opens it correctly: UTF-8 with a BOM, CRLF line ends, RFC 4180 quoting.
-#[derive(Debug)]
-struct Csv {
-    text: String,
-}
-
-impl Csv {
-    fn new() -> Csv {
-        Csv {
-            text: UTF8_BOM.to_string(),
-        }
-    }
-
-    fn row(&mut self, cells: &[Cell<'_>]) {
-        for (i, cell) in cells.iter().enumerate() {
-            if i > 0 {
-                self.text.push(',');
-            }
-            match cell {
-                Cell::Text(text) => push_csv_text(&mut self.text, text),
-                Cell::Yuan(fen) => {
-                    let _ = write!(self.text, "{fen}");
-                }
-                Cell::Count(n) => {
-                    let _ = write!(self.text, "{n}");
-                }
-                Cell::Empty => {}
-            }
-        }
-        self.text.push_str("\r\n");
-    }
-}
-
-/// Appends a text field, quoted when it holds a comma, a quote or a line break (quotes doubled).
-/// Text that Excel would run as a formula (`=`, `+`, `-`, `@` first) gets a leading `'`: names
-/// come from whoever recorded the event, and opening the statement must not run their formula.
-fn push_csv_text(out: &mut String, text: &str) {
-    let guarded;
-    let text = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        guarded = format!("'{text}");
-        guarded.as_str()
-    } else {
-        text
-    };
-    if text.contains([',', '"', '\r', '\n']) {
-        out.push('"');
-        out.push_str(&text.replace('"', "\"\""));
-        out.push('"');
-    } else {
-        out.push_str(text);
-    }
-}
-
-/// A statement as CSV: one row per figure (fund movements, then charged, income and spending
-/// by category, then arrears), each with both the Chinese name and the code of its section,
-/// fund and category, so that the file reads well and filters well.
-fn statement_csv(statement: &Statement, item_names: &BTreeMap<String, String>) -> String {
-    let mut csv = Csv::new();
-    csv.row(&CSV_HEADER.map(Cell::Text));
-    let period = period_label(statement.period);
-    for f in &statement.funds {
-        let fund = fund_name(&f.fund);
-        for (section, code, amount) in [
-            ("期初余额", "opening", f.opening_fen),
-            ("本期收入", "received", f.received_fen),
-            ("本期支出", "spent", f.spent_fen),
-            ("资金调拨（净额）", "transferred", f.transferred_fen),
-            ("期末余额", "closing", f.closing_fen),
-        ] {
-            csv.row(&[
-                Cell::Text(&period),
-                Cell::Text(section),
-                Cell::Text(code),
-                Cell::Text(&fund),
-                Cell::Text(f.fund.as_str()),
-                Cell::Empty,
-                Cell::Empty,
-                Cell::Yuan(amount),
-                Cell::Empty,
-            ]);
-        }
-    }
-    for (section, code, lines) in [
-        ("本期应收", "charged", &statement.charged),
-        ("收入明细", "income", &statement.income),
-        ("支出明细", "spending", &statement.spending),
-    ] {
-        for line in lines {
-            csv.row(&[
-                Cell::Text(&period),
-                Cell::Text(section),
-                Cell::Text(code),
-                Cell::Text(&fund_name(&line.fund)),
-                Cell::Text(line.fund.as_str()),
-                Cell::Text(&category_name(line.category.as_str(), item_names)),
-                Cell::Text(line.category.as_str()),
-                Cell::Yuan(line.amount_fen),
-                Cell::Empty,
-            ]);
-        }
-    }
-    let a = &statement.arrears;
-    for (name, code, amount, units) in [
-        ("欠费合计", "total", a.total_fen, Some(a.units_in_arrears)),
-        ("欠费 0–3 个月", "age_0_3", a.age_0_3_fen, None),
-        ("欠费 3–6 个月", "age_3_6", a.age_3_6_fen, None),
-        ("欠费 6–12 个月", "age_6_12", a.age_6_12_fen, None),
-        ("欠费 12 个月以上", "age_12_plus", a.age_12_plus_fen, None),
-    ] {
-        csv.row(&[
-            Cell::Text(&period),
-            Cell::Text("期末欠费"),
-            Cell::Text("arrears"),
-            Cell::Empty,
-            Cell::Empty,
-            Cell::Text(name),
-            Cell::Text(code),
-            Cell::Yuan(amount),
-            units.map_or(Cell::Empty, Cell::Count),
-        ]);
-    }
-    csv.text
-}
-
 /// `keys.txt`: every key of the ledger with its role, as at the last exported entry, for people
 /// to compare line by line with the notice board.
 fn keys_text(ledger: &Ledger, head: TreeHead, genesis_hash: Hash) -> String {
@@ -954,44 +780,6 @@ mod tests {
             from: Period::new(from.0, from.1).unwrap_or_else(|| unreachable!()),
             to: Period::new(to.0, to.1).unwrap_or_else(|| unreachable!()),
         }
-    }
-
-    #[test]
-    fn csv_text_is_quoted_when_it_must_be_and_never_runs_as_a_formula() {
-        let cases = [
-            ("明亮保洁服务部", "明亮保洁服务部"),
-            ("张三, 李四", "\"张三, 李四\""),
-            ("say \"hi\"", "\"say \"\"hi\"\"\""),
-            ("两行\n文字", "\"两行\n文字\""),
-            ("a\r\nb", "\"a\r\nb\""),
-            ("=1+1", "'=1+1"),
-            ("-2,3", "\"'-2,3\""),
-            ("@SUM(A1)", "'@SUM(A1)"),
-            ("", ""),
-        ];
-        for (text, want) in cases {
-            let mut out = String::new();
-            push_csv_text(&mut out, text);
-            assert_eq!(out, want, "{text:?}");
-        }
-    }
-
-    #[test]
-    fn csv_rows_end_in_crlf_after_a_bom_and_amounts_are_exact_yuan() {
-        let mut csv = Csv::new();
-        let fen = |v| Fen::new(v).unwrap_or_else(|e| panic!("{e}"));
-        csv.row(&[
-            Cell::Yuan(fen(36_000)),
-            Cell::Yuan(fen(-5)),
-            Cell::Yuan(fen(0)),
-            Cell::Yuan(fen(9_007_199_254_740_991)),
-            Cell::Count(7),
-            Cell::Empty,
-        ]);
-        assert_eq!(
-            csv.text,
-            "\u{feff}360.00,-0.05,0.00,90071992547409.91,7,\r\n"
-        );
     }
 
     #[test]

@@ -4,9 +4,9 @@
 use anyhow::Context as _;
 use clap::{Args, Parser, Subcommand};
 use gongzhang::client::{Client, Database, Local, Remote};
-use gongzhang::record::{RecordKind, parse_yuan};
+use gongzhang::record::{RecordKind, yuan_arg};
 use gongzhang::submit::SubmitOptions;
-use gongzhang::{demo, export, init, keygen, sample, serve, submit};
+use gongzhang::{demo, export, init, keygen, sample, serve, submit, with_store};
 use gongzhang_core::ledger::types::{Fen, FundId, Period};
 use gongzhang_store::backend::Backend;
 use gongzhang_store::postgres::PostgresBackend;
@@ -82,6 +82,10 @@ enum Command {
         /// 监听地址 / address to listen on
         #[arg(long, default_value = "127.0.0.1:8080")]
         listen: SocketAddr,
+        /// 公示栏的欠费页列出欠费房号（业委会决定；默认只显示户数）/ list the units in arrears
+        /// by number on the notice board (the committee's choice; default: counts only)
+        #[arg(long = "arrears-show-units")]
+        show_arrears_units: bool,
     },
     /// 导出交给街道办的审计包 / export the bundle the street office takes away
     Export {
@@ -247,26 +251,21 @@ fn run(command: Command, en: bool) -> anyhow::Result<()> {
             log_keys,
             witnesses,
             listen,
+            show_arrears_units,
         } => {
             logging();
             let options = serve::ServeOptions {
                 log_keys,
                 witnesses,
                 listen,
+                show_arrears_units,
             };
             let rt = runtime()?;
             let database = Database::parse(&database);
             rt.block_on(async {
-                match &database {
-                    Database::Sqlite(path) => {
-                        let store = Store::new(open_sqlite(path).await?);
-                        serve::serve(store, &options, |a| print_listening(a, en)).await
-                    }
-                    Database::Postgres(url) => {
-                        let store = Store::new(PostgresBackend::connect(url).await?);
-                        serve::serve(store, &options, |a| print_listening(a, en)).await
-                    }
-                }
+                with_store!(&database, |store| {
+                    serve::serve(store, &options, |a| print_listening(a, en)).await
+                })
             })
         }
         Command::Export {
@@ -277,16 +276,9 @@ fn run(command: Command, en: bool) -> anyhow::Result<()> {
             let rt = runtime()?;
             let database = Database::parse(&database);
             rt.block_on(async {
-                match &database {
-                    Database::Sqlite(path) => {
-                        let store = Store::new(open_sqlite(path).await?);
-                        run_export(&store, ledger.as_deref(), &out, en).await
-                    }
-                    Database::Postgres(url) => {
-                        let store = Store::new(PostgresBackend::connect(url).await?);
-                        run_export(&store, ledger.as_deref(), &out, en).await
-                    }
-                }
+                with_store!(&database, |store| {
+                    run_export(&store, ledger.as_deref(), &out, en).await
+                })
             })
         }
         Command::Demo { dir, listen } => {
@@ -353,6 +345,8 @@ fn with_client(
     let ledger = target.ledger.as_deref();
     match (&target.server, &target.database) {
         (Some(url), _) => act(&rt, &Remote::open(url, ledger)?, action, options),
+        // Not `with_store!`: `act` blocks on the runtime itself, so the store is opened first
+        // and `act` runs outside any task.
         (None, Some(database)) => match Database::parse(database) {
             Database::Sqlite(path) => {
                 let store = Store::new(rt.block_on(open_sqlite(&path))?);
@@ -371,13 +365,13 @@ fn with_client(
     }
 }
 
-fn parse_opening(text: &str) -> anyhow::Result<(FundId, Fen)> {
+fn parse_opening(text: &str, en: bool) -> anyhow::Result<(FundId, Fen)> {
     let (fund, amount) = text.split_once('=').with_context(|| {
         format!("--opening {text:?}: write fund=amount, e.g. operating=10000.00 / 应写成 基金=金额")
     })?;
     let fund = FundId::try_from(fund.to_string())
         .map_err(|e| anyhow::anyhow!("--opening {text:?}: {e}"))?;
-    let amount = parse_yuan(amount).map_err(|e| anyhow::anyhow!("--opening {text:?}: {e}"))?;
+    let amount = yuan_arg(en, "--opening", amount)?;
     Ok((fund, amount))
 }
 
@@ -388,15 +382,14 @@ fn run_init(args: InitArgs, en: bool) -> anyhow::Result<()> {
         committee_keys: args.committee_keys,
         treasurer: args.treasurer,
         auditor: args.auditor,
-        approval_threshold_fen: parse_yuan(&args.approval_threshold)
-            .map_err(|e| anyhow::anyhow!("--approval-threshold: {e}"))?,
+        approval_threshold_fen: yuan_arg(en, "--approval-threshold", &args.approval_threshold)?,
         approvals_required: args.approvals_required,
         first_period: Period::try_from(args.first_period.clone())
             .map_err(|e| anyhow::anyhow!("--first-period: {e}"))?,
         opening: args
             .opening
             .iter()
-            .map(|o| parse_opening(o))
+            .map(|o| parse_opening(o, en))
             .collect::<anyhow::Result<_>>()?,
         log_key: args.log_key.clone(),
         event_id: args.id,
@@ -404,19 +397,7 @@ fn run_init(args: InitArgs, en: bool) -> anyhow::Result<()> {
     let rt = runtime()?;
     let database = Database::parse(&args.database);
     let (entry, receipt) = rt.block_on(async {
-        match &database {
-            Database::Sqlite(path) => {
-                init::init(&Store::new(open_sqlite(path).await?), &options, en).await
-            }
-            Database::Postgres(url) => {
-                init::init(
-                    &Store::new(PostgresBackend::connect(url).await?),
-                    &options,
-                    en,
-                )
-                .await
-            }
-        }
+        with_store!(&database, |store| init::init(&store, &options, en).await)
     })?;
     init::print_opened(&options, &entry, &receipt, en);
     Ok(())

@@ -1255,7 +1255,9 @@ fn half_width(c: char) -> char {
     }
 }
 
-fn yuan_arg(en: bool, arg: &str, text: &str) -> anyhow::Result<Fen> {
+/// Reads the amount in yuan given as `arg`; the error names the argument and says what to write
+/// instead, in Chinese (or English with `en`).
+pub fn yuan_arg(en: bool, arg: &str, text: &str) -> anyhow::Result<Fen> {
     parse_yuan(text).map_err(|e| {
         let problem = e.explain(Quantity::Yuan, en);
         bad_arg(en, arg, text, &problem, &problem)

@@ -6,7 +6,7 @@
 use crate::client::read_key;
 use anyhow::Context as _;
 use gongzhang_core::cosignature::CosignerKey;
-use gongzhang_server::{AppState, router};
+use gongzhang_server::{AppState, BoardOptions, router};
 use gongzhang_store::backend::Backend;
 use gongzhang_store::store::Store;
 use std::net::SocketAddr;
@@ -21,6 +21,9 @@ pub struct ServeOptions {
     pub witnesses: Vec<String>,
     /// Where to listen.
     pub listen: SocketAddr,
+    /// Whether the notice board's arrears page lists units by number (the committee's choice;
+    /// otherwise it shows counts only).
+    pub show_arrears_units: bool,
 }
 
 /// Registers the log keys with `store` and serves it until a shutdown signal. Prints the
@@ -54,7 +57,14 @@ pub async fn serve<B: Backend>(
         .iter()
         .map(|w| CosignerKey::parse(w).with_context(|| format!("the witness key {w:?}")))
         .collect::<anyhow::Result<Vec<_>>>()?;
-    let app = router(AppState { store, witnesses });
+    let board = BoardOptions {
+        show_arrears_units: options.show_arrears_units,
+    };
+    let app = router(AppState {
+        store,
+        witnesses,
+        board,
+    });
     let listener = tokio::net::TcpListener::bind(options.listen)
         .await
         .with_context(|| format!("listening on {}", options.listen))?;

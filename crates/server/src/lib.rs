@@ -10,14 +10,19 @@
 //! body size, request time and concurrency are the named constants below. The OpenAPI document is
 //! `schemas/openapi.json`, served at `/api/v1/openapi.json`; a test checks that it documents
 //! exactly the routes in [`ROUTES`].
+//!
+//! Beside the API, [`board`] serves the public notice board (公示栏): the same state as HTML
+//! pages for residents, at `/` (one ledger) or `/c/{ledger}/` (several). Outside `/api/` an
+//! unknown path or method gets an HTML page, not a problem document.
 
+pub mod board;
 pub mod problem;
 mod routes;
 
 use axum::Router;
 use axum::error_handling::HandleErrorLayer;
-use axum::http::StatusCode;
-use axum::response::IntoResponse;
+use axum::http::{StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
 use gongzhang_core::cosignature::CosignerKey;
 use gongzhang_store::backend::Backend;
 use gongzhang_store::store::{ATTACHMENT_BYTES_MAX, SUBMISSIONS_PER_BATCH_MAX, Store};
@@ -75,6 +80,16 @@ pub struct AppState<B: Backend> {
     pub store: Store<B>,
     /// Witnesses whose cosignatures the server accepts (street office, committee, residents).
     pub witnesses: Vec<CosignerKey>,
+    /// What the committee chose to show on the notice board.
+    pub board: BoardOptions,
+}
+
+/// The committee's choices for the notice board (公示栏).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BoardOptions {
+    /// Whether the arrears page lists the units in arrears by number, or only counts them
+    /// (the default).
+    pub show_arrears_units: bool,
 }
 
 /// The application: every route of [`ROUTES`], with problem documents in the client's language,
@@ -82,9 +97,10 @@ pub struct AppState<B: Backend> {
 pub fn router<B: Backend>(state: AppState<B>) -> Router {
     let state = Arc::new(state);
     routes::api::<B>()
+        .merge(board::routes::<B>())
         .with_state(state)
-        .fallback(not_found)
-        .method_not_allowed_fallback(method_not_allowed)
+        .fallback(fallback)
+        .method_not_allowed_fallback(fallback_method)
         .layer(
             ServiceBuilder::new()
                 .layer(tower_http::trace::TraceLayer::new_for_http())
@@ -93,6 +109,28 @@ pub fn router<B: Backend>(state: AppState<B>) -> Router {
                 .timeout(Duration::from_millis(REQUEST_TIMEOUT_MS))
                 .concurrency_limit(CONCURRENT_REQUESTS_MAX),
         )
+}
+
+/// No route: a problem document under `/api/`, the notice board's HTML page elsewhere.
+async fn fallback(uri: Uri) -> Response {
+    if is_api(&uri) {
+        not_found().await.into_response()
+    } else {
+        board::not_found(&uri)
+    }
+}
+
+/// A method the route does not take: a problem document under `/api/`, HTML elsewhere.
+async fn fallback_method(uri: Uri) -> Response {
+    if is_api(&uri) {
+        method_not_allowed().await.into_response()
+    } else {
+        board::method_not_allowed(&uri)
+    }
+}
+
+fn is_api(uri: &Uri) -> bool {
+    uri.path() == "/api" || uri.path().starts_with("/api/")
 }
 
 async fn not_found() -> Problem {

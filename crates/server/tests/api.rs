@@ -76,6 +76,7 @@ async fn app() -> App {
     let router = router(AppState {
         store: store.clone(),
         witnesses: vec![witness.verifier()],
+        board: Default::default(),
     });
     App {
         router,
@@ -448,6 +449,7 @@ async fn unknown_ledgers_routes_units_and_events_are_404_problems() {
         (format!("{}/households/9-9-909", base()), "unknown_unit"),
         (format!("{}/events/no-such-event", base()), "unknown_event"),
         (format!("{}/entries/999999", base()), "unknown_entry"),
+        (format!("{}/entries/999999/proof", base()), "unknown_entry"),
         (
             format!("/api/v1/attachments/{}", "0".repeat(64)),
             "unknown_attachment",

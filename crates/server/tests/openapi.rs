@@ -295,6 +295,7 @@ async fn the_server_serves_the_document_byte_for_byte() {
     let app = router(AppState {
         store: Store::new(backend),
         witnesses: Vec::new(),
+        board: Default::default(),
     });
     let response = app
         .oneshot(

@@ -3,6 +3,7 @@
 //! exactly this code.
 
 pub mod accounts;
+pub mod csv;
 pub mod events;
 pub mod households;
 pub mod journal;
