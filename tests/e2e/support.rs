@@ -64,26 +64,25 @@ pub fn run(dir: &Path, args: &[&str]) -> Output {
         .unwrap_or_else(|e| panic!("running gongzhang: {e}"))
 }
 
-/// A running `gongzhang serve`, stopped (SIGTERM, then kill) when dropped.
-pub struct Server {
+/// A running process of ours, killed if dropped; [`Running::stop`] asks it to stop gracefully.
+pub struct Running {
     child: Option<Child>,
-    /// `http://127.0.0.1:PORT`.
-    pub base: String,
 }
 
-impl Server {
-    /// Starts `gongzhang serve args… --listen 127.0.0.1:0` in `dir` and waits until it listens.
-    pub fn start(dir: &Path, args: &[&str]) -> Server {
-        let mut child = gongzhang()
-            .current_dir(dir)
-            .arg("serve")
-            .args(args)
-            .args(["--listen", "127.0.0.1:0", "--lang", "en"])
+impl Running {
+    /// Spawns `command` with its stdout piped and returns once a line satisfies `ready`, with
+    /// every line printed until then; panics naming `what` if that takes longer than `timeout`.
+    fn spawn(
+        mut command: Command,
+        what: &str,
+        timeout: Duration,
+        ready: impl Fn(&str) -> bool,
+    ) -> (Running, Vec<String>) {
+        let mut child = command
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
             .spawn()
-            .unwrap_or_else(|e| panic!("starting gongzhang serve: {e}"));
+            .unwrap_or_else(|e| panic!("starting {what}: {e}"));
         let stdout = child.stdout.take().expect("piped stdout");
         let (tx, rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
@@ -91,26 +90,21 @@ impl Server {
                 let _ = tx.send(line);
             }
         });
-        let deadline = Instant::now() + START_TIMEOUT;
-        let base = loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match rx.recv_timeout(left) {
-                Ok(line) => {
-                    if let Some(url) = line.strip_prefix("listening on ") {
-                        let base = url.trim_end_matches("/api/v1/ledgers").to_string();
-                        break base;
-                    }
-                }
+        let deadline = Instant::now() + timeout;
+        let mut lines: Vec<String> = Vec::new();
+        while !lines.last().is_some_and(|l| ready(l)) {
+            match rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+                Ok(line) => lines.push(line),
                 Err(_) => {
                     let _ = child.kill();
-                    panic!("gongzhang serve did not start listening within {START_TIMEOUT:?}");
+                    panic!(
+                        "{what} was not ready within {timeout:?}:\n{}",
+                        lines.join("\n")
+                    );
                 }
             }
-        };
-        Server {
-            child: Some(child),
-            base,
         }
+        (Running { child: Some(child) }, lines)
     }
 
     /// Sends SIGTERM and waits for a graceful exit; returns whether it exited 0.
@@ -138,7 +132,7 @@ impl Server {
     }
 }
 
-impl Drop for Server {
+impl Drop for Running {
     fn drop(&mut self) {
         if let Some(mut child) = self.child.take() {
             let _ = child.kill();
@@ -147,9 +141,43 @@ impl Drop for Server {
     }
 }
 
-/// A running `gongzhang demo` (stopped with SIGTERM when dropped) and what it printed.
+/// A running `gongzhang serve`.
+pub struct Server {
+    process: Running,
+    /// `http://127.0.0.1:PORT`.
+    pub base: String,
+}
+
+impl Server {
+    /// Starts `gongzhang serve args… --listen 127.0.0.1:0` in `dir` and waits until it listens.
+    pub fn start(dir: &Path, args: &[&str]) -> Server {
+        let mut command = gongzhang();
+        command.current_dir(dir).arg("serve").args(args).args([
+            "--listen",
+            "127.0.0.1:0",
+            "--lang",
+            "en",
+        ]);
+        let (process, lines) = Running::spawn(command, "gongzhang serve", START_TIMEOUT, |l| {
+            l.starts_with("listening on ")
+        });
+        let base = lines
+            .last()
+            .and_then(|l| l.strip_prefix("listening on "))
+            .map(|url| url.trim_end_matches("/api/v1/ledgers").to_string())
+            .expect("the listening line");
+        Server { process, base }
+    }
+
+    /// Sends SIGTERM and waits for a graceful exit; returns whether it exited 0.
+    pub fn stop(&mut self) -> bool {
+        self.process.stop()
+    }
+}
+
+/// A running `gongzhang demo` and what it printed.
 pub struct Demo {
-    child: Option<Child>,
+    process: Running,
     /// Every line printed up to "press Ctrl-C".
     pub lines: Vec<String>,
     /// `http://127.0.0.1:PORT`.
@@ -163,46 +191,28 @@ impl Demo {
     /// Starts `gongzhang demo --dir demo --listen 127.0.0.1:0 args…` in `dir` and waits for its
     /// instructions.
     pub fn start(dir: &Path, args: &[&str]) -> Demo {
-        let mut child = gongzhang()
+        let mut command = gongzhang();
+        command
             .current_dir(dir)
             .args(["demo", "--dir", "demo", "--listen", "127.0.0.1:0"])
-            .args(args)
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap_or_else(|e| panic!("starting gongzhang demo: {e}"));
-        let stdout = child.stdout.take().expect("piped");
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                let _ = tx.send(line);
-            }
+            .args(args);
+        let (process, lines) = Running::spawn(command, "gongzhang demo", DEMO_START_TIMEOUT, |l| {
+            l.contains("Ctrl-C")
         });
-        let deadline = Instant::now() + DEMO_START_TIMEOUT;
-        let mut lines: Vec<String> = Vec::new();
-        while !lines.iter().any(|l| l.contains("Ctrl-C")) {
-            match rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
-                Ok(line) => lines.push(line),
-                Err(_) => {
-                    let _ = child.kill();
-                    panic!(
-                        "the demo printed no instructions in time:\n{}",
-                        lines.join("\n")
-                    );
-                }
-            }
-        }
         let base = lines
             .iter()
             .find_map(|l| {
                 let at = l.find("http://")?;
                 let url = &l[at..];
-                let end = url.find("/api/").unwrap_or(url.len());
-                Some(url[..end].to_string())
+                let end = url
+                    .find("/api/")
+                    .or_else(|| url.rfind('/'))
+                    .unwrap_or(url.len());
+                Some(url[..end].trim_end_matches('/').to_string())
             })
             .unwrap_or_else(|| panic!("no URL in:\n{}", lines.join("\n")));
         Demo {
-            child: Some(child),
+            process,
             lines,
             base,
         }
@@ -210,34 +220,6 @@ impl Demo {
 
     /// Sends SIGTERM and waits; whether it exited 0.
     pub fn stop(&mut self) -> bool {
-        let Some(mut child) = self.child.take() else {
-            return true;
-        };
-        let _ = Command::new("kill")
-            .args(["-TERM", &child.id().to_string()])
-            .status();
-        let deadline = Instant::now() + STOP_TIMEOUT;
-        loop {
-            match child.try_wait() {
-                Ok(Some(status)) => return status.success(),
-                Ok(None) if Instant::now() < deadline => {
-                    std::thread::sleep(Duration::from_millis(20));
-                }
-                _ => {
-                    let _ = child.kill();
-                    let _ = child.wait();
-                    return false;
-                }
-            }
-        }
-    }
-}
-
-impl Drop for Demo {
-    fn drop(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
+        self.process.stop()
     }
 }
