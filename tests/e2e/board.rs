@@ -297,6 +297,25 @@ fn the_notice_board_shows_the_ledgers_figures_on_a_phone() {
     .expect("the payment's proof verifies");
     save("unit-375.png", &browser.full_page_screenshot());
 
+    // On paper (A4, the notice board itself): no navigation, no form, no language switch.
+    browser.cdp(
+        "Emulation.setEmulatedMedia",
+        &serde_json::json!({"media": "print"}),
+    );
+    browser.open(&format!("{base}/"));
+    let hidden = browser.script(
+        "return [...document.querySelectorAll('nav, form, a[hreflang]')].every(e => e.getClientRects().length === 0);",
+    );
+    assert_eq!(
+        hidden,
+        Value::Bool(true),
+        "printed pages hide navigation and forms"
+    );
+    browser.cdp(
+        "Emulation.setEmulatedMedia",
+        &serde_json::json!({"media": ""}),
+    );
+
     // A period statement: each fund's closing balance as the close recorded it.
     let (range, close_seq) = *community.summary.closes.last().expect("a close");
     let label = if range.from == range.to {

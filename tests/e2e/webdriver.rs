@@ -104,12 +104,9 @@ impl Browser {
             .to_string();
         // Chromium keeps a desktop window at least 500 px wide; the phone's viewport is
         // emulated through the DevTools protocol, as its device toolbar does.
-        browser.session_command(
-            "POST",
-            "/goog/cdp/execute",
-            &json!({"cmd": "Emulation.setDeviceMetricsOverride", "params": {
-                "width": width, "height": height, "deviceScaleFactor": 1, "mobile": true,
-            }}),
+        browser.cdp(
+            "Emulation.setDeviceMetricsOverride",
+            &json!({"width": width, "height": height, "deviceScaleFactor": 1, "mobile": true}),
         );
         browser
     }
@@ -178,22 +175,26 @@ impl Browser {
             .unwrap_or_default()
     }
 
+    /// Runs a Chrome DevTools protocol command (emulation, capture) through chromedriver.
+    pub fn cdp(&self, cmd: &str, params: &Value) -> Value {
+        self.session_command(
+            "POST",
+            "/goog/cdp/execute",
+            &json!({"cmd": cmd, "params": params}),
+        )
+    }
+
     /// A PNG of the whole page (Chromium's full-page capture through the DevTools protocol).
     pub fn full_page_screenshot(&self) -> Vec<u8> {
-        let metrics = self.session_command(
-            "POST",
-            "/goog/cdp/execute",
-            &json!({"cmd": "Page.getLayoutMetrics", "params": {}}),
-        );
+        let metrics = self.cdp("Page.getLayoutMetrics", &json!({}));
         let size = &metrics["cssContentSize"];
-        let shot = self.session_command(
-            "POST",
-            "/goog/cdp/execute",
-            &json!({"cmd": "Page.captureScreenshot", "params": {
+        let shot = self.cdp(
+            "Page.captureScreenshot",
+            &json!({
                 "format": "png",
                 "captureBeyondViewport": true,
                 "clip": {"x": 0, "y": 0, "width": size["width"], "height": size["height"], "scale": 1},
-            }}),
+            }),
         );
         base64::engine::general_purpose::STANDARD
             .decode(shot["data"].as_str().expect("base64 PNG"))
