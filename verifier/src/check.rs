@@ -12,7 +12,7 @@ use gongzhang_core::Hash;
 use gongzhang_core::checkpoint::{self, CheckpointError, OpenedCheckpoint};
 use gongzhang_core::cosignature::{CosignerKey, WitnessPolicy};
 use gongzhang_core::entry::{ENTRY_BYTES_MAX, Entry};
-use gongzhang_core::ledger::events::Statement;
+use gongzhang_core::ledger::events::{Statement, attachment_refs};
 use gongzhang_core::ledger::rules::{Ledger, RuleError};
 use gongzhang_core::ledger::types::PeriodRange;
 use gongzhang_core::log::LogError;
@@ -266,29 +266,6 @@ fn history_failure(saved: TreeHead, found: Option<TreeHead>, lang: Lang) -> Fail
     }
 }
 
-/// Collects the SHA-256 hashes an event refers to (fields named `sha256` or `…_sha256`).
-fn attachment_refs(value: &serde_json::Value, out: &mut BTreeSet<Hash>) {
-    match value {
-        serde_json::Value::Object(map) => {
-            for (k, v) in map {
-                if k == "sha256" || k.ends_with("_sha256") {
-                    if let Some(h) = v.as_str().and_then(|s| Hash::from_hex(s).ok()) {
-                        out.insert(h);
-                    }
-                } else {
-                    attachment_refs(v, out);
-                }
-            }
-        }
-        serde_json::Value::Array(items) => {
-            for v in items {
-                attachment_refs(v, out);
-            }
-        }
-        _ => {}
-    }
-}
-
 /// The first place two JSON values differ, as a path and the two values.
 fn first_difference(
     path: &str,
@@ -531,10 +508,7 @@ pub fn run(args: &Args, lang: Lang) -> anyhow::Result<Report> {
             }
         }
         if inputs.attachments.is_some() {
-            attachment_refs(
-                &serde_json::Value::Object(entry.event().body().clone()),
-                &mut refs,
-            );
+            attachment_refs(entry.event().body(), &mut refs);
         }
         if let Some(bar) = &bar {
             bar.inc(1);

@@ -43,7 +43,7 @@ use gongzhang_core::checkpoint::{self, Checkpoint};
 use gongzhang_core::entry::Entry;
 use gongzhang_core::hash::sha256;
 use gongzhang_core::ledger::csv;
-use gongzhang_core::ledger::events::{LedgerEvent, Statement};
+use gongzhang_core::ledger::events::{LedgerEvent, Statement, attachment_refs};
 use gongzhang_core::ledger::journal::JournalWriter;
 use gongzhang_core::ledger::rules::Ledger;
 use gongzhang_core::ledger::types::PeriodRange;
@@ -561,7 +561,7 @@ impl Replay {
             self.genesis_hash = entry.hash();
         }
         let body = entry.event().body();
-        attachment_refs_in_object(body, &mut self.refs);
+        attachment_refs(body, &mut self.refs);
         match LedgerEvent::from_event(entry.event())? {
             LedgerEvent::PeriodClosed(close) => self.closes.push(Close {
                 seq: entry.seq(),
@@ -578,36 +578,6 @@ impl Replay {
             _ => {}
         }
         Ok(())
-    }
-}
-
-/// Collects the SHA-256 hashes a JSON value refers to: fields named `sha256` or `…_sha256` at
-/// any depth, exactly as the verifier's `attachment_refs` finds them, so that the bundle holds
-/// the attachments the verifier will look for.
-fn attachment_refs_in(value: &serde_json::Value, out: &mut BTreeSet<Hash>) {
-    match value {
-        serde_json::Value::Object(map) => attachment_refs_in_object(map, out),
-        serde_json::Value::Array(items) => {
-            for v in items {
-                attachment_refs_in(v, out);
-            }
-        }
-        _ => {}
-    }
-}
-
-fn attachment_refs_in_object(
-    map: &serde_json::Map<String, serde_json::Value>,
-    out: &mut BTreeSet<Hash>,
-) {
-    for (k, v) in map {
-        if k == "sha256" || k.ends_with("_sha256") {
-            if let Some(h) = v.as_str().and_then(|s| Hash::from_hex(s).ok()) {
-                out.insert(h);
-            }
-        } else {
-            attachment_refs_in(v, out);
-        }
     }
 }
 
@@ -795,22 +765,6 @@ mod tests {
             statement_stem(range((2025, 11), (2026, 1))),
             "2025-11_2026-01"
         );
-    }
-
-    #[test]
-    fn attachments_are_found_at_any_depth_by_field_name() {
-        let h = sha256(b"x").to_hex();
-        let body = serde_json::json!({
-            "invoice": { "kind": "fapiao", "sha256": h },
-            "document_sha256": sha256(b"y").to_hex(),
-            "list": [{ "findings_sha256": sha256(b"z").to_hex() }],
-            "not_a_hash_sha256": "xyz",
-            "sha256_of": sha256(b"w").to_hex(),
-        });
-        let mut refs = BTreeSet::new();
-        attachment_refs_in(&body, &mut refs);
-        let want: BTreeSet<Hash> = [sha256(b"x"), sha256(b"y"), sha256(b"z")].into();
-        assert_eq!(refs, want);
     }
 
     #[test]

@@ -599,6 +599,36 @@ pub enum BodyError {
     },
 }
 
+/// Collects the SHA-256 hashes an event body refers to — a scanned invoice, minutes, findings,
+/// a demand letter: every field named `sha256` or `…_sha256`, at any depth, that holds a hash.
+/// The attachments an export bundle carries and the verifier checks are exactly these.
+pub fn attachment_refs(
+    body: &serde_json::Map<String, Value>,
+    out: &mut std::collections::BTreeSet<Hash>,
+) {
+    for (k, v) in body {
+        if k == "sha256" || k.ends_with("_sha256") {
+            if let Some(h) = v.as_str().and_then(|s| Hash::from_hex(s).ok()) {
+                out.insert(h);
+            }
+        } else {
+            attachment_refs_in(v, out);
+        }
+    }
+}
+
+fn attachment_refs_in(value: &Value, out: &mut std::collections::BTreeSet<Hash>) {
+    match value {
+        Value::Object(map) => attachment_refs(map, out),
+        Value::Array(items) => {
+            for v in items {
+                attachment_refs_in(v, out);
+            }
+        }
+        _ => {}
+    }
+}
+
 fn body<T: serde::de::DeserializeOwned>(event: &Event) -> Result<T, BodyError> {
     // Deserialises from the borrowed body: no copy of the whole tree first.
     T::deserialize(event.body()).map_err(|e| BodyError::Invalid {
@@ -698,5 +728,30 @@ impl LedgerEvent {
     /// Wraps the body in an event envelope with the author-chosen `id`.
     pub fn to_event(&self, id: &str) -> Result<Event, crate::entry::EventError> {
         Event::new(id, self.kind(), self.body_json())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::hash::sha256;
+
+    #[test]
+    fn attachments_are_found_at_any_depth_by_field_name() {
+        let h = sha256(b"x").to_hex();
+        let serde_json::Value::Object(body) = serde_json::json!({
+            "invoice": { "kind": "fapiao", "sha256": h },
+            "document_sha256": sha256(b"y").to_hex(),
+            "list": [{ "findings_sha256": sha256(b"z").to_hex() }],
+            "not_a_hash_sha256": "xyz",
+            "sha256_of": sha256(b"w").to_hex(),
+        }) else {
+            unreachable!()
+        };
+        let mut refs = std::collections::BTreeSet::new();
+        attachment_refs(&body, &mut refs);
+        let want: std::collections::BTreeSet<Hash> =
+            [sha256(b"x"), sha256(b"y"), sha256(b"z")].into();
+        assert_eq!(refs, want);
     }
 }
