@@ -108,9 +108,8 @@ pub async fn run(dir: &Path, listen: SocketAddr, en: bool) -> anyhow::Result<()>
         write_keys(&log_key, &keys, &demo, en)?;
     }
     let store = Store::new(SqliteBackend::open(&database).await?);
-    let demo_keys = [log_key.clone()];
     let options = ServeOptions {
-        log_keys: demo_keys.to_vec(),
+        log_keys: vec![log_key.clone()],
         witnesses: Vec::new(),
         listen,
         show_arrears_units: false,

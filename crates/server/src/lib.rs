@@ -55,7 +55,8 @@ pub const CONCURRENT_REQUESTS_MAX: usize = 512;
 pub const LOG_PAGE_ENTRIES: u64 = 1024;
 
 const _: () = assert!(EVENT_BODY_BYTES_MAX <= BATCH_BODY_BYTES_MAX);
-const _: () = assert!(SUBMISSIONS_PER_BATCH_MAX >= 1);
+// A full batch of typical (1 KiB) events fits, as the batch limit's documentation says.
+const _: () = assert!(SUBMISSIONS_PER_BATCH_MAX * 1024 <= BATCH_BODY_BYTES_MAX);
 const _: () = assert!(LOG_PAGE_ENTRIES <= gongzhang_store::store::ENTRIES_PER_READ_MAX);
 
 /// The characters of an origin kept as they are in a URL path segment; everything else, `/`

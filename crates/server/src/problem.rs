@@ -510,11 +510,12 @@ impl From<ProofError> for Problem {
 
 impl From<CosignError> for Problem {
     fn from(error: CosignError) -> Problem {
+        let error = match error {
+            CosignError::Store(e) => return e.into(),
+            other => other,
+        };
         match &error {
-            CosignError::Store(_) => match error {
-                CosignError::Store(e) => e.into(),
-                _ => unreachable!("matched above"),
-            },
+            CosignError::Store(_) => unreachable!("returned above"),
             CosignError::NoCheckpoint(size) => Problem::not_found(
                 "no_checkpoint",
                 format!("没有在 {size} 个条目时签发的检查点"),

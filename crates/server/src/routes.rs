@@ -426,15 +426,26 @@ async fn entry<B: Backend>(
     Path((origin, seq)): Path<(String, String)>,
 ) -> Result<Response, Problem> {
     let seq = seq_param(&seq)?;
-    let mut rows = s.store.entries(&origin, seq, seq.saturating_add(1)).await?;
-    match rows.pop() {
-        Some(bytes) => Ok(entry_response(bytes)),
-        None => Err(Problem::not_found(
-            "unknown_entry",
-            format!("账本没有第 {seq} 条"),
-            format!("the log has no entry {seq}"),
-        )),
-    }
+    Ok(entry_response(entry_bytes(&s.store, &origin, seq).await?))
+}
+
+/// The canonical bytes of entry `seq`, or 404 `unknown_entry`.
+async fn entry_bytes<B: Backend>(
+    store: &Store<B>,
+    origin: &str,
+    seq: u64,
+) -> Result<Vec<u8>, Problem> {
+    store
+        .entries(origin, seq, seq.saturating_add(1))
+        .await?
+        .pop()
+        .ok_or_else(|| {
+            Problem::not_found(
+                "unknown_entry",
+                format!("账本没有第 {seq} 条"),
+                format!("the log has no entry {seq}"),
+            )
+        })
 }
 
 /// An inclusion proof as JSON: the entry, its hash, the tree size and the audit path.
@@ -445,17 +456,7 @@ async fn proof_json<B: Backend>(
     size: Option<u64>,
 ) -> Result<Response, Problem> {
     // An entry the log does not have is not found, whatever tree size is asked for.
-    let entry = store
-        .entries(origin, seq, seq.saturating_add(1))
-        .await?
-        .pop()
-        .ok_or_else(|| {
-            Problem::not_found(
-                "unknown_entry",
-                format!("账本没有第 {seq} 条"),
-                format!("the log has no entry {seq}"),
-            )
-        })?;
+    let entry = entry_bytes(store, origin, seq).await?;
     let tree_size = match size {
         Some(size) => size,
         None => store.size(origin).await?,
