@@ -2,6 +2,8 @@
 //! request gets its documented status, problem type and code, and appends nothing; the reads
 //! return what the store holds, and the proofs verify.
 
+#[path = "support/http.rs"]
+mod http;
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
@@ -17,10 +19,9 @@ use gongzhang_server::{AppState, BATCH_BODY_BYTES_MAX, EVENT_BODY_BYTES_MAX, rou
 use gongzhang_store::sqlite::SqliteBackend;
 use gongzhang_store::store::{Store, Submission};
 use gongzhang_testkit::{example, vectors};
-use http_body_util::BodyExt as _;
+use http::Answer;
 use serde_json::{Value, json};
 use std::sync::Arc;
-use tower::ServiceExt as _;
 
 const LEDGER: &str = "gongzhang.example%2Fhexie-jiayuan";
 
@@ -85,47 +86,8 @@ async fn app() -> App {
     }
 }
 
-struct Answer {
-    status: StatusCode,
-    content_type: String,
-    body: Vec<u8>,
-}
-
-impl Answer {
-    fn json(&self) -> Value {
-        serde_json::from_slice(&self.body)
-            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
-    }
-    fn text(&self) -> String {
-        String::from_utf8(self.body.clone()).expect("utf-8")
-    }
-}
-
 async fn send(app: &App, request: Request<Body>) -> Answer {
-    let response = app
-        .router
-        .clone()
-        .oneshot(request)
-        .await
-        .expect("infallible");
-    let status = response.status();
-    let content_type = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .map(|v| v.to_str().expect("ascii").to_string())
-        .unwrap_or_default();
-    let body = response
-        .into_body()
-        .collect()
-        .await
-        .expect("body")
-        .to_bytes()
-        .to_vec();
-    Answer {
-        status,
-        content_type,
-        body,
-    }
+    http::send(&app.router, request).await
 }
 
 async fn get(app: &App, path: &str) -> Answer {

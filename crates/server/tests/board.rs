@@ -5,10 +5,12 @@
 
 #[path = "support/demo.rs"]
 mod demo_support;
+#[path = "support/http.rs"]
+mod http;
 
 use axum::Router;
 use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
+use axum::http::{Request, StatusCode};
 use demo_support::{Ledgers, app, store};
 use gongzhang_core::checkpoint::Checkpoint;
 use gongzhang_core::ledger::csv::{UTF8_BOM, statement_csv};
@@ -21,46 +23,15 @@ use gongzhang_store::sqlite::SqliteBackend;
 use gongzhang_store::store::Store;
 use gongzhang_testkit::demo::{self, Demo};
 use gongzhang_testkit::example;
-use http_body_util::BodyExt as _;
+use http::Answer;
 use std::collections::{BTreeMap, BTreeSet};
-use tower::ServiceExt as _;
 
-struct Page {
-    status: StatusCode,
-    content_type: String,
-    body: Vec<u8>,
-}
-
-impl Page {
-    fn text(&self) -> String {
-        String::from_utf8(self.body.clone()).expect("utf-8")
-    }
-}
-
-async fn get(router: &Router, path: &str) -> Page {
-    let response = router
-        .clone()
-        .oneshot(Request::get(path).body(Body::empty()).expect("request"))
-        .await
-        .expect("infallible");
-    let status = response.status();
-    let content_type = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .map(|v| v.to_str().expect("ascii").to_string())
-        .unwrap_or_default();
-    let body = response
-        .into_body()
-        .collect()
-        .await
-        .expect("body")
-        .to_bytes()
-        .to_vec();
-    Page {
-        status,
-        content_type,
-        body,
-    }
+async fn get(router: &Router, path: &str) -> Answer {
+    http::send(
+        router,
+        Request::get(path).body(Body::empty()).expect("request"),
+    )
+    .await
 }
 
 /// A page that must be there: 200, HTML, and the accessibility basics.
@@ -638,20 +609,15 @@ async fn errors_are_html_pages_with_their_status_and_the_api_keeps_its_problems(
     let api = get(&router, "/api/v1/nope").await;
     assert_eq!(api.status, StatusCode::NOT_FOUND);
     assert_eq!(api.content_type, "application/problem+json");
-    let post = router
-        .clone()
-        .oneshot(
-            Request::post("/arrears")
-                .body(Body::empty())
-                .expect("request"),
-        )
-        .await
-        .expect("infallible");
-    assert_eq!(post.status(), StatusCode::METHOD_NOT_ALLOWED);
-    assert_eq!(
-        post.headers()[header::CONTENT_TYPE],
-        "text/html; charset=utf-8"
-    );
+    let post = http::send(
+        &router,
+        Request::post("/arrears")
+            .body(Body::empty())
+            .expect("request"),
+    )
+    .await;
+    assert_eq!(post.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(post.content_type, "text/html; charset=utf-8");
 }
 
 #[tokio::test]
