@@ -130,7 +130,14 @@ pub async fn init<B: Backend>(
 }
 
 /// Prints what `init` did and what to do next.
-pub fn print_opened(options: &InitOptions, entry: &Entry, receipt: &Receipt, en: bool) {
+/// `database` is the `--database` given, so that the printed `serve` command opens the same one.
+pub fn print_opened(
+    options: &InitOptions,
+    database: &str,
+    entry: &Entry,
+    receipt: &Receipt,
+    en: bool,
+) {
     let t = |zh: &'static str, english: &'static str| if en { english } else { zh };
     println!(
         "{} {}（{}）",
@@ -161,5 +168,8 @@ pub fn print_opened(options: &InitOptions, entry: &Entry, receipt: &Receipt, en:
     );
     println!();
     println!("{}", t("下一步：运行服务器", "next: run the server"));
-    println!("  gongzhang serve --log-key {}", options.log_key.display());
+    println!(
+        "  gongzhang serve --database {database} --log-key {}",
+        options.log_key.display()
+    );
 }

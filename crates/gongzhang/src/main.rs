@@ -399,7 +399,7 @@ fn run_init(args: InitArgs, en: bool) -> anyhow::Result<()> {
     let (entry, receipt) = rt.block_on(async {
         with_store!(&database, |store| init::init(&store, &options, en).await)
     })?;
-    init::print_opened(&options, &entry, &receipt, en);
+    init::print_opened(&options, &args.database, &entry, &receipt, en);
     Ok(())
 }
 
