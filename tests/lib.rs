@@ -8,12 +8,12 @@ pub fn project_root() -> PathBuf {
     here.parent().map(PathBuf::from).unwrap_or(here)
 }
 
-/// `../shared/vectors/` beside the project root: the pinned external test vectors.
-pub fn shared_vectors() -> PathBuf {
-    let dir = project_root().join("..").join("shared").join("vectors");
+/// `tests/vectors/`: the pinned external test vectors (sources and licences in its README).
+pub fn external_vectors() -> PathBuf {
+    let dir = project_root().join("tests").join("vectors");
     assert!(
         dir.is_dir(),
-        "external test vectors not found at {}: they live in ../shared/vectors beside the project",
+        "external test vectors not found at {}: they are part of the repository",
         dir.display()
     );
     dir

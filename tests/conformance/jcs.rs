@@ -1,7 +1,7 @@
 //! RFC 8785 (JCS) vectors from cyberphone/json-canonicalization @ 19d51d7 (testdata/).
 
 use gongzhang_core::canonical::{CanonicalError, parse_canonical, to_canonical};
-use gongzhang_tests::shared_vectors;
+use gongzhang_tests::external_vectors;
 use std::fs;
 
 const FILES: [&str; 6] = [
@@ -15,7 +15,7 @@ const FILES: [&str; 6] = [
 
 fn read(kind: &str, name: &str) -> Vec<u8> {
     let ext = if kind == "outhex" { "txt" } else { "json" };
-    let path = shared_vectors()
+    let path = external_vectors()
         .join("jcs")
         .join(kind)
         .join(format!("{name}.{ext}"));

@@ -1,4 +1,4 @@
-//! Conformance against the external vectors in `../shared/vectors/` (see its README for sources).
+//! Conformance against the external vectors in `tests/vectors/` (see its README for sources).
 
 #![allow(clippy::unwrap_used)] // A test that cannot read its vectors should stop loudly.
 

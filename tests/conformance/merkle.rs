@@ -1,5 +1,5 @@
 //! RFC 6962 inclusion and consistency proof probes from transparency-dev/merkle `testdata/`
-//! (`../shared/vectors/merkle/`): every probe file is run through our verifier and its verdict
+//! (`tests/vectors/merkle/`): every probe file is run through our verifier and its verdict
 //! must be the reference's (`wantErr`).
 //!
 //! Our verifier takes [`Hash`] values, so any root, leaf hash or proof hash that is not exactly
@@ -121,7 +121,7 @@ fn check_all<P: serde::de::DeserializeOwned>(
     want_err_and_desc: impl Fn(&P) -> (bool, &str),
     divergences: &[(&str, &str)],
 ) -> usize {
-    let dir = gongzhang_tests::shared_vectors().join("merkle").join(kind);
+    let dir = gongzhang_tests::external_vectors().join("merkle").join(kind);
     let files = json_files(&dir);
     let mut checked = 0;
     let mut diverged = Vec::new();
@@ -209,7 +209,7 @@ fn merkle_consistency_probes() {
 /// The happy paths are really exercised: each one verifies, and its first proof hash matters.
 #[test]
 fn merkle_happy_paths_depend_on_their_proofs() {
-    let dir = gongzhang_tests::shared_vectors().join("merkle");
+    let dir = gongzhang_tests::external_vectors().join("merkle");
     let mut seen = 0;
     for file in json_files(&dir.join("inclusion")) {
         let text = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{e}"));

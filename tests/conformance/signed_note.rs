@@ -1,4 +1,4 @@
-//! C2SP signed notes, checkpoints and cosignatures against `../shared/vectors/signed-note.json`:
+//! C2SP signed notes, checkpoints and cosignatures against `tests/vectors/signed-note.json`:
 //! keys and notes from the signed-note spec, golang.org/x/mod `sumdb/note` tests, a real
 //! sum.golang.org checkpoint (transparency-dev/formats) and the tlog-cosignature example.
 
@@ -31,7 +31,7 @@ struct Vector {
 }
 
 fn vectors() -> Vec<Vector> {
-    let path = gongzhang_tests::shared_vectors().join("signed-note.json");
+    let path = gongzhang_tests::external_vectors().join("signed-note.json");
     let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let vectors: Vectors =
         serde_json::from_slice(&bytes).unwrap_or_else(|e| panic!("{}: {e}", path.display()));

@@ -41,8 +41,9 @@ fn project() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-fn shared_vectors() -> PathBuf {
-    project().join("../shared/vectors")
+/// The pinned external vectors the repository carries (`tests/vectors/README.md`).
+fn external_vectors() -> PathBuf {
+    project().join("tests/vectors")
 }
 
 fn read_json(path: &Path) -> Value {
@@ -71,7 +72,7 @@ struct NoteKeys {
 }
 
 fn note_keys() -> NoteKeys {
-    let vectors = read_json(&shared_vectors().join("signed-note.json"));
+    let vectors = read_json(&external_vectors().join("signed-note.json"));
     let golang = vectors["notes"]
         .as_array()
         .expect("notes")
@@ -119,7 +120,7 @@ fn node(left: &Hash, right: &Hash) -> Hash {
 /// The happy-path probes of the tree of size 8, by leaf index.
 fn happy_paths_of_size_8() -> Vec<(u64, Value)> {
     let mut found = Vec::new();
-    for dir in std::fs::read_dir(shared_vectors().join("merkle/inclusion")).expect("probes") {
+    for dir in std::fs::read_dir(external_vectors().join("merkle/inclusion")).expect("probes") {
         let path = dir.expect("entry").path().join("happy-path.json");
         if !path.is_file() {
             continue;
@@ -684,7 +685,7 @@ fn every_pinned_inclusion_probe_gives_its_verdict() {
     let keys = note_keys();
     let dir = Scratch::new("probes");
     let mut paths = Vec::new();
-    let mut pending = vec![shared_vectors().join("merkle/inclusion")];
+    let mut pending = vec![external_vectors().join("merkle/inclusion")];
     while let Some(path) = pending.pop() {
         for entry in std::fs::read_dir(&path).expect("dir") {
             let path = entry.expect("entry").path();
