@@ -394,6 +394,20 @@ impl From<AppendError> for Problem {
             )
             .with("index", *index)
             .with("event_id", event_id.clone()),
+            AppendError::NonCanonicalKey {
+                index, event_id, ..
+            } => Problem::new(
+                StatusCode::FORBIDDEN,
+                kinds::BAD_SIGNATURE,
+                "non_canonical_key",
+                "Non-canonical signing key",
+                format!(
+                    "第 {index} 个事件（{event_id}）：签名所用的公钥不是规范写法，同一把密钥只接受一种写法"
+                ),
+                error.to_string(),
+            )
+            .with("index", *index)
+            .with("event_id", event_id.clone()),
             AppendError::BadSignature {
                 index,
                 event_id,

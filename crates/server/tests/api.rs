@@ -199,6 +199,19 @@ async fn every_bad_submission_gets_its_status_and_appends_nothing() {
         &[&treasurer()],
     );
     forged.event = payment("api-forged", "3-2-401", 999_999);
+    // The treasurer's signature, claimed by a key spelled non-canonically (RFC 8032 §5.1.3).
+    let mut non_canonical = SignedEvent::sign(
+        payment("api-nc", "3-2-401", 100),
+        example::ORIGIN,
+        &[&treasurer()],
+    );
+    non_canonical.signatures = vec![gongzhang_core::entry::AuthorSignature::new(
+        gongzhang_core::keys::PublicKey::from_hex(
+            gongzhang_testkit::vectors::NON_CANONICAL_KEY_HEX,
+        )
+        .expect("hex"),
+        *non_canonical.signatures[0].signature(),
+    )];
     let cases: Vec<(&str, Vec<u8>, StatusCode, &str, &str)> = vec![
         (
             "not JSON",
@@ -227,6 +240,13 @@ async fn every_bad_submission_gets_its_status_and_appends_nothing() {
             StatusCode::FORBIDDEN,
             "urn:gongzhang:problem:bad-signature",
             "bad_signature",
+        ),
+        (
+            "signed by a non-canonically encoded key",
+            non_canonical.to_bytes(),
+            StatusCode::FORBIDDEN,
+            "urn:gongzhang:problem:bad-signature",
+            "non_canonical_key",
         ),
         (
             "changed after signing",

@@ -204,6 +204,18 @@ pub enum AppendError {
         /// Why it is refused.
         reason: AuthorKeyError,
     },
+    /// A signature names its key in a non-canonical encoding (RFC 8032 §5.1.3).
+    #[error(
+        "event {index} (`{event_id}`): the signing key {key} is not canonically encoded (RFC 8032 §5.1.3)"
+    )]
+    NonCanonicalKey {
+        /// Position in the batch.
+        index: usize,
+        /// The event id.
+        event_id: String,
+        /// The key as written.
+        key: PublicKey,
+    },
     /// An author signature does not verify for this ledger.
     #[error(
         "event {index} (`{event_id}`): the signature by key {key} does not verify for this ledger"
@@ -591,6 +603,7 @@ fn log_error_seq(error: &LogError, fallback: u64) -> u64 {
         | LogError::SecondGenesis { seq }
         | LogError::BadSignature { seq, .. }
         | LogError::InvalidKey { seq, .. }
+        | LogError::NonCanonicalKey { seq, .. }
         | LogError::UnterminatedLastLine { seq } => *seq,
         LogError::SeqMismatch { expected, .. } => *expected,
         _ => fallback,
@@ -1360,13 +1373,18 @@ async fn verify_authors(
     for (index, s) in submissions.iter().enumerate() {
         let message = event_message(origin, s.event.canonical_bytes());
         for signature in &s.signatures {
-            let key = AuthorKey::from_public(*signature.key()).map_err(|reason| {
-                AppendError::InvalidKey {
+            let key = AuthorKey::from_public(*signature.key()).map_err(|reason| match reason {
+                AuthorKeyError::NonCanonical => AppendError::NonCanonicalKey {
+                    index,
+                    event_id: s.event.id().to_string(),
+                    key: *signature.key(),
+                },
+                reason => AppendError::InvalidKey {
                     index,
                     event_id: s.event.id().to_string(),
                     key: *signature.key(),
                     reason,
-                }
+                },
             })?;
             checks.push(SignatureCheck {
                 seq: index as u64,
