@@ -136,6 +136,12 @@ impl AuthorSigner {
         PublicKey(self.key.verifying_key().to_bytes())
     }
 
+    /// Signs `message` as it is: for messages of their own domain (an upload authorisation,
+    /// [`crate::attachment::upload_message`]) that begin with their own context line.
+    pub(crate) fn sign_bytes(&self, message: &[u8]) -> [u8; SIGNATURE_BYTES] {
+        self.key.sign(message).to_bytes()
+    }
+
     /// Signs the author message for `event_bytes` in the ledger named by `origin`.
     pub fn sign_event(&self, origin: &str, event_bytes: &[u8]) -> [u8; SIGNATURE_BYTES] {
         self.key

@@ -883,6 +883,11 @@ impl Ledger {
     pub fn auditor(&self) -> Option<PublicKey> {
         self.auditor
     }
+    /// Whether `key` holds a role now (committee member, treasurer or auditor): the people who
+    /// may sign for this ledger, and so upload its attachments. A revoked key holds none.
+    pub fn holds_role(&self, key: &PublicKey) -> bool {
+        self.committee.contains(key) || self.treasurer == Some(*key) || self.auditor == Some(*key)
+    }
     /// Revoked keys and the entry that revoked each.
     pub fn revoked(&self) -> &BTreeMap<PublicKey, u64> {
         &self.revoked
