@@ -462,7 +462,7 @@ struct LedgerState {
     households: BTreeMap<String, HouseholdRow>,
 }
 
-fn fund_rows(ledger: &Ledger) -> BTreeMap<String, i64> {
+pub(crate) fn fund_rows(ledger: &Ledger) -> BTreeMap<String, i64> {
     ledger
         .fund_balances()
         .into_iter()
@@ -486,7 +486,7 @@ fn household_row(unit: &Unit, household: &Household) -> HouseholdRow {
     }
 }
 
-fn household_rows(ledger: &Ledger) -> BTreeMap<String, HouseholdRow> {
+pub(crate) fn household_rows(ledger: &Ledger) -> BTreeMap<String, HouseholdRow> {
     ledger
         .households()
         .iter()
@@ -494,7 +494,7 @@ fn household_rows(ledger: &Ledger) -> BTreeMap<String, HouseholdRow> {
         .collect()
 }
 
-fn posting_rows(
+pub(crate) fn posting_rows(
     seq: u64,
     postings: &[gongzhang_core::ledger::accounts::Posting],
 ) -> Vec<(u64, u32, String, i64)> {
@@ -902,6 +902,14 @@ impl<B: Backend> Store<B> {
             entry_hash: genesis.hash(),
             checkpoint,
         })
+    }
+
+    /// After an import has committed the ledger `origin`: forgets any
+    /// state loaded before the ledger existed, so that the next use loads what was imported.
+    pub(crate) async fn forget_state(&self, origin: &str) {
+        if let Some(handle) = self.ledgers.lock().await.get(origin) {
+            *handle.shared.state.write().await = None;
+        }
     }
 
     async fn handle(&self, origin: &str) -> Result<Arc<LedgerHandle>, StoreError> {
@@ -1341,7 +1349,7 @@ fn valid_media_type(media_type: &str) -> bool {
         })
 }
 
-fn stored_entry(entry: &Entry) -> StoredEntry {
+pub(crate) fn stored_entry(entry: &Entry) -> StoredEntry {
     StoredEntry {
         seq: entry.seq(),
         hash: entry.hash(),
