@@ -26,6 +26,7 @@ use gongzhang_core::Hash;
 use gongzhang_core::checkpoint::Checkpoint;
 use gongzhang_core::cosignature::CosignerKey;
 use gongzhang_core::hash::sha256;
+use gongzhang_core::manifest;
 use gongzhang_core::messages::{Explain as _, Lang};
 use gongzhang_core::note;
 use gongzhang_store::backend::Backend;
@@ -33,7 +34,7 @@ use gongzhang_store::store::Store;
 use gongzhang_store::{ImportError, Imported};
 use std::collections::BTreeSet;
 use std::io::{BufReader, Read as _};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 /// The largest checkpoint file read (a signed note is at most this long).
 pub const CHECKPOINT_FILE_BYTES_MAX: u64 = note::MAX_NOTE_BYTES as u64;
@@ -262,8 +263,8 @@ fn read_small(path: &Path, max: u64, what: &str) -> anyhow::Result<String> {
     String::from_utf8(bytes).with_context(|| format!("{what} {} is not UTF-8 text", path.display()))
 }
 
-/// Checks every line of the bundle's `SHA256SUMS` against its files (`HEX  PATH`, paths inside
-/// the bundle), and that the log and the checkpoint are among them.
+/// Checks every line of the bundle's `SHA256SUMS` against its files (read by the verifier's rules,
+/// [`manifest::parse`]), and that the log and the checkpoint are among them.
 fn check_manifest(dir: &Path) -> anyhow::Result<()> {
     let manifest = dir.join(BUNDLE_MANIFEST);
     if !manifest.is_file() {
@@ -274,26 +275,10 @@ fn check_manifest(dir: &Path) -> anyhow::Result<()> {
     }
     let text = read_small(&manifest, MANIFEST_BYTES_MAX, "the manifest")?;
     let mut listed = BTreeSet::new();
-    for (number, line) in text.lines().enumerate().map(|(i, l)| (i + 1, l)) {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let (hex, name) = line
-            .split_once("  ")
-            .or_else(|| line.split_once(" *"))
-            .with_context(|| format!("{BUNDLE_MANIFEST} line {number} is not `SHA256  PATH`"))?;
-        let hash = Hash::from_hex(hex).map_err(|_| {
-            anyhow::anyhow!("{BUNDLE_MANIFEST} line {number}: {hex:?} is not a SHA-256")
-        })?;
-        let relative = Path::new(name);
-        if relative.is_absolute()
-            || relative
-                .components()
-                .any(|c| !matches!(c, Component::Normal(_)))
-        {
-            bail!("{BUNDLE_MANIFEST} line {number} names {name:?}, outside the bundle");
-        }
-        let bytes = std::fs::read(dir.join(relative)).with_context(|| {
+    for line in manifest::parse(&text) {
+        let line = line.map_err(|e| anyhow::anyhow!("{}: {e}", manifest.display()))?;
+        let (name, hash) = (line.path, line.sha256);
+        let bytes = std::fs::read(dir.join(name)).with_context(|| {
             format!(
                 "导出包缺少清单里的文件 {name} / the bundle lacks {name}, listed in {BUNDLE_MANIFEST}"
             )
