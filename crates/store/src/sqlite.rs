@@ -77,8 +77,26 @@ impl SqliteBackend {
         &self.pool
     }
 
-    /// Closes every connection (the WAL is checkpointed when the last one closes).
+    /// Moves every committed transaction from the WAL into the database file first, then closes
+    /// every connection: once it returns, the file alone holds the whole database (to be renamed
+    /// or copied). The checkpoint is not left to the last connection's close because sqlx's
+    /// `Pool::close` can return while a connection is still open (sqlx issue #3217); a file
+    /// renamed then loses the transactions still in its WAL, which keeps the old name.
     pub async fn close(&self) {
+        let checkpoint: Result<(i64, i64, i64), sqlx::Error> =
+            sqlx::query_as("PRAGMA wal_checkpoint(TRUNCATE)")
+                .fetch_one(&self.pool)
+                .await;
+        match checkpoint {
+            Ok((0, _, _)) => {}
+            Ok((busy, log, done)) => tracing::warn!(
+                busy,
+                log,
+                done,
+                "the WAL could not be checkpointed completely before closing"
+            ),
+            Err(error) => tracing::warn!(%error, "checkpointing the WAL before closing"),
+        }
         self.pool.close().await;
     }
 }
