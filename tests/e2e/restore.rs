@@ -343,6 +343,21 @@ pub fn on_postgres(dir: &Path, url: &str, admin_url: &str) {
     );
     assert!(demo.stop(), "the demo stops gracefully");
     let bundle_checkpoint = std::fs::read_to_string(dir.join("bundle/checkpoint")).expect("cp");
+    // A bundle changed after export is refused before anything is written.
+    let keys = dir.join("bundle/keys.txt");
+    let original = std::fs::read(&keys).expect("keys.txt");
+    std::fs::write(&keys, [original.as_slice(), b" "].concat()).expect("change keys.txt");
+    let refused = run(
+        dir,
+        &["restore", "bundle", "--log-key", LOG_KEY, "--database", url],
+    );
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("导出包里的 keys.txt 在导出之后被改动过"),
+        "{stderr}"
+    );
+    std::fs::write(&keys, original).expect("put keys.txt back");
     let (args, out) = restore(
         dir,
         &["bundle", "--database", url],
