@@ -219,6 +219,7 @@ fn refused(error: &ImportError, lang: Lang) -> anyhow::Error {
             e.explain(Lang::Zh)
         ),
         ImportError::Read { line, error } => format!("读取日志第 {line} 行失败：{error}"),
+        ImportError::VerifierStopped(why) => format!("核对日志的线程意外停止：{why}"),
         ImportError::LedgerExists { origin, size } => format!(
             "数据库里已经有账本 {origin}（{size} 条记录）。恢复从不写入已有的账本：请换一个新的数据库（新的 SQLite 文件名或新的 PostgreSQL 数据库）。"
         ),

@@ -92,6 +92,10 @@ pub enum ImportError {
         /// What failed.
         error: std::io::Error,
     },
+    /// The thread verifying the log stopped without an answer (it panicked, or the runtime is
+    /// shutting down).
+    #[error("the log's verification stopped: {0}")]
+    VerifierStopped(String),
     /// The database already holds this ledger: an import never writes into one.
     #[error("the database already holds the ledger `{origin}` ({size} entries)")]
     LedgerExists {
@@ -326,12 +330,7 @@ impl<B: Backend> Store<B> {
             Ok(result) => result,
             // The verifying thread panicked or was cancelled: `sender` is gone, so the import
             // was rolled back.
-            Err(join) => {
-                return Err(ImportError::Read {
-                    line: 0,
-                    error: std::io::Error::other(join.to_string()),
-                });
-            }
+            Err(join) => return Err(ImportError::VerifierStopped(join.to_string())),
         };
         let verified = match (verified, written) {
             (Ok(verified), Ok(_)) => verified,
