@@ -121,7 +121,9 @@ fn check_all<P: serde::de::DeserializeOwned>(
     want_err_and_desc: impl Fn(&P) -> (bool, &str),
     divergences: &[(&str, &str)],
 ) -> usize {
-    let dir = gongzhang_tests::external_vectors().join("merkle").join(kind);
+    let dir = gongzhang_tests::external_vectors()
+        .join("merkle")
+        .join(kind);
     let files = json_files(&dir);
     let mut checked = 0;
     let mut diverged = Vec::new();

@@ -62,7 +62,9 @@ fn check_basics(browser: &Browser, page: &str, lang: &str, size: u64) {
             scroll_width: document.documentElement.scrollWidth,
             reflects_size: reflects ? reflects.dataset.size : null,
             fingerprint: reflects ? reflects.dataset.fingerprint : null,
-            external: [...document.querySelectorAll('script,link[rel=stylesheet],img[src^=http],iframe')].length,
+            external: [...document.querySelectorAll('script,link[rel=stylesheet]:not([href="/board.css"]),img[src^=http],iframe')].length,
+            stylesheets: document.styleSheets.length,
+            body_line_height: getComputedStyle(document.body).lineHeight,
         };
         "#,
     );
@@ -88,6 +90,11 @@ fn check_basics(browser: &Browser, page: &str, lang: &str, size: u64) {
         facts["external"], 0,
         "{page}: no scripts or external resources: {facts}"
     );
+    // The board's own stylesheet loaded under the pages' policy: on a phone its rules give the
+    // body 15 px type at 1.6 line height (a policy that blocked it would leave the page
+    // unstyled, not broken, so this is checked).
+    assert_eq!(facts["stylesheets"], 1, "{page}: {facts}");
+    assert_eq!(facts["body_line_height"], "24px", "{page}: {facts}");
     let width = facts["scroll_width"].as_u64().expect("width");
     assert!(
         width <= u64::from(PHONE_WIDTH_PX),

@@ -1052,6 +1052,19 @@ fn roles_go_only_to_keys_that_can_sign() {
             ..
         }
     ));
+    // A good point, spelled with y >= p: the same person's key could then hold roles under two
+    // strings, so only the canonical spelling is accepted (RFC 8032 §5.1.3).
+    let non_canonical = gongzhang_testkit::vectors::NON_CANONICAL_KEY_HEX;
+    assert_eq!(
+        f.refuse(
+            "role_granted",
+            json!({"role": "auditor", "key": non_canonical}),
+            &["committee-1", "committee-2"]
+        ),
+        Violation::NonCanonicalKey {
+            key: gongzhang_core::keys::PublicKey::from_hex(non_canonical).expect("hex"),
+        }
+    );
     assert_eq!(
         f.refuse(
             "role_granted",

@@ -342,3 +342,41 @@ fn tampered_copies_of_the_example_log_fail_for_the_right_reason() {
         Err(checkpoint::CheckpointError::OriginMismatch { .. })
     ));
 }
+
+#[test]
+fn every_refused_key_is_refused_for_its_stated_reason() {
+    use gongzhang_core::keys::{AuthorKey, AuthorKeyError, PublicKey};
+    let doc = json("keys-refused.json");
+    let keys = doc["keys"].as_array().expect("keys");
+    let mut reasons: Vec<&str> = Vec::new();
+    for k in keys {
+        let hex = k["key_hex"].as_str().expect("key_hex");
+        let key = PublicKey::from_hex(hex).unwrap_or_else(|| panic!("{hex} is 32 bytes of hex"));
+        let expected = match k["refused_as"].as_str().expect("refused_as") {
+            "non_canonical" => AuthorKeyError::NonCanonical,
+            "weak" => AuthorKeyError::Weak,
+            "not_on_curve" => AuthorKeyError::NotOnCurve,
+            other => panic!("unknown reason {other}"),
+        };
+        assert_eq!(AuthorKey::from_public(key), Err(expected), "{hex}");
+        if expected == AuthorKeyError::NonCanonical {
+            // The canonical spelling of the same point is not refused for its encoding.
+            let canonical = PublicKey::from_hex(k["canonical_hex"].as_str().expect("canonical"))
+                .expect("canonical hex");
+            assert_ne!(canonical, key);
+            assert_ne!(
+                AuthorKey::from_public(canonical).err(),
+                Some(AuthorKeyError::NonCanonical),
+                "{hex}"
+            );
+        }
+        reasons.push(k["refused_as"].as_str().expect("reason"));
+    }
+    for reason in ["non_canonical", "weak", "not_on_curve"] {
+        assert!(reasons.contains(&reason), "no vector for {reason}");
+    }
+    // The first vector's canonical form is a good key: the same point, accepted when spelled once.
+    let good = PublicKey::from_hex(gongzhang_testkit::vectors::NON_CANONICAL_KEY_CANONICAL_HEX)
+        .expect("hex");
+    assert!(AuthorKey::from_public(good).is_ok());
+}

@@ -124,6 +124,7 @@ fn log_seq(error: &LogError) -> Option<u64> {
         | LogError::SecondGenesis { seq }
         | LogError::BadSignature { seq, .. }
         | LogError::InvalidKey { seq, .. }
+        | LogError::NonCanonicalKey { seq, .. }
         | LogError::UnterminatedLastLine { seq } => Some(*seq),
         LogError::SeqMismatch { expected, .. } => Some(*expected),
         LogError::FirstEntryNotGenesis { .. }
@@ -204,6 +205,27 @@ fn describe_line(
     }
     let bytes = line.strip_suffix(b"\n").unwrap_or(&line);
     Entry::parse(bytes).ok().map(|e| report::describe(&e, lang))
+}
+
+/// An older checkpoint of size 0 is refused as input (exit 2): a consistency proof from the empty
+/// tree proves nothing (docs/log-format.md §7, as transparency-dev/merkle), and a Gongzhang log is
+/// never empty, so such a file cannot be one the resident saved from the notice board.
+fn refuse_empty_older_checkpoint(text: &str, lang: Lang) -> anyhow::Result<()> {
+    let body = text
+        .split_once("\n\n")
+        .map_or(text, |(body, _)| body)
+        .to_string()
+        + "\n";
+    if checkpoint::Checkpoint::parse(&body).is_ok_and(|c| c.tree_head().size == 0) {
+        anyhow::bail!(
+            "{}",
+            lang.pick(
+                "--older-checkpoint 给的检查点条目数为 0：从空账本出发的一致性核对证明不了任何事（日志格式说明第 7 节），账本也从来不会是空的。请给出你以前从公告栏保存的检查点",
+                "--older-checkpoint is a checkpoint of size 0: consistency from the empty tree proves nothing (docs/log-format.md section 7), and a ledger is never empty; give a checkpoint you saved from the notice board"
+            )
+        );
+    }
+    Ok(())
 }
 
 fn open_checkpoints(
@@ -359,6 +381,9 @@ pub fn run(args: &Args, lang: Lang) -> anyhow::Result<Report> {
         )?),
         None => None,
     };
+    if let Some(text) = &older_text {
+        refuse_empty_older_checkpoint(text, lang)?;
+    }
     let mut receipts = Vec::new();
     for path in &args.receipts {
         let text = inputs::read_small(path, tlog_proof::MAX_PROOF_BYTES as u64, "the receipt")?;

@@ -182,6 +182,24 @@ fn an_older_checkpoint_proves_the_log_only_grew_or_catches_a_rewrite() {
 }
 
 #[test]
+fn an_older_checkpoint_of_size_zero_is_an_input_error() {
+    // docs/log-format.md §7: consistency from size 0 is an error, as in transparency-dev/merkle.
+    let empty = signed_checkpoint_file("empty.0", 0, gongzhang_core::merkle::root(&[]));
+    let out = run(
+        &vectors().join("log.jsonl"),
+        &log_key(),
+        &["--older-checkpoint", empty.to_str().expect("utf-8")],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("输入错误: --older-checkpoint 给的检查点条目数为 0"),
+        "{stderr}"
+    );
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
 fn witnesses_are_required_and_named() {
     let keys: serde_json::Value =
         serde_json::from_slice(&std::fs::read(vectors().join("keys.json")).expect("keys.json"))

@@ -637,6 +637,31 @@ fn an_entry_signed_by_a_key_without_a_role_is_refused() {
 }
 
 #[test]
+fn a_signature_under_a_non_canonical_key_is_refused_before_its_signature_is_checked() {
+    let case = Case::new("non-canonical-key");
+    let d = demo();
+    let ev = payment("tamper-non-canonical-1");
+    let real = sign_as(&ev, &[demo::TREASURER]);
+    let key = PublicKey::from_hex(gongzhang_testkit::vectors::NON_CANONICAL_KEY_HEX)
+        .unwrap_or_else(|| panic!("hex"));
+    let sigs = vec![AuthorSignature::new(key, *real[0].signature())];
+    let appended = after_demo(vec![(ev, sigs)]);
+    let mut all = d.entries.clone();
+    all.extend_from_slice(&appended);
+    let seq = all.len() as u64 - 1;
+    let (log, cp) = case.files(&jsonl(&all), &all);
+    case.verify(&log, &cp, &[]).assert_failed(
+        "log_rejected",
+        "non_canonical_key",
+        Seq::Is(seq),
+        &[&format!(
+            "第 {seq} 条记录用{} 签名，但这串公钥不是规范写法",
+            short(&key)
+        )],
+    );
+}
+
+#[test]
 fn an_entry_signed_by_the_revoked_treasurer_after_the_handover_is_refused() {
     let case = Case::new("revoked");
     let d = demo();

@@ -377,18 +377,18 @@ impl Entry {
                     "a UTC time written YYYY-MM-DDTHH:MM:SS.mmmZ, years 2000 to 9999",
                 )
             })?;
-        let event_bytes = event_slice(line);
-        let event = parse_event(
+        let (id, kind, body) = parse_event(
             object
                 .remove("event")
                 .ok_or(EntryError::MissingField { field: "event" })?,
-            event_bytes,
         )?;
         let signatures = parse_signatures(object.remove("signatures").ok_or(
             EntryError::MissingField {
                 field: "signatures",
             },
         )?)?;
+        // Only now, with every member after `event` checked, does `event_slice` find its end.
+        let event = event_of_line(id, kind, body, event_slice(line));
         Ok(Entry {
             hash: leaf_hash(line),
             bytes: line.to_vec(),
@@ -494,7 +494,9 @@ fn take_string(object: &mut Map<String, Value>, field: &'static str) -> Result<S
 /// event object runs up to the top-level `,"prev_hash":"`. That text can also occur inside the
 /// event (as a key of a nested object) but never after it, because the members that follow
 /// (`prev_hash`, `recorded_at`, `seq`, `signatures`, `version`) hold only hashes, times, numbers
-/// and hexadecimal signatures: so the last occurrence is the top-level one.
+/// and hexadecimal signatures: so the last occurrence is the top-level one. That holds only once
+/// those members have been checked (a signature object with a `prev_hash` member would end the
+/// slice inside `signatures`), so call this last.
 fn event_slice(line: &[u8]) -> &[u8] {
     const START: &[u8] = b"{\"event\":";
     const END: &[u8] = b",\"prev_hash\":\"";
@@ -505,7 +507,8 @@ fn event_slice(line: &[u8]) -> &[u8] {
     line.get(START.len()..end).unwrap_or_default()
 }
 
-fn parse_event(value: Value, bytes: &[u8]) -> Result<Event, EntryError> {
+/// The event's id, type and body, each checked.
+fn parse_event(value: Value) -> Result<(String, String, Map<String, Value>), EntryError> {
     let Value::Object(mut object) = value else {
         return Err(invalid("event", "an object"));
     };
@@ -547,8 +550,13 @@ fn parse_event(value: Value, bytes: &[u8]) -> Result<Event, EntryError> {
         Some(Value::Object(m)) => m,
         Some(_) => return Err(invalid("event.body", "an object")),
     };
-    // The line was canonical and every member was checked above, so the event is valid; its
-    // canonical bytes are the slice of the line that holds it.
+    Ok((id, kind, body))
+}
+
+/// The event of an entry line, from its checked parts and the slice of the line that holds it.
+fn event_of_line(id: String, kind: String, body: Map<String, Value>, bytes: &[u8]) -> Event {
+    // The line was canonical and every member was checked, so the event is valid; its canonical
+    // bytes are the slice of the line that holds it.
     debug_assert_eq!(
         bytes,
         to_canonical(&Value::Object({
@@ -560,12 +568,12 @@ fn parse_event(value: Value, bytes: &[u8]) -> Result<Event, EntryError> {
         }))
         .as_slice()
     );
-    Ok(Event {
+    Event {
         id,
         kind,
         body,
         bytes: bytes.to_vec(),
-    })
+    }
 }
 
 fn parse_signatures(value: Value) -> Result<Vec<AuthorSignature>, EntryError> {
@@ -741,6 +749,25 @@ mod tests {
             Err(EntryError::TooLarge { .. })
         ));
         assert_eq!(Entry::parse(b"[]"), Err(EntryError::NotAnObject));
+    }
+
+    /// Regression (found by `fuzz/` `entry_line`): a signature object with a `prev_hash` member
+    /// (`{"key":…,"prev_hash":…}` sorts canonically) made the event's slice end inside
+    /// `signatures`, and the debug assertion that the slice is the event's canonical bytes
+    /// panicked. The line is refused for its signature instead.
+    #[test]
+    fn a_prev_hash_member_inside_a_signature_is_refused_not_a_panic() {
+        let e = sample();
+        let text = std::str::from_utf8(e.bytes()).unwrap();
+        let line = text.replacen(r#"","sig":""#, r#"","prev_hash":""#, 1);
+        assert_ne!(line, text);
+        assert_eq!(
+            Entry::parse(line.as_bytes()),
+            Err(EntryError::InvalidSignatureField {
+                index: 0,
+                reason: "`sig` must be a string"
+            })
+        );
     }
 
     #[test]

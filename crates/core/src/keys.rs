@@ -1,6 +1,7 @@
 //! Author keys: the Ed25519 keys with which people (committee members, the treasurer, the street
 //! office's auditor) sign the events they record, and the domain-separated message they sign.
 
+use curve25519_dalek::edwards::CompressedEdwardsY;
 use ed25519_dalek::{Signer as _, SigningKey, VerifyingKey};
 use std::fmt;
 
@@ -42,7 +43,8 @@ impl fmt::Display for PublicKey {
     }
 }
 
-/// An author's Ed25519 public key, known to be a valid point that is not weak (of small order).
+/// An author's Ed25519 public key, known to be a valid point in its one canonical encoding that is
+/// not weak (of small order).
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct AuthorKey {
     public: PublicKey,
@@ -58,11 +60,26 @@ pub enum AuthorKeyError {
     /// A small-order key, for which signatures prove nothing.
     #[error("a weak (small-order) Ed25519 key, which is refused")]
     Weak,
+    /// A point written in a non-canonical encoding (RFC 8032 §5.1.3: y ≥ p, or x = 0 with the
+    /// sign bit set). The same point has a canonical encoding too, so accepting this one would let
+    /// one person's key appear under two strings.
+    #[error(
+        "a non-canonical encoding of an Ed25519 public key (RFC 8032 §5.1.3), which is refused"
+    )]
+    NonCanonical,
 }
 
 impl AuthorKey {
-    /// Checks a public key, refusing invalid and weak keys.
+    /// Checks a public key, refusing invalid, non-canonical and weak keys.
     pub fn from_public(public: PublicKey) -> Result<AuthorKey, AuthorKeyError> {
+        let point = CompressedEdwardsY(public.0)
+            .decompress()
+            .ok_or(AuthorKeyError::NotOnCurve)?;
+        // curve25519-dalek reduces y modulo p and accepts x = 0 with the sign bit set; encoding the
+        // point again gives its one canonical form, which must be the bytes we were given.
+        if point.compress().0 != public.0 {
+            return Err(AuthorKeyError::NonCanonical);
+        }
         let key = VerifyingKey::from_bytes(&public.0).map_err(|_| AuthorKeyError::NotOnCurve)?;
         if key.is_weak() {
             return Err(AuthorKeyError::Weak);
@@ -117,6 +134,12 @@ impl AuthorSigner {
     /// The public key that checks this signer's signatures.
     pub fn public_key(&self) -> PublicKey {
         PublicKey(self.key.verifying_key().to_bytes())
+    }
+
+    /// Signs `message` as it is: for messages of their own domain (an upload authorisation,
+    /// [`crate::attachment::upload_message`]) that begin with their own context line.
+    pub(crate) fn sign_bytes(&self, message: &[u8]) -> [u8; SIGNATURE_BYTES] {
+        self.key.sign(message).to_bytes()
     }
 
     /// Signs the author message for `event_bytes` in the ledger named by `origin`.
@@ -180,6 +203,33 @@ mod tests {
         assert_eq!(PublicKey::from_hex(&good.to_hex()), Some(good));
         assert_eq!(PublicKey::from_hex(&good.to_hex().to_uppercase()), None);
         assert!(AuthorKey::from_public(good).is_ok());
+    }
+
+    #[test]
+    fn non_canonical_encodings_are_refused() {
+        // y = 3 + p: a valid point whose canonical encoding is 03 00 … 00.
+        let mut high = [0xff; 32];
+        high[0] = 0xf0;
+        high[31] = 0x7f;
+        let mut canonical = [0u8; 32];
+        canonical[0] = 3;
+        assert_eq!(
+            AuthorKey::from_public(PublicKey(high)),
+            Err(AuthorKeyError::NonCanonical)
+        );
+        assert!(AuthorKey::from_public(PublicKey(canonical)).is_ok());
+        // The sign bit set on that canonical y is another valid point, and canonical.
+        let mut negated = canonical;
+        negated[31] = 0x80;
+        assert!(AuthorKey::from_public(PublicKey(negated)).is_ok());
+        // x = 0 with the sign bit set (the identity, y = 1): non-canonical before it is weak.
+        let mut identity_signed = [0u8; 32];
+        identity_signed[0] = 1;
+        identity_signed[31] = 0x80;
+        assert_eq!(
+            AuthorKey::from_public(PublicKey(identity_signed)),
+            Err(AuthorKeyError::NonCanonical)
+        );
     }
 
     #[test]

@@ -13,7 +13,10 @@
 //! - [`note`], [`checkpoint`], [`cosignature`], [`tlog_proof`]: the C2SP formats for signed
 //!   checkpoints, witness cosignatures and portable inclusion proofs.
 //! - [`submission`]: a signed event as an author submits it to a ledger server.
+//! - [`attachment`]: the files a ledger keeps (recognised by their bytes) and the signed
+//!   authorisation of an upload.
 
+pub mod attachment;
 pub mod canonical;
 pub mod checkpoint;
 pub mod cosignature;

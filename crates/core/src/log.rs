@@ -125,6 +125,15 @@ pub enum LogError {
         /// Why it is refused.
         reason: AuthorKeyError,
     },
+    /// A signature names its key in a non-canonical encoding (RFC 8032 §5.1.3): the same key has
+    /// another, canonical, spelling, and a log accepts only that one.
+    #[error("entry {seq}: the signing key {key} is not canonically encoded (RFC 8032 §5.1.3)")]
+    NonCanonicalKey {
+        /// The entry.
+        seq: u64,
+        /// The key as written.
+        key: PublicKey,
+    },
     /// The log has no entries.
     #[error("the log is empty")]
     Empty,
@@ -294,10 +303,16 @@ impl SignatureCheck {
             .signatures()
             .iter()
             .map(|s| {
-                let key = keys.get(*s.key()).map_err(|reason| LogError::InvalidKey {
-                    seq: entry.seq(),
-                    key: *s.key(),
-                    reason,
+                let key = keys.get(*s.key()).map_err(|reason| match reason {
+                    AuthorKeyError::NonCanonical => LogError::NonCanonicalKey {
+                        seq: entry.seq(),
+                        key: *s.key(),
+                    },
+                    reason => LogError::InvalidKey {
+                        seq: entry.seq(),
+                        key: *s.key(),
+                        reason,
+                    },
                 })?;
                 Ok(SignatureCheck {
                     seq: entry.seq(),

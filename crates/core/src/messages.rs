@@ -170,6 +170,10 @@ fn violation_zh(v: &Violation) -> String {
             key(k),
             key_reason(*reason)
         ),
+        V::NonCanonicalKey { key: k } => format!(
+            "{} 不能担任任何角色：这串公钥不是规范写法，同一把密钥只接受一种写法。请按本人生成密钥时显示的那一串公钥重新授权。",
+            key(k)
+        ),
         V::SelfApproval { key: k } => format!(
             "{} 是提出这笔支出的人，不能自己批准自己的申请。请由其他{}批准。",
             key(k),
@@ -496,6 +500,10 @@ fn log_zh(e: &LogError) -> String {
             key(k),
             key_reason(*reason)
         ),
+        L::NonCanonicalKey { seq, key: k } => format!(
+            "第 {seq} 条记录用{} 签名，但这串公钥不是规范写法，账本只接受每把密钥的一种写法。{REPORT_ALTERED}",
+            key(k)
+        ),
         L::Empty => "账本文件是空的，里面没有任何记录。请确认文件是否下载完整。".to_string(),
         L::UnterminatedLastLine { seq } => format!(
             "账本文件的最后一行（第 {seq} 条记录）没有正常结尾：文件不完整，可能没有下载完或保存时被中断了。请重新下载完整的账本文件再核对。"
@@ -757,6 +765,7 @@ fn key_reason(reason: AuthorKeyError) -> &'static str {
     match reason {
         AuthorKeyError::NotOnCurve => "不是一把有效的密钥",
         AuthorKeyError::Weak => "是一把不安全的弱密钥，程序拒绝接受",
+        AuthorKeyError::NonCanonical => "不是规范写法（同一把密钥只接受一种写法）",
     }
 }
 
@@ -1135,6 +1144,7 @@ mod tests {
                 key: k(0x3a),
                 reason: AuthorKeyError::Weak,
             },
+            V::NonCanonicalKey { key: k(0x3a) },
             V::SelfApproval { key: k(0x3a) },
             V::RevokedKey {
                 key: k(0x3a),
@@ -1375,6 +1385,10 @@ mod tests {
                 seq: 5,
                 key: k(0x3a),
                 reason: AuthorKeyError::Weak,
+            },
+            LogError::NonCanonicalKey {
+                seq: 5,
+                key: k(0x3a),
             },
             LogError::Empty,
             LogError::UnterminatedLastLine { seq: 15 },

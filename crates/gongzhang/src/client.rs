@@ -8,6 +8,8 @@
 
 use anyhow::{Context as _, anyhow, bail};
 use gongzhang_core::Hash;
+use gongzhang_core::attachment::{MediaType, UploadClaim, UploadSignature};
+use gongzhang_core::keys::AuthorSigner;
 use gongzhang_core::ledger::replay_jsonl;
 use gongzhang_core::ledger::rules::Ledger;
 use gongzhang_core::merkle::TreeHead;
@@ -90,11 +92,13 @@ pub trait Client {
     ) -> impl std::future::Future<Output = anyhow::Result<Vec<Receipt>>>;
     /// The current state, verified.
     fn ledger(&self) -> impl std::future::Future<Output = anyhow::Result<Ledger>>;
-    /// Stores an attachment; returns its SHA-256.
+    /// Uploads an attachment, signed by `signer` (who must hold a role in the ledger); returns
+    /// its SHA-256.
     fn put_attachment(
         &self,
-        media_type: &str,
+        media_type: MediaType,
         bytes: Vec<u8>,
+        signer: &AuthorSigner,
     ) -> impl std::future::Future<Output = anyhow::Result<Hash>>;
     /// The receipt of entry `seq` as a C2SP tlog-proof against the checkpoint at `size`.
     fn tlog_proof(
@@ -173,8 +177,18 @@ impl<B: Backend> Client for Local<B> {
         Ok(self.store.read_ledger(&self.origin, Ledger::clone).await?)
     }
 
-    async fn put_attachment(&self, media_type: &str, bytes: Vec<u8>) -> anyhow::Result<Hash> {
-        Ok(self.store.put_attachment(media_type, bytes).await?)
+    async fn put_attachment(
+        &self,
+        media_type: MediaType,
+        bytes: Vec<u8>,
+        signer: &AuthorSigner,
+    ) -> anyhow::Result<Hash> {
+        let signature = upload_signature(&self.origin, media_type, &bytes, signer);
+        let receipt = self
+            .store
+            .upload_attachment(&self.origin, bytes, Some(media_type.as_str()), &signature)
+            .await?;
+        Ok(receipt.sha256)
     }
 
     async fn tlog_proof(&self, seq: u64, size: u64) -> anyhow::Result<String> {
@@ -318,12 +332,19 @@ impl Client for Remote {
         Ok(ledger)
     }
 
-    async fn put_attachment(&self, media_type: &str, bytes: Vec<u8>) -> anyhow::Result<Hash> {
-        let url = self.url("/api/v1/attachments");
+    async fn put_attachment(
+        &self,
+        media_type: MediaType,
+        bytes: Vec<u8>,
+        signer: &AuthorSigner,
+    ) -> anyhow::Result<Hash> {
+        let url = self.ledger_url("/attachments");
+        let signature = upload_signature(&self.origin, media_type, &bytes, signer);
         let response = self
             .agent
             .post(&url)
-            .header("content-type", media_type)
+            .header("content-type", media_type.as_str())
+            .header("authorization", signature.to_header())
             .send(&bytes[..])
             .with_context(|| format!("POST {url}"))?;
         let answer: Value = serde_json::from_str(&self.read(response)?)?;
@@ -336,4 +357,24 @@ impl Client for Remote {
     async fn tlog_proof(&self, seq: u64, size: u64) -> anyhow::Result<String> {
         self.get_text(&self.ledger_url(&format!("/entries/{seq}/tlog-proof?size={size}")))
     }
+}
+
+/// The signature that authorises uploading `bytes` to the ledger `origin`, made now.
+pub fn upload_signature(
+    origin: &str,
+    media_type: MediaType,
+    bytes: &[u8],
+    signer: &AuthorSigner,
+) -> UploadSignature {
+    let signed_at_s = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let claim = UploadClaim {
+        origin,
+        sha256: gongzhang_core::hash::sha256(bytes),
+        media_type,
+        length_bytes: bytes.len() as u64,
+        signed_at_s,
+    };
+    UploadSignature::sign(&claim, signer)
 }

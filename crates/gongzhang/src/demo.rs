@@ -113,6 +113,7 @@ pub async fn run(dir: &Path, listen: SocketAddr, en: bool) -> anyhow::Result<()>
         witnesses: Vec::new(),
         listen,
         show_arrears_units: false,
+        write_limit: gongzhang_server::security::WriteLimit::default(),
     };
     let unit = store
         .read_ledger(demo::ORIGIN, |l| l.households().keys().next().cloned())

@@ -87,6 +87,13 @@ enum Command {
         /// by number on the notice board (the committee's choice; default: counts only)
         #[arg(long = "arrears-show-units")]
         show_arrears_units: bool,
+        /// 每个客户端地址一次最多可连续提交几次（之后限速）/ writes one client address may
+        /// make at once before it is slowed down
+        #[arg(long = "write-burst", default_value_t = gongzhang_server::security::WRITE_BURST_DEFAULT)]
+        write_burst: u32,
+        /// 之后每隔多少毫秒可再提交一次 / then one more write per this many milliseconds
+        #[arg(long = "write-interval-ms", default_value_t = gongzhang_server::security::WRITE_INTERVAL_MS_DEFAULT)]
+        write_interval_ms: u64,
     },
     /// 导出交给街道办的审计包 / export the bundle the street office takes away
     Export {
@@ -281,6 +288,8 @@ fn run(command: Command, en: bool) -> anyhow::Result<()> {
             witnesses,
             listen,
             show_arrears_units,
+            write_burst,
+            write_interval_ms,
         } => {
             logging();
             let options = serve::ServeOptions {
@@ -288,6 +297,10 @@ fn run(command: Command, en: bool) -> anyhow::Result<()> {
                 witnesses,
                 listen,
                 show_arrears_units,
+                write_limit: gongzhang_server::security::WriteLimit {
+                    burst: write_burst,
+                    interval_ms: write_interval_ms,
+                },
             };
             let rt = runtime()?;
             let database = Database::parse(&database);

@@ -359,8 +359,8 @@ pub struct Draft {
 pub struct DraftAttachment {
     /// Where it was read from.
     pub path: std::path::PathBuf,
-    /// Its media type, guessed from the extension (`application/octet-stream` if unknown).
-    pub media_type: String,
+    /// Its type, recognised from its bytes (the ledger keeps PDF, JPEG, PNG and WebP only).
+    pub media_type: gongzhang_core::attachment::MediaType,
     /// Its contents.
     pub bytes: Vec<u8>,
     /// SHA-256 of `bytes`.
@@ -1898,47 +1898,22 @@ fn attachment(en: bool, arg: &str, path: &Path) -> anyhow::Result<DraftAttachmen
             "is empty; attach the scan or photo",
         ));
     }
+    let Some(media_type) = gongzhang_core::attachment::MediaType::sniff(&bytes) else {
+        return Err(bad_arg(
+            en,
+            arg,
+            &shown,
+            "不是 PDF、JPEG、PNG 或 WebP 文件（按文件内容判断，不看扩展名）：账本只收这几种；请把发票或收据扫描成 PDF，或拍照存成 JPEG，再附上",
+            "is not a PDF, JPEG, PNG or WebP file (judged by its contents, not its name): the ledger keeps only these; scan the invoice or receipt to PDF or photograph it as JPEG",
+        ));
+    };
     let sha256: Hash = gongzhang_core::hash::sha256(&bytes);
     Ok(DraftAttachment {
         path: path.to_path_buf(),
-        media_type: media_type_of(path).to_string(),
+        media_type,
         bytes,
         sha256,
     })
-}
-
-/// The media type of a file by its extension; `application/octet-stream` if unknown.
-fn media_type_of(path: &Path) -> &'static str {
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .unwrap_or_default();
-    match ext.as_str() {
-        "pdf" => "application/pdf",
-        // OFD (GB/T 33190) is the format of Chinese electronic fapiao.
-        "ofd" => "application/ofd",
-        "xml" => "application/xml",
-        "jpg" | "jpeg" => "image/jpeg",
-        "png" => "image/png",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "heic" => "image/heic",
-        "heif" => "image/heif",
-        "tif" | "tiff" => "image/tiff",
-        "bmp" => "image/bmp",
-        "txt" => "text/plain",
-        "md" => "text/markdown",
-        "csv" => "text/csv",
-        "doc" => "application/msword",
-        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        "xls" => "application/vnd.ms-excel",
-        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "odt" => "application/vnd.oasis.opendocument.text",
-        "ods" => "application/vnd.oasis.opendocument.spreadsheet",
-        "zip" => "application/zip",
-        _ => "application/octet-stream",
-    }
 }
 
 #[cfg(test)]
@@ -2321,21 +2296,6 @@ mod tests {
         assert_eq!(
             year_arg(false, "--year", "26").unwrap_err().to_string(),
             "--year \"26\"：不是年份，应写成 2026 这样的四位数"
-        );
-    }
-
-    #[test]
-    fn media_types_come_from_the_extension() {
-        assert_eq!(media_type_of(Path::new("scan.PDF")), "application/pdf");
-        assert_eq!(media_type_of(Path::new("发票.jpg")), "image/jpeg");
-        assert_eq!(media_type_of(Path::new("e-fapiao.ofd")), "application/ofd");
-        assert_eq!(
-            media_type_of(Path::new("minutes")),
-            "application/octet-stream"
-        );
-        assert_eq!(
-            media_type_of(Path::new("a.tar.gz")),
-            "application/octet-stream"
         );
     }
 }

@@ -6,7 +6,8 @@
 use crate::client::read_key;
 use anyhow::Context as _;
 use gongzhang_core::cosignature::CosignerKey;
-use gongzhang_server::{AppState, BoardOptions, router};
+use gongzhang_server::security::WriteLimit;
+use gongzhang_server::{AppState, BoardOptions, router_with_limit};
 use gongzhang_store::backend::Backend;
 use gongzhang_store::store::Store;
 use std::net::SocketAddr;
@@ -24,7 +25,12 @@ pub struct ServeOptions {
     /// Whether the notice board's arrears page lists units by number (the committee's choice;
     /// otherwise it shows counts only).
     pub show_arrears_units: bool,
+    /// How fast one client address may write.
+    pub write_limit: WriteLimit,
 }
+
+/// How often unnamed uploads are collected, in milliseconds: every hour.
+pub const UPLOAD_COLLECTION_INTERVAL_MS: u64 = 60 * 60 * 1000;
 
 /// Registers the log keys with `store` and serves it until a shutdown signal. Prints the
 /// address it listens on (the actual port, if `listen` asked for port 0) before serving.
@@ -60,19 +66,50 @@ pub async fn serve<B: Backend>(
     let board = BoardOptions {
         show_arrears_units: options.show_arrears_units,
     };
-    let app = router(AppState {
-        store,
-        witnesses,
-        board,
-    });
+    // Uploads that no entry named within a day are removed, hourly, for as long as we serve.
+    let collector = {
+        let store = store.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(std::time::Duration::from_millis(
+                UPLOAD_COLLECTION_INTERVAL_MS,
+            ));
+            loop {
+                tick.tick().await;
+                match store.collect_uploads().await {
+                    Ok(c) if c.uploads > 0 => tracing::info!(
+                        uploads = c.uploads,
+                        attachments = c.attachments,
+                        bytes = c.bytes,
+                        "removed uploads no entry named within a day"
+                    ),
+                    Ok(_) => {}
+                    Err(error) => tracing::warn!(%error, "collecting unnamed uploads failed"),
+                }
+            }
+        })
+    };
+    let app = router_with_limit(
+        AppState {
+            store,
+            witnesses,
+            board,
+        },
+        options.write_limit,
+    );
     let listener = tokio::net::TcpListener::bind(options.listen)
         .await
         .with_context(|| format!("listening on {}", options.listen))?;
     on_listening(listener.local_addr()?);
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .context("serving")?;
+    // The peer address is what the write limit counts by.
+    let served = axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .context("serving");
+    collector.abort();
+    served?;
     tracing::info!("stopped: every request in flight was answered");
     Ok(())
 }

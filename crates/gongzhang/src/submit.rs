@@ -57,10 +57,19 @@ pub fn record<C: Client>(
     }
     let refs: Vec<&AuthorSigner> = signers.iter().collect();
     let mut signed = Vec::with_capacity(drafts.len());
+    // The first key given signs the uploads: the person recording, who holds a role.
+    let uploader = refs
+        .first()
+        .copied()
+        .ok_or_else(|| anyhow::anyhow!("no signing key / 没有签名密钥"))?;
     for draft in drafts {
         for attachment in &draft.attachments {
             let stored = rt
-                .block_on(client.put_attachment(&attachment.media_type, attachment.bytes.clone()))
+                .block_on(client.put_attachment(
+                    attachment.media_type,
+                    attachment.bytes.clone(),
+                    uploader,
+                ))
                 .with_context(|| format!("uploading {}", attachment.path.display()))?;
             if stored != attachment.sha256 {
                 bail!(

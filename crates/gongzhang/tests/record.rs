@@ -178,7 +178,10 @@ impl Book {
 
     /// A passed owners' decision on `matter` (all owners took part, all voted yes).
     fn decision(&mut self, matter: &str) -> String {
-        let minutes = self.file(&format!("{matter}-minutes.pdf"), matter.as_bytes());
+        let minutes = self.file(
+            &format!("{matter}-minutes.pdf"),
+            format!("%PDF-1.7 {matter}").as_bytes(),
+        );
         let (id, _) = self.record(
             &[
                 "decision",
@@ -527,7 +530,10 @@ fn an_expenditure_is_proposed_approved_and_paid_with_its_fapiao() {
     };
     assert_eq!(attachment.sha256, sha256(scan));
     assert_eq!(attachment.bytes, scan);
-    assert_eq!(attachment.media_type, "application/pdf");
+    assert_eq!(
+        attachment.media_type,
+        gongzhang_core::attachment::MediaType::Pdf
+    );
     assert_eq!(attachment.path, PathBuf::from(&file));
     assert_eq!(
         body(&paid),
@@ -578,6 +584,26 @@ fn payment_refusals_name_the_argument_and_what_to_write() {
         ])
         .0,
         format!("--invoice-file {empty:?}：文件是空的，请附上扫描件或照片")
+    );
+    // A web page named like a scan: judged by its bytes, refused before anything is uploaded.
+    let page = book.file("发票.pdf", b"<!DOCTYPE html><script>alert(1)</script>");
+    assert_eq!(
+        pay(&[
+            "--invoice",
+            "收据",
+            "--number",
+            "0001",
+            "--invoice-file",
+            &page
+        ]),
+        (
+            format!(
+                "--invoice-file {page:?}：不是 PDF、JPEG、PNG 或 WebP 文件（按文件内容判断，不看扩展名）：账本只收这几种；请把发票或收据扫描成 PDF，或拍照存成 JPEG，再附上"
+            ),
+            format!(
+                "--invoice-file {page:?}: is not a PDF, JPEG, PNG or WebP file (judged by its contents, not its name): the ledger keeps only these; scan the invoice or receipt to PDF or photograph it as JPEG"
+            )
+        )
     );
     assert_eq!(
         pay(&["--invoice", "无", "--number", "0001"]).0,
@@ -679,7 +705,7 @@ fn a_zero_amount_is_left_to_the_rules() {
 #[test]
 fn a_transfer_under_an_owners_decision_computed_from_its_totals() {
     let mut book = Book::example("transfer", usize::MAX);
-    let minutes = book.file("minutes.pdf", b"2026-02 owners' vote");
+    let minutes = book.file("minutes.pdf", b"%PDF-1.7 2026-02 owners' vote");
     let args = [
         "decision",
         "--matter",
@@ -716,10 +742,13 @@ fn a_transfer_under_an_owners_decision_computed_from_its_totals() {
                 "yes_area_centi_m2": 10_250, "yes_owners": 2
             },
             "outcome": "passed",
-            "document_sha256": sha256(b"2026-02 owners' vote").to_hex(),
+            "document_sha256": sha256(b"%PDF-1.7 2026-02 owners' vote").to_hex(),
         })
     );
-    assert_eq!(draft.attachments[0].sha256, sha256(b"2026-02 owners' vote"));
+    assert_eq!(
+        draft.attachments[0].sha256,
+        sha256(b"%PDF-1.7 2026-02 owners' vote")
+    );
     let decision = book
         .apply_at(&draft, COMMITTEE_QUORUM, book.next_ms)
         .unwrap();
@@ -766,7 +795,7 @@ fn a_transfer_under_an_owners_decision_computed_from_its_totals() {
 #[test]
 fn decisions_record_the_outcome_the_civil_code_gives() {
     let mut book = Book::example("decision", usize::MAX);
-    let minutes = book.file("minutes.txt", "停车收费表决".as_bytes());
+    let minutes = book.file("minutes.pdf", "%PDF-1.7 停车收费表决".as_bytes());
     let decision = |yes_area: &str, outcome: Option<&str>| {
         let mut args = vec![
             "decision",
@@ -801,7 +830,10 @@ fn decisions_record_the_outcome_the_civil_code_gives() {
     assert_eq!(loads, 0, "the total area was given");
     let draft = draft.unwrap();
     assert_eq!(draft.body["outcome"], json!("rejected"));
-    assert_eq!(draft.attachments[0].media_type, "text/plain");
+    assert_eq!(
+        draft.attachments[0].media_type,
+        gongzhang_core::attachment::MediaType::Pdf
+    );
     book.apply_at(&draft, COMMITTEE_QUORUM, book.next_ms)
         .unwrap();
 
@@ -974,14 +1006,14 @@ fn a_reversal_undoes_a_payment() {
 fn a_demand_states_the_units_arrears_and_carries_its_letter() {
     let mut book = Book::example("demand", usize::MAX);
     book.record(&["charges", "--period", "2026-02"], TREASURER);
-    let letter = book.file("催缴通知书.pdf", "请于十五日内缴纳".as_bytes());
+    let letter = book.file("催缴通知书.pdf", "%PDF-1.7 请于十五日内缴纳".as_bytes());
     let args = ["demand", "--unit", "1-1-101", "--letter", &letter];
     let (_, loads) = book.draft_lang(&args, false);
     assert_eq!(loads, 1);
     let (_, draft) = book.record(&args, TREASURER);
     assert_eq!(
         body(&draft),
-        json!({"unit": "1-1-101", "amount_fen": 4_262, "document_sha256": sha256("请于十五日内缴纳".as_bytes()).to_hex()})
+        json!({"unit": "1-1-101", "amount_fen": 4_262, "document_sha256": sha256("%PDF-1.7 请于十五日内缴纳".as_bytes()).to_hex()})
     );
     assert_eq!(draft.attachments.len(), 1);
 
@@ -1102,7 +1134,7 @@ fn roles_are_granted_and_keys_revoked_by_a_quorum() {
 #[test]
 fn an_audit_attests_through_the_latest_entry_unless_told() {
     let mut book = Book::example("audit", usize::MAX);
-    let findings = book.file("审计意见.txt", "2026年1月账目相符".as_bytes());
+    let findings = book.file("审计意见.pdf", "%PDF-1.7 2026年1月账目相符".as_bytes());
     let latest = book.ledger.size() - 1;
     let args = ["audit", "--findings", &findings, "--opinion", "账目相符"];
     let (_, loads) = book.draft_lang(&args, false);
@@ -1110,7 +1142,7 @@ fn an_audit_attests_through_the_latest_entry_unless_told() {
     let (_, draft) = book.record(&args, &["auditor"]);
     assert_eq!(
         body(&draft),
-        json!({"through_seq": latest, "findings_sha256": sha256("2026年1月账目相符".as_bytes()).to_hex(), "opinion": "账目相符"})
+        json!({"through_seq": latest, "findings_sha256": sha256("%PDF-1.7 2026年1月账目相符".as_bytes()).to_hex(), "opinion": "账目相符"})
     );
     let args = [
         "audit",
@@ -1173,7 +1205,7 @@ fn a_budget_is_adopted_line_by_line() {
 #[test]
 fn builders_that_need_no_ledger_never_load_it() {
     let book = Book::example("no-ledger", usize::MAX);
-    let file = book.file("doc.pdf", b"doc");
+    let file = book.file("doc.pdf", b"%PDF-1.7 doc");
     let key = example::signer("committee-3").public_key().to_hex();
     let commands: Vec<Vec<&str>> = vec![
         vec![

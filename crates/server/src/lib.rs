@@ -18,6 +18,7 @@
 pub mod board;
 pub mod problem;
 mod routes;
+pub mod security;
 
 use axum::Router;
 use axum::error_handling::HandleErrorLayer;
@@ -94,8 +95,15 @@ pub struct BoardOptions {
 }
 
 /// The application: every route of [`ROUTES`], with problem documents in the client's language,
-/// limits on time and concurrency, and request tracing.
+/// the security headers on every response, writes limited per client at the default
+/// [`security::WriteLimit`], limits on time and concurrency, and request tracing.
 pub fn router<B: Backend>(state: AppState<B>) -> Router {
+    router_with_limit(state, security::WriteLimit::default())
+}
+
+/// [`router`] with another limit on writes per client address (`gongzhang serve
+/// --write-burst/--write-interval-ms`).
+pub fn router_with_limit<B: Backend>(state: AppState<B>, writes: security::WriteLimit) -> Router {
     let state = Arc::new(state);
     routes::api::<B>()
         .merge(board::routes::<B>())
@@ -105,7 +113,9 @@ pub fn router<B: Backend>(state: AppState<B>) -> Router {
         .layer(
             ServiceBuilder::new()
                 .layer(tower_http::trace::TraceLayer::new_for_http())
+                .layer(axum::middleware::from_fn(security::headers))
                 .layer(axum::middleware::from_fn(problem::render_problems))
+                .layer(security::write_limit_layer(writes))
                 .layer(HandleErrorLayer::new(overloaded))
                 .timeout(Duration::from_millis(REQUEST_TIMEOUT_MS))
                 .concurrency_limit(CONCURRENT_REQUESTS_MAX),

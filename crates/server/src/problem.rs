@@ -11,13 +11,15 @@ use axum::extract::Request;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use gongzhang_core::attachment::{MediaType, UploadSignatureError};
 use gongzhang_core::entry::EntryError;
+use gongzhang_core::keys::AuthorKeyError;
 use gongzhang_core::ledger::events::BodyError;
 use gongzhang_core::ledger::rules::{RuleError, Violation};
 use gongzhang_core::messages::{Explain, Lang, code_of};
 use gongzhang_core::submission::SubmissionError;
 use gongzhang_store::backend::StoreError;
-use gongzhang_store::store::{AppendError, CosignError, ProofError};
+use gongzhang_store::store::{AppendError, CosignError, ProofError, UploadError};
 use serde_json::{Map, Value, json};
 
 /// The media type of a problem document.
@@ -45,6 +47,11 @@ pub mod kinds {
     pub const NOT_FOUND: &str = "urn:gongzhang:problem:not-found";
     /// The content type is not one this endpoint takes.
     pub const UNSUPPORTED_MEDIA_TYPE: &str = "urn:gongzhang:problem:unsupported-media-type";
+    /// The request carries no authorisation where one is needed (an upload without its
+    /// signature).
+    pub const UNAUTHENTICATED: &str = "urn:gongzhang:problem:unauthenticated";
+    /// Too many writes from this client address; retry after the `Retry-After` seconds.
+    pub const RATE_LIMITED: &str = "urn:gongzhang:problem:rate-limited";
     /// The request took longer than the server allows.
     pub const TIMEOUT: &str = "urn:gongzhang:problem:timeout";
     /// The server is shutting down or its writer stopped; retry later.
@@ -394,6 +401,20 @@ impl From<AppendError> for Problem {
             )
             .with("index", *index)
             .with("event_id", event_id.clone()),
+            AppendError::NonCanonicalKey {
+                index, event_id, ..
+            } => Problem::new(
+                StatusCode::FORBIDDEN,
+                kinds::BAD_SIGNATURE,
+                "non_canonical_key",
+                "Non-canonical signing key",
+                format!(
+                    "第 {index} 个事件（{event_id}）：签名所用的公钥不是规范写法，同一把密钥只接受一种写法"
+                ),
+                error.to_string(),
+            )
+            .with("index", *index)
+            .with("event_id", event_id.clone()),
             AppendError::BadSignature {
                 index,
                 event_id,
@@ -458,6 +479,22 @@ impl From<StoreError> for Problem {
                 format!("no ledger `{origin}`"),
             ),
             StoreError::AttachmentTooLarge { max_bytes, .. } => Problem::too_large(*max_bytes),
+            StoreError::AttachmentQuotaExceeded {
+                used_bytes,
+                adding_bytes,
+                quota_bytes,
+            } => Problem::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                kinds::TOO_LARGE,
+                "attachment_quota_exceeded",
+                "Ledger attachment quota reached",
+                format!(
+                    "这个账本的附件已占用 {used_bytes} 字节，再加这个 {adding_bytes} 字节的文件会超过 {quota_bytes} 字节的上限；请联系服务器管理员"
+                ),
+                error.to_string(),
+            )
+            .with("used_bytes", *used_bytes)
+            .with("quota_bytes", *quota_bytes),
             StoreError::InvalidMediaType(media_type) => Problem::new(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 kinds::UNSUPPORTED_MEDIA_TYPE,
@@ -467,6 +504,93 @@ impl From<StoreError> for Problem {
                 error.to_string(),
             ),
             _ => Problem::internal(&error),
+        }
+    }
+}
+
+impl From<UploadError> for Problem {
+    fn from(error: UploadError) -> Problem {
+        // The store's own errors (an unknown ledger, the quota) answer as they do everywhere.
+        let error = match error {
+            UploadError::Store(e) => return e.into(),
+            other => other,
+        };
+        let types = MediaType::ALL.map(MediaType::as_str).join(", ");
+        match &error {
+            UploadError::TooLarge { max_bytes, .. } => Problem::too_large(*max_bytes),
+            UploadError::UnsupportedType { declared } => Problem::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                kinds::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_attachment_type",
+                "Unsupported attachment type",
+                "附件只收 PDF、JPEG、PNG、WebP 文件（按文件内容识别，不看文件名或声明的类型）；请把发票或收据扫描或拍照成这几种格式再上传",
+                format!("{error}; the ledger keeps only {types}, recognised from the bytes"),
+            )
+            .with("accepted", MediaType::ALL.map(MediaType::as_str).to_vec())
+            .with("declared", declared.clone()),
+            UploadError::TypeMismatch { declared, found } => Problem::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                kinds::UNSUPPORTED_MEDIA_TYPE,
+                "attachment_type_mismatch",
+                "Attachment type mismatch",
+                format!("上传时声明的类型是 {declared}，但文件内容是 {found}；请按文件的真实类型上传"),
+                error.to_string(),
+            )
+            .with("declared", declared.clone())
+            .with("found", found.as_str()),
+            UploadError::Signature(UploadSignatureError::OutsideWindow { signed_at_s, now_s }) => {
+                Problem::new(
+                    StatusCode::FORBIDDEN,
+                    kinds::BAD_SIGNATURE,
+                    "upload_signature_expired",
+                    "Upload signature outside its time window",
+                    format!(
+                        "上传签名的时间与服务器时间相差超过 {} 秒（签名于 {signed_at_s}，现在 {now_s}，均为 Unix 秒）：可能是重放的旧请求，或者电脑时间不准；请校准时间后重新签名上传",
+                        gongzhang_core::attachment::UPLOAD_SIGNATURE_WINDOW_S
+                    ),
+                    error.to_string(),
+                )
+                .with("signed_at", *signed_at_s)
+                .with("now", *now_s)
+            }
+            UploadError::Signature(UploadSignatureError::BadSignature { key }) => Problem::new(
+                StatusCode::FORBIDDEN,
+                kinds::BAD_SIGNATURE,
+                "bad_upload_signature",
+                "Upload signature does not verify",
+                "上传签名对不上：签名不是针对这个文件、这个账本做的，或者文件在签名后被改动过",
+                error.to_string(),
+            )
+            .with("key", key.to_hex()),
+            UploadError::Signature(UploadSignatureError::InvalidKey { key, reason }) => {
+                let code = match reason {
+                    AuthorKeyError::NonCanonical => "non_canonical_key",
+                    AuthorKeyError::NotOnCurve | AuthorKeyError::Weak => "invalid_key",
+                };
+                Problem::new(
+                    StatusCode::FORBIDDEN,
+                    kinds::BAD_SIGNATURE,
+                    code,
+                    "Invalid signing key",
+                    "上传签名所用的公钥无效（不是有效的密钥、不是规范写法，或是弱密钥）",
+                    error.to_string(),
+                )
+                .with("key", key.to_hex())
+            }
+            UploadError::NoRole { key, origin } => Problem::new(
+                StatusCode::FORBIDDEN,
+                kinds::UNAUTHORISED_KEY,
+                "no_role",
+                "Key holds no role in this ledger",
+                format!(
+                    "密钥 {}… 在账本 {origin} 里没有任何角色：只有业委会委员、出纳和审计可以上传附件",
+                    &key.to_hex()[..8]
+                ),
+                error.to_string(),
+            )
+            .with("key", key.to_hex()),
+            // Answered above, as the store's errors are everywhere.
+            UploadError::Store(_) => Problem::internal(&error),
         }
     }
 }

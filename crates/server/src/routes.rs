@@ -14,6 +14,9 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use gongzhang_core::Hash;
+use gongzhang_core::attachment::{
+    MediaType, UPLOAD_AUTHORIZATION_SCHEME, UploadHeaderError, UploadSignature,
+};
 use gongzhang_core::canonical;
 use gongzhang_core::ledger::rules::Ledger;
 use gongzhang_core::ledger::types::{PeriodRange, Unit};
@@ -52,7 +55,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/ledgers/{ledger}/households/{unit}"),
     ("get", "/api/v1/ledgers/{ledger}/statements/{period}"),
     ("get", "/api/v1/ledgers/{ledger}/pending-approvals"),
-    ("post", "/api/v1/attachments"),
+    ("post", "/api/v1/ledgers/{ledger}/attachments"),
     ("get", "/api/v1/attachments/{sha256}"),
 ];
 
@@ -105,8 +108,8 @@ pub fn api<B: Backend>() -> Router<Arc<AppState<B>>> {
             get(pending_approvals::<B>),
         )
         .route(
-            "/api/v1/attachments",
-            post(put_attachment::<B>).layer(DefaultBodyLimit::max(ATTACHMENT_BODY_BYTES_MAX)),
+            &format!("{l}/attachments"),
+            post(upload_attachment::<B>).layer(DefaultBodyLimit::max(ATTACHMENT_BODY_BYTES_MAX)),
         )
         .route("/api/v1/attachments/{sha256}", get(attachment::<B>))
 }
@@ -777,30 +780,56 @@ async fn pending_approvals<B: Backend>(
     ok(json!({"size": size, "pending": pending}))
 }
 
-async fn put_attachment<B: Backend>(
+async fn upload_attachment<B: Backend>(
     State(s): Shared<B>,
+    Path(origin): Path<String>,
     headers: HeaderMap,
     raw: Result<Bytes, BytesRejection>,
 ) -> Result<Response, Problem> {
-    let raw = body(raw, ATTACHMENT_BODY_BYTES_MAX)?;
-    let Some(media_type) = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-    else {
-        return Err(Problem::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            kinds::UNSUPPORTED_MEDIA_TYPE,
-            "missing_media_type",
-            "Unsupported media type",
-            "上传附件需要 Content-Type（例如 application/pdf、image/jpeg）",
-            "an attachment upload needs a Content-Type (e.g. application/pdf, image/jpeg)",
-        ));
+    let Some(authorization) = headers.get(header::AUTHORIZATION) else {
+        let mut refused = Problem::new(
+            StatusCode::UNAUTHORIZED,
+            kinds::UNAUTHENTICATED,
+            "upload_signature_missing",
+            "Upload signature missing",
+            "上传附件必须带上传签名（Authorization: Gongzhang-Upload …），由在本账本有角色的密钥签署；gongzhang record 会自动签名",
+            "an upload needs its signature (Authorization: Gongzhang-Upload …) by a key that holds a role in this ledger; gongzhang record signs it",
+        )
+        .into_response();
+        refused.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            HeaderValue::from_static(UPLOAD_AUTHORIZATION_SCHEME),
+        );
+        return Ok(refused);
     };
-    let len = raw.len();
-    let sha256 = s.store.put_attachment(media_type, raw.to_vec()).await?;
+    let signature = authorization
+        .to_str()
+        .ok()
+        .ok_or(UploadHeaderError::Scheme)
+        .and_then(UploadSignature::parse_header)
+        .map_err(|e| {
+            Problem::malformed(
+                "invalid_upload_signature",
+                format!("上传签名（Authorization 请求头）格式不对：{e}"),
+                e.to_string(),
+            )
+        })?;
+    let raw = body(raw, ATTACHMENT_BODY_BYTES_MAX)?;
+    let declared = headers
+        .get(header::CONTENT_TYPE)
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+    let receipt = s
+        .store
+        .upload_attachment(&origin, raw.to_vec(), declared.as_deref(), &signature)
+        .await?;
     Ok(json_response(
         StatusCode::CREATED,
-        &json!({"sha256": sha256.to_hex(), "bytes": len}),
+        &json!({
+            "sha256": receipt.sha256.to_hex(),
+            "bytes": receipt.length_bytes,
+            "media_type": receipt.media_type.as_str(),
+            "unnamed_until": receipt.unnamed_until_ms / 1000,
+        }),
     ))
 }
 
@@ -822,7 +851,42 @@ async fn attachment<B: Backend>(
             format!("no attachment with SHA-256 {sha256}"),
         ));
     };
-    let content_type = HeaderValue::from_str(&found.media_type)
-        .unwrap_or_else(|_| HeaderValue::from_static("application/octet-stream"));
-    Ok(([(header::CONTENT_TYPE, content_type)], found.bytes).into_response())
+    Ok((download_headers(&hash, &found.media_type), found.bytes).into_response())
+}
+
+/// The headers of a download: the stored type only if it is one the ledger takes, or plain text
+/// (older and restored files, the demo's documents); anything else goes out as bytes. Never
+/// sniffed by the browser, never run as a page of the notice board's site (a sandbox with nothing
+/// allowed), and a file name made from the hash: images and text open in the browser, everything
+/// else is saved.
+fn download_headers(hash: &Hash, stored_type: &str) -> [(header::HeaderName, HeaderValue); 4] {
+    let essence = stored_type.split(';').next().unwrap_or_default().trim();
+    let media_type = MediaType::from_name(essence);
+    let plain_text = media_type.is_none() && essence.eq_ignore_ascii_case("text/plain");
+    let (content_type, extension, disposition) = match media_type {
+        Some(t @ (MediaType::Jpeg | MediaType::Png | MediaType::Webp)) => {
+            (t.as_str(), t.extension(), "inline")
+        }
+        Some(t @ MediaType::Pdf) => (t.as_str(), t.extension(), "attachment"),
+        None if plain_text => ("text/plain; charset=utf-8", ".txt", "inline"),
+        None => ("application/octet-stream", ".bin", "attachment"),
+    };
+    let name = format!("gongzhang-{}{extension}", &hash.to_hex()[..16]);
+    [
+        (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
+        (
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ),
+        (
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(crate::security::DOWNLOAD_CSP),
+        ),
+        (
+            header::CONTENT_DISPOSITION,
+            // INVARIANT: the name is ASCII letters, digits, '-' and '.', always a valid value.
+            HeaderValue::from_str(&format!("{disposition}; filename=\"{name}\""))
+                .unwrap_or_else(|_| HeaderValue::from_static("attachment")),
+        ),
+    ]
 }

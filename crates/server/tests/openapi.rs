@@ -217,7 +217,7 @@ fn every_reference_resolves() {
 }
 
 /// Every `type` URI of `problem::kinds`.
-const KINDS: [&str; 13] = [
+const KINDS: [&str; 15] = [
     kinds::MALFORMED,
     kinds::BAD_SIGNATURE,
     kinds::UNAUTHORISED_KEY,
@@ -228,6 +228,8 @@ const KINDS: [&str; 13] = [
     kinds::RULE_VIOLATION,
     kinds::NOT_FOUND,
     kinds::UNSUPPORTED_MEDIA_TYPE,
+    kinds::UNAUTHENTICATED,
+    kinds::RATE_LIMITED,
     kinds::TIMEOUT,
     kinds::UNAVAILABLE,
     kinds::INTERNAL,

@@ -339,6 +339,7 @@ async fn write_log<B: Backend>(backend: &B, entries: &[Entry]) {
                 note: checkpoint::sign(&cp, &key),
                 cosignatures: Vec::new(),
             },
+            attachment_refs: Vec::new(),
         };
         backend
             .commit_batch(id, expected, &batch)

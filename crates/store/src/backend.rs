@@ -2,6 +2,7 @@
 //! ledger's rules (the [`crate::Store`] checks them before it calls [`Backend::commit_batch`]).
 
 use gongzhang_core::Hash;
+use gongzhang_core::keys::PublicKey;
 
 /// How many sizes the provided [`Backend::checkpoint_covering`] probes: at least the most
 /// entries one committed batch may hold (`store::COMMIT_ENTRIES_MAX`).
@@ -87,6 +88,20 @@ pub struct CommitBatch {
     pub projections: ProjectionRows,
     /// The checkpoint over the log after the batch.
     pub checkpoint: StoredCheckpoint,
+    /// The attachments the batch's entries name, each with the first entry naming it: written
+    /// with the entries, so that an attachment an entry names is never collected.
+    pub attachment_refs: Vec<(Hash, u64)>,
+}
+
+/// What [`Backend::collect_uploads`] removed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CollectedUploads {
+    /// Upload claims removed (a ledger's claim on a file no entry of it named in time).
+    pub uploads: u64,
+    /// Attachments removed with them (claimed by no other ledger, named by no entry).
+    pub attachments: u64,
+    /// The bytes of those attachments.
+    pub bytes: u64,
 }
 
 /// Entries an import writes in one step: already sealed (dense sequence numbers continuing the
@@ -99,6 +114,9 @@ pub struct ImportBatch {
     pub nodes: Vec<(NodeId, Hash)>,
     /// The postings the entries derive: (seq, index within the entry, account name, amount fen).
     pub postings: Vec<(u64, u32, String, i64)>,
+    /// The attachments the entries name, each with the first of them naming it (as in
+    /// [`CommitBatch::attachment_refs`]).
+    pub attachment_refs: Vec<(Hash, u64)>,
 }
 
 /// One step of [`Backend::import_ledger`].
@@ -194,6 +212,18 @@ pub enum StoreError {
         expected: u64,
         /// The step's first sequence number.
         found: u64,
+    },
+    /// An upload would take the ledger's uploads past its quota.
+    #[error(
+        "the ledger's uploads hold {used_bytes} bytes; {adding_bytes} more would pass its quota of {quota_bytes}"
+    )]
+    AttachmentQuotaExceeded {
+        /// Bytes the ledger's uploads hold now.
+        used_bytes: u64,
+        /// The new file's bytes.
+        adding_bytes: u64,
+        /// The quota.
+        quota_bytes: u64,
     },
     /// An attachment's media type is not a `type/subtype` name.
     #[error("`{0}` is not a media type like image/jpeg or application/pdf")]
@@ -296,11 +326,45 @@ pub trait Backend: Send + Sync + 'static {
         size: u64,
         line: &str,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
-    /// Stores an attachment (content-addressed: storing it twice is a no-op).
+    /// Stores an attachment (content-addressed: storing it twice is a no-op) with no ledger's
+    /// claim on it: for files restored from a published bundle, which entries name and which are
+    /// therefore never collected.
     fn put_attachment(
         &self,
         attachment: &Attachment,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Stores an uploaded attachment and `ledger`'s claim on it (uploaded by `key` at
+    /// `uploaded_at_ms`), in one transaction that refuses the upload with
+    /// [`StoreError::AttachmentQuotaExceeded`] if the ledger's claims would then hold more than
+    /// `quota_bytes`. Uploading a file the ledger already claims costs nothing more and renews
+    /// the claim's time.
+    fn put_upload(
+        &self,
+        ledger: LedgerId,
+        attachment: &Attachment,
+        key: &PublicKey,
+        uploaded_at_ms: i64,
+        quota_bytes: u64,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// The bytes `ledger`'s upload claims hold.
+    fn upload_bytes(
+        &self,
+        ledger: LedgerId,
+    ) -> impl Future<Output = Result<u64, StoreError>> + Send;
+    /// Records that `ledger`'s entries name these attachments (each with the first entry naming
+    /// it); recording one again is a no-op.
+    fn add_attachment_refs(
+        &self,
+        ledger: LedgerId,
+        refs: &[(Hash, u64)],
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Removes every upload claim made before `before_ms` that no entry of its ledger names, and
+    /// every attachment those claims held that no other claim holds and no entry names, in one
+    /// transaction.
+    fn collect_uploads(
+        &self,
+        before_ms: i64,
+    ) -> impl Future<Output = Result<CollectedUploads, StoreError>> + Send;
     /// An attachment by SHA-256.
     fn attachment(
         &self,

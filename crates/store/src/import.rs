@@ -20,7 +20,10 @@
 use crate::backend::{
     Backend, ImportBatch, ImportStep, ProjectionRows, StoreError, StoredCheckpoint,
 };
-use crate::store::{MerkleFrontier, Store, fund_rows, household_rows, posting_rows, stored_entry};
+use crate::store::{
+    MerkleFrontier, Store, add_attachment_refs, fund_rows, household_rows, posting_rows,
+    stored_entry,
+};
 use gongzhang_core::Hash;
 use gongzhang_core::checkpoint::{self, CheckpointError};
 use gongzhang_core::cosignature::{self, CosignatureError, CosignerKey};
@@ -31,7 +34,7 @@ use gongzhang_core::log::LogError;
 use gongzhang_core::merkle::{MerkleAccumulator, TreeHead};
 use gongzhang_core::note::{self, SignerKey};
 use gongzhang_core::stream::{StreamError, StreamVerifier};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, Read as _};
 use tokio::sync::mpsc;
 
@@ -205,6 +208,7 @@ fn verify_log(
     let mut ledger = Ledger::new();
     let mut tree = MerkleFrontier::new();
     let mut batch = ImportBatch::default();
+    let mut batch_refs = BTreeMap::new();
     let mut attachments = BTreeSet::new();
     let send = |step: ImportStep| steps.blocking_send(step).map_err(|_| Stop::BackendGone);
     let mut on_entry = |entry: &Entry, _: &MerkleAccumulator| -> Result<(), Stop> {
@@ -223,7 +227,9 @@ fn verify_log(
             .extend(posting_rows(entry.seq(), &applied.postings));
         batch.entries.push(stored_entry(entry));
         attachment_refs(entry.event().body(), &mut attachments);
+        add_attachment_refs(entry, &mut batch_refs);
         if batch.entries.len() >= IMPORT_ENTRIES_PER_STEP {
+            batch.attachment_refs = std::mem::take(&mut batch_refs).into_iter().collect();
             send(ImportStep::Entries(std::mem::take(&mut batch)))?;
             progress(tree.size());
         }
@@ -270,6 +276,7 @@ fn verify_log(
         })
         .map_err(|e| Stop::Refused(ImportError::Log(e)))?;
     if !batch.entries.is_empty() {
+        batch.attachment_refs = std::mem::take(&mut batch_refs).into_iter().collect();
         send(ImportStep::Entries(std::mem::take(&mut batch)))?;
     }
     progress(tree.size());

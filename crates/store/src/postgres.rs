@@ -19,13 +19,14 @@ use std::sync::LazyLock;
 use std::time::Duration;
 
 use gongzhang_core::Hash;
+use gongzhang_core::keys::PublicKey;
 use sqlx::Row;
 use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 
 use crate::backend::{
-    Attachment, Backend, CommitBatch, HouseholdRow, ImportStep, LedgerId, NodeId, ProjectionRows,
-    StoreError, StoredCheckpoint, StoredEntry, from_db, hash_from_db, to_db,
+    Attachment, Backend, CollectedUploads, CommitBatch, HouseholdRow, ImportStep, LedgerId, NodeId,
+    ProjectionRows, StoreError, StoredCheckpoint, StoredEntry, from_db, hash_from_db, to_db,
 };
 
 /// The PostgreSQL schema, embedded at compile time from `migrations/postgres` and applied by
@@ -481,6 +482,7 @@ impl Backend for PostgresBackend {
             .bind(new_size)
             .execute(&mut *tx)
             .await?;
+        insert_refs(&mut tx, ledger, &batch.attachment_refs).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -594,6 +596,127 @@ impl Backend for PostgresBackend {
         .execute(&self.pool)
         .await?;
         Ok(())
+    }
+
+    async fn put_upload(
+        &self,
+        ledger: LedgerId,
+        attachment: &Attachment,
+        key: &PublicKey,
+        uploaded_at_ms: i64,
+        quota_bytes: u64,
+    ) -> Result<(), StoreError> {
+        let adding_bytes = attachment.bytes.len() as u64;
+        let mut tx = self.pool.begin().await?;
+        // One upload at a time per ledger, so that two cannot both pass the quota check.
+        sqlx::query("SELECT id FROM ledgers WHERE id = $1 FOR UPDATE")
+            .bind(ledger)
+            .execute(&mut *tx)
+            .await?;
+        let claimed: Option<i64> = sqlx::query_scalar(
+            "SELECT bytes_len FROM attachment_uploads WHERE ledger_id = $1 AND sha256 = $2",
+        )
+        .bind(ledger)
+        .bind(attachment.sha256.as_bytes().as_slice())
+        .fetch_optional(&mut *tx)
+        .await?;
+        if claimed.is_none() {
+            let used: i64 = sqlx::query_scalar(
+                "SELECT COALESCE(SUM(bytes_len), 0)::bigint FROM attachment_uploads \
+                 WHERE ledger_id = $1",
+            )
+            .bind(ledger)
+            .fetch_one(&mut *tx)
+            .await?;
+            let used_bytes = u64::try_from(used).unwrap_or(0);
+            if used_bytes.saturating_add(adding_bytes) > quota_bytes {
+                tx.rollback().await?;
+                return Err(StoreError::AttachmentQuotaExceeded {
+                    used_bytes,
+                    adding_bytes,
+                    quota_bytes,
+                });
+            }
+        }
+        sqlx::query(
+            "INSERT INTO attachments (sha256, media_type, bytes) VALUES ($1, $2, $3) \
+             ON CONFLICT (sha256) DO NOTHING",
+        )
+        .bind(attachment.sha256.as_bytes().as_slice())
+        .bind(&attachment.media_type)
+        .bind(&attachment.bytes)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO attachment_uploads (ledger_id, sha256, bytes_len, uploaded_at_ms, key) \
+             VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (ledger_id, sha256) DO UPDATE SET uploaded_at_ms = EXCLUDED.uploaded_at_ms",
+        )
+        .bind(ledger)
+        .bind(attachment.sha256.as_bytes().as_slice())
+        .bind(to_db(adding_bytes, "attachment length")?)
+        .bind(uploaded_at_ms)
+        .bind(key.0.as_slice())
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn upload_bytes(&self, ledger: LedgerId) -> Result<u64, StoreError> {
+        let used: i64 = sqlx::query_scalar(
+            "SELECT COALESCE(SUM(bytes_len), 0)::bigint FROM attachment_uploads WHERE ledger_id = $1",
+        )
+        .bind(ledger)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(u64::try_from(used).unwrap_or(0))
+    }
+
+    async fn add_attachment_refs(
+        &self,
+        ledger: LedgerId,
+        refs: &[(Hash, u64)],
+    ) -> Result<(), StoreError> {
+        if refs.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.pool.begin().await?;
+        insert_refs(&mut tx, ledger, refs).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn collect_uploads(&self, before_ms: i64) -> Result<CollectedUploads, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let removed: Vec<Vec<u8>> = sqlx::query_scalar(
+            "DELETE FROM attachment_uploads AS u WHERE uploaded_at_ms < $1 AND NOT EXISTS \
+             (SELECT 1 FROM attachment_refs r WHERE r.ledger_id = u.ledger_id AND r.sha256 = u.sha256) \
+             RETURNING sha256",
+        )
+        .bind(before_ms)
+        .fetch_all(&mut *tx)
+        .await?;
+        let mut collected = CollectedUploads {
+            uploads: removed.len() as u64,
+            ..CollectedUploads::default()
+        };
+        let mut shas = removed;
+        shas.sort();
+        shas.dedup();
+        let gone: Vec<i64> = sqlx::query_scalar(
+            "DELETE FROM attachments a WHERE a.sha256 = ANY($1) \
+             AND NOT EXISTS (SELECT 1 FROM attachment_uploads u WHERE u.sha256 = a.sha256) \
+             AND NOT EXISTS (SELECT 1 FROM attachment_refs r WHERE r.sha256 = a.sha256) \
+             RETURNING octet_length(a.bytes)::bigint",
+        )
+        .bind(&shas)
+        .fetch_all(&mut *tx)
+        .await?;
+        collected.attachments = gone.len() as u64;
+        collected.bytes = gone.iter().map(|n| u64::try_from(*n).unwrap_or(0)).sum();
+        tx.commit().await?;
+        Ok(collected)
     }
 
     async fn attachment(&self, sha256: &Hash) -> Result<Option<Attachment>, StoreError> {
@@ -725,6 +848,7 @@ impl Backend for PostgresBackend {
                         .bind(to_db(size, "ledger size")?)
                         .execute(&mut *tx)
                         .await?;
+                    insert_refs(&mut tx, ledger, &batch.attachment_refs).await?;
                 }
                 ImportStep::Finish {
                     projections,
@@ -775,4 +899,35 @@ impl Backend for PostgresBackend {
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// Records the attachments entries name (ignoring ones recorded already), in the caller's
+/// transaction, as one statement.
+async fn insert_refs(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    ledger: LedgerId,
+    refs: &[(Hash, u64)],
+) -> Result<(), StoreError> {
+    if refs.is_empty() {
+        return Ok(());
+    }
+    let shas: Vec<&[u8]> = refs
+        .iter()
+        .map(|(sha, _)| sha.as_bytes().as_slice())
+        .collect();
+    let seqs = refs
+        .iter()
+        .map(|(_, seq)| to_db(*seq, "entry seq"))
+        .collect::<Result<Vec<_>, _>>()?;
+    sqlx::query(
+        "INSERT INTO attachment_refs (ledger_id, sha256, seq) \
+         SELECT $1, sha256, seq FROM UNNEST($2::bytea[], $3::bigint[]) AS r (sha256, seq) \
+         ON CONFLICT (ledger_id, sha256) DO NOTHING",
+    )
+    .bind(ledger)
+    .bind(shas)
+    .bind(seqs)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }

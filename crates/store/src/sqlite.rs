@@ -4,10 +4,11 @@
 //! applied when the database is opened.
 
 use crate::backend::{
-    Attachment, Backend, CommitBatch, HouseholdRow, ImportStep, LedgerId, NodeId, ProjectionRows,
-    StoreError, StoredCheckpoint, StoredEntry, from_db, hash_from_db, to_db,
+    Attachment, Backend, CollectedUploads, CommitBatch, HouseholdRow, ImportStep, LedgerId, NodeId,
+    ProjectionRows, StoreError, StoredCheckpoint, StoredEntry, from_db, hash_from_db, to_db,
 };
 use gongzhang_core::Hash;
+use gongzhang_core::keys::PublicKey;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
 };
@@ -154,6 +155,30 @@ where
         None => Ok(0),
         Some(seq) => Ok(from_db(seq, 0, "seq")? + 1),
     }
+}
+
+/// Records the attachments entries name (ignoring ones recorded already), in the caller's
+/// transaction.
+async fn insert_refs(
+    conn: &mut sqlx::SqliteConnection,
+    ledger: LedgerId,
+    refs: &[(Hash, u64)],
+) -> Result<(), StoreError> {
+    for chunk in refs.chunks(SQLITE_INSERT_ROWS_MAX) {
+        let mut values = Vec::with_capacity(chunk.len());
+        for (sha, seq) in chunk {
+            values.push((sha, to_db(*seq, "entry seq")?));
+        }
+        QueryBuilder::<Sqlite>::new("INSERT INTO attachment_refs (ledger_id, sha256, seq) ")
+            .push_values(values, |mut b, (sha, seq)| {
+                b.push_bind(ledger).push_bind(&sha.0[..]).push_bind(seq);
+            })
+            .push(" ON CONFLICT (ledger_id, sha256) DO NOTHING")
+            .build()
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
 }
 
 async fn insert_projections(
@@ -378,6 +403,7 @@ impl Backend for SqliteBackend {
         }
         insert_entries(&mut tx, ledger, &batch.entries, &batch.nodes).await?;
         insert_projections(&mut tx, ledger, &batch.projections).await?;
+        insert_refs(&mut tx, ledger, &batch.attachment_refs).await?;
         insert_checkpoint(&mut tx, ledger, &batch.checkpoint).await?;
         tx.commit().await?;
         Ok(())
@@ -504,6 +530,125 @@ impl Backend for SqliteBackend {
         Ok(())
     }
 
+    async fn put_upload(
+        &self,
+        ledger: LedgerId,
+        attachment: &Attachment,
+        key: &PublicKey,
+        uploaded_at_ms: i64,
+        quota_bytes: u64,
+    ) -> Result<(), StoreError> {
+        let adding_bytes = attachment.bytes.len() as u64;
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let claimed: Option<i64> = sqlx::query_scalar(
+            "SELECT bytes_len FROM attachment_uploads WHERE ledger_id = ? AND sha256 = ?",
+        )
+        .bind(ledger)
+        .bind(&attachment.sha256.0[..])
+        .fetch_optional(&mut *tx)
+        .await?;
+        if claimed.is_none() {
+            let used: i64 = sqlx::query_scalar(
+                "SELECT COALESCE(SUM(bytes_len), 0) FROM attachment_uploads WHERE ledger_id = ?",
+            )
+            .bind(ledger)
+            .fetch_one(&mut *tx)
+            .await?;
+            let used_bytes = u64::try_from(used).unwrap_or(0);
+            if used_bytes.saturating_add(adding_bytes) > quota_bytes {
+                tx.rollback().await?;
+                return Err(StoreError::AttachmentQuotaExceeded {
+                    used_bytes,
+                    adding_bytes,
+                    quota_bytes,
+                });
+            }
+        }
+        sqlx::query(
+            "INSERT INTO attachments (sha256, media_type, bytes) VALUES (?, ?, ?) \
+             ON CONFLICT (sha256) DO NOTHING",
+        )
+        .bind(&attachment.sha256.0[..])
+        .bind(attachment.media_type.as_str())
+        .bind(attachment.bytes.as_slice())
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO attachment_uploads (ledger_id, sha256, bytes_len, uploaded_at_ms, key) \
+             VALUES (?, ?, ?, ?, ?) \
+             ON CONFLICT (ledger_id, sha256) DO UPDATE SET uploaded_at_ms = excluded.uploaded_at_ms",
+        )
+        .bind(ledger)
+        .bind(&attachment.sha256.0[..])
+        .bind(to_db(adding_bytes, "attachment length")?)
+        .bind(uploaded_at_ms)
+        .bind(&key.0[..])
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn upload_bytes(&self, ledger: LedgerId) -> Result<u64, StoreError> {
+        let used: i64 = sqlx::query_scalar(
+            "SELECT COALESCE(SUM(bytes_len), 0) FROM attachment_uploads WHERE ledger_id = ?",
+        )
+        .bind(ledger)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(u64::try_from(used).unwrap_or(0))
+    }
+
+    async fn add_attachment_refs(
+        &self,
+        ledger: LedgerId,
+        refs: &[(Hash, u64)],
+    ) -> Result<(), StoreError> {
+        if refs.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        insert_refs(&mut tx, ledger, refs).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn collect_uploads(&self, before_ms: i64) -> Result<CollectedUploads, StoreError> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let removed: Vec<Vec<u8>> = sqlx::query_scalar(
+            "DELETE FROM attachment_uploads AS u WHERE uploaded_at_ms < ? AND NOT EXISTS \
+             (SELECT 1 FROM attachment_refs r WHERE r.ledger_id = u.ledger_id AND r.sha256 = u.sha256) \
+             RETURNING sha256",
+        )
+        .bind(before_ms)
+        .fetch_all(&mut *tx)
+        .await?;
+        let mut collected = CollectedUploads {
+            uploads: removed.len() as u64,
+            ..CollectedUploads::default()
+        };
+        let mut shas = removed;
+        shas.sort();
+        shas.dedup();
+        for sha in shas {
+            let gone: Option<i64> = sqlx::query_scalar(
+                "DELETE FROM attachments WHERE sha256 = ?1 \
+                 AND NOT EXISTS (SELECT 1 FROM attachment_uploads WHERE sha256 = ?1) \
+                 AND NOT EXISTS (SELECT 1 FROM attachment_refs WHERE sha256 = ?1) \
+                 RETURNING length(bytes)",
+            )
+            .bind(sha.as_slice())
+            .fetch_optional(&mut *tx)
+            .await?;
+            if let Some(len) = gone {
+                collected.attachments += 1;
+                collected.bytes += u64::try_from(len).unwrap_or(0);
+            }
+        }
+        tx.commit().await?;
+        Ok(collected)
+    }
+
     async fn attachment(&self, sha256: &Hash) -> Result<Option<Attachment>, StoreError> {
         let row: Option<(String, Vec<u8>)> =
             sqlx::query_as("SELECT media_type, bytes FROM attachments WHERE sha256 = ?")
@@ -609,6 +754,7 @@ impl Backend for SqliteBackend {
                         ..ProjectionRows::default()
                     };
                     insert_projections(&mut tx, ledger, &postings).await?;
+                    insert_refs(&mut tx, ledger, &batch.attachment_refs).await?;
                     size += batch.entries.len() as u64;
                 }
                 ImportStep::Finish {

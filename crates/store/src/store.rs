@@ -42,15 +42,16 @@
 //! folded with [`node_hash`].
 
 use crate::backend::{
-    Attachment, Backend, CHECKPOINT_PROBES_MAX, CommitBatch, HouseholdRow, LedgerId, NodeId,
-    ProjectionRows, StoreError, StoredCheckpoint, StoredEntry,
+    Attachment, Backend, CHECKPOINT_PROBES_MAX, CollectedUploads, CommitBatch, HouseholdRow,
+    LedgerId, NodeId, ProjectionRows, StoreError, StoredCheckpoint, StoredEntry,
 };
+use gongzhang_core::attachment::{MediaType, UploadClaim, UploadSignature, UploadSignatureError};
 use gongzhang_core::checkpoint::{self, Checkpoint, CheckpointParseError};
 use gongzhang_core::cosignature::{self, CosignatureError, CosignerKey};
 use gongzhang_core::entry::{AuthorSignature, Entry, EntryError, Event, RecordedAt};
 use gongzhang_core::hash::{Hash, node_hash, sha256};
 use gongzhang_core::keys::{AuthorKey, AuthorKeyError, PublicKey, event_message};
-use gongzhang_core::ledger::events::Statement;
+use gongzhang_core::ledger::events::{Statement, attachment_refs};
 use gongzhang_core::ledger::households::Household;
 use gongzhang_core::ledger::rules::{Ledger, RuleError, Violation};
 use gongzhang_core::ledger::types::{Fen, FundId, PeriodRange, Unit};
@@ -60,7 +61,7 @@ use gongzhang_core::note::{
     self, NoteError, SignatureLine, SignatureLineError, SignerKey, VerifierKey,
 };
 use gongzhang_core::tlog_proof::{TlogProof, TlogProofParseError};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 use std::ops::Range;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -93,6 +94,14 @@ pub const LOAD_ENTRIES_PER_READ: u64 = 4096;
 pub const ENTRIES_PER_READ_MAX: u64 = 10_000;
 /// The largest attachment (a scanned invoice or the minutes of a meeting), in bytes: 20 MiB.
 pub const ATTACHMENT_BYTES_MAX: usize = 20 * 1024 * 1024;
+/// The bytes one ledger's uploads may hold (files named by its entries and files waiting to be
+/// named): 4 GiB, ten years of a large community's scanned invoices at a few hundred a year.
+/// Files restored from a published bundle are not uploads and do not count.
+pub const UPLOAD_QUOTA_BYTES_PER_LEDGER: u64 = 4 * 1024 * 1024 * 1024;
+/// How long an uploaded file may wait for an entry that names it, in milliseconds: a day. Then
+/// [`Store::collect_uploads`] removes it (an attachment an entry names is never removed).
+pub const UPLOAD_UNNAMED_TTL_MS: i64 = 24 * 60 * 60 * 1000;
+const _: () = assert!(ATTACHMENT_BYTES_MAX as u64 <= UPLOAD_QUOTA_BYTES_PER_LEDGER);
 /// The longest media type (RFC 6838: 127 characters for each of type and subtype).
 pub const MEDIA_TYPE_BYTES_MAX: usize = 255;
 /// Batches with more signatures than this are verified on the blocking thread pool, so that a
@@ -117,6 +126,66 @@ pub fn system_clock() -> RecordedAt {
 
 /// 2000-01-01T00:00:00Z in Unix milliseconds: the earliest time a log may record.
 const EARLIEST_MS: i64 = 946_684_800_000;
+
+/// Why an upload is refused. Nothing is stored when it is.
+#[derive(Debug, thiserror::Error)]
+pub enum UploadError {
+    /// The file is larger than [`ATTACHMENT_BYTES_MAX`].
+    #[error("the file is {found_bytes} bytes, more than the limit of {max_bytes}")]
+    TooLarge {
+        /// Its size.
+        found_bytes: usize,
+        /// The limit.
+        max_bytes: usize,
+    },
+    /// The file's bytes are not a PDF, JPEG, PNG or WebP.
+    #[error(
+        "the file is not a PDF, JPEG, PNG or WebP (recognised from its bytes; declared as {declared:?})"
+    )]
+    UnsupportedType {
+        /// The type the request declared, if any.
+        declared: Option<String>,
+    },
+    /// The declared type is not the type of the bytes.
+    #[error("the file was declared as {declared} but its bytes are {found}")]
+    TypeMismatch {
+        /// The type the request declared.
+        declared: String,
+        /// The type of the bytes.
+        found: MediaType,
+    },
+    /// The upload signature does not hold: bad key, outside the time window, or not over this
+    /// file in this ledger.
+    #[error(transparent)]
+    Signature(#[from] UploadSignatureError),
+    /// The signing key holds no role in the ledger.
+    #[error(
+        "key {key} holds no role in ledger {origin}: only its committee, treasurer and auditor may upload"
+    )]
+    NoRole {
+        /// The key.
+        key: PublicKey,
+        /// The ledger.
+        origin: String,
+    },
+    /// Storage failed, the ledger is unknown, or the ledger's quota is reached
+    /// ([`StoreError::AttachmentQuotaExceeded`]).
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// A stored upload.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UploadReceipt {
+    /// The file's SHA-256, which events name.
+    pub sha256: Hash,
+    /// Its type, recognised from its bytes.
+    pub media_type: MediaType,
+    /// Its length.
+    pub length_bytes: u64,
+    /// Until when (Unix milliseconds) it waits for an entry to name it before it is removed.
+    pub unnamed_until_ms: i64,
+}
 
 /// An event and its authors' signatures, as submitted for appending.
 #[derive(Debug, Clone)]
@@ -203,6 +272,18 @@ pub enum AppendError {
         key: PublicKey,
         /// Why it is refused.
         reason: AuthorKeyError,
+    },
+    /// A signature names its key in a non-canonical encoding (RFC 8032 §5.1.3).
+    #[error(
+        "event {index} (`{event_id}`): the signing key {key} is not canonically encoded (RFC 8032 §5.1.3)"
+    )]
+    NonCanonicalKey {
+        /// Position in the batch.
+        index: usize,
+        /// The event id.
+        event_id: String,
+        /// The key as written.
+        key: PublicKey,
     },
     /// An author signature does not verify for this ledger.
     #[error(
@@ -533,6 +614,7 @@ async fn load<B: Backend>(
     let mut head = LogHead::empty();
     let mut ledger = Ledger::new();
     let mut tree = MerkleFrontier::new();
+    let mut refs = BTreeMap::new();
     let mut from = 0u64;
     while from < size {
         let to = size.min(from + LOAD_ENTRIES_PER_READ);
@@ -564,6 +646,7 @@ async fn load<B: Backend>(
                 }
             }
             tree.push(entry.hash(), None);
+            add_attachment_refs(&entry, &mut refs);
         }
         from = to;
     }
@@ -572,6 +655,10 @@ async fn load<B: Backend>(
             .finish()
             .map_err(|e| corrupt(log_error_seq(&e, size - 1), e))?;
         check_latest_checkpoint(backend, ledger_id, origin, &ledger, &tree).await?;
+        // Entries appended before attachment references were kept (or restored without them)
+        // get them now, so that no attachment an entry names is ever collected. Idempotent.
+        let refs: Vec<(Hash, u64)> = refs.into_iter().collect();
+        backend.add_attachment_refs(ledger_id, &refs).await?;
     }
     Ok(LedgerState {
         funds: fund_rows(&ledger),
@@ -580,6 +667,24 @@ async fn load<B: Backend>(
         ledger,
         tree,
     })
+}
+
+/// Adds the attachments `entry`'s event names to `refs`, keeping the first entry naming each.
+pub(crate) fn add_attachment_refs(entry: &Entry, refs: &mut BTreeMap<Hash, u64>) {
+    let mut named = BTreeSet::new();
+    attachment_refs(entry.event().body(), &mut named);
+    for sha in named {
+        refs.entry(sha).or_insert(entry.seq());
+    }
+}
+
+/// The attachments `entries` name, each with the first entry naming it.
+fn attachment_refs_of(entries: &[Entry]) -> Vec<(Hash, u64)> {
+    let mut refs = BTreeMap::new();
+    for entry in entries {
+        add_attachment_refs(entry, &mut refs);
+    }
+    refs.into_iter().collect()
 }
 
 /// The entry a [`LogError`] names, or `fallback`.
@@ -591,6 +696,7 @@ fn log_error_seq(error: &LogError, fallback: u64) -> u64 {
         | LogError::SecondGenesis { seq }
         | LogError::BadSignature { seq, .. }
         | LogError::InvalidKey { seq, .. }
+        | LogError::NonCanonicalKey { seq, .. }
         | LogError::UnterminatedLastLine { seq } => *seq,
         LogError::SeqMismatch { expected, .. } => *expected,
         _ => fallback,
@@ -874,6 +980,7 @@ impl<B: Backend> Store<B> {
                 note: checkpoint::sign(&cp, &log_signer),
                 cosignatures: Vec::new(),
             },
+            attachment_refs: attachment_refs_of(std::slice::from_ref(&genesis)),
         };
         match backend.commit_batch(id, 0, &batch).await {
             Ok(()) => {}
@@ -1198,8 +1305,101 @@ impl<B: Backend> Store<B> {
         Ok(())
     }
 
-    /// Stores an attachment of at most [`ATTACHMENT_BYTES_MAX`] bytes and returns its SHA-256,
-    /// which events name.
+    /// Stores an upload to the ledger `origin`, authorised by `signature` (a key holding a role in
+    /// that ledger, over this file, within the time window of the store's clock): a PDF, JPEG,
+    /// PNG or WebP file, recognised from its bytes (and equal to `declared` if the request named
+    /// a type), within the ledger's [`UPLOAD_QUOTA_BYTES_PER_LEDGER`]. The file waits
+    /// [`UPLOAD_UNNAMED_TTL_MS`] for an entry to name it.
+    pub async fn upload_attachment(
+        &self,
+        origin: &str,
+        bytes: Vec<u8>,
+        declared: Option<&str>,
+        signature: &UploadSignature,
+    ) -> Result<UploadReceipt, UploadError> {
+        if bytes.len() > ATTACHMENT_BYTES_MAX {
+            return Err(UploadError::TooLarge {
+                found_bytes: bytes.len(),
+                max_bytes: ATTACHMENT_BYTES_MAX,
+            });
+        }
+        let Some(media_type) = MediaType::sniff(&bytes) else {
+            return Err(UploadError::UnsupportedType {
+                declared: declared.map(|d| d.chars().take(MEDIA_TYPE_BYTES_MAX).collect()),
+            });
+        };
+        if let Some(declared) = declared {
+            if MediaType::from_name(declared) != Some(media_type) {
+                return Err(UploadError::TypeMismatch {
+                    declared: declared.chars().take(MEDIA_TYPE_BYTES_MAX).collect(),
+                    found: media_type,
+                });
+            }
+        }
+        let now_ms = self.shared.now().unix_ms();
+        let claim = UploadClaim {
+            origin,
+            sha256: sha256(&bytes),
+            media_type,
+            length_bytes: bytes.len() as u64,
+            signed_at_s: signature.signed_at_s,
+        };
+        let handle = self.handle(origin).await?;
+        let key = signature.verify(&claim, u64::try_from(now_ms / 1000).unwrap_or(0))?;
+        if !self
+            .read_ledger(origin, |l| l.holds_role(&key.public()))
+            .await?
+        {
+            return Err(UploadError::NoRole {
+                key: key.public(),
+                origin: origin.to_string(),
+            });
+        }
+        let attachment = Attachment {
+            sha256: claim.sha256,
+            media_type: media_type.as_str().to_string(),
+            bytes,
+        };
+        self.shared
+            .backend
+            .put_upload(
+                handle.shared.id,
+                &attachment,
+                &key.public(),
+                now_ms,
+                UPLOAD_QUOTA_BYTES_PER_LEDGER,
+            )
+            .await?;
+        Ok(UploadReceipt {
+            sha256: claim.sha256,
+            media_type,
+            length_bytes: claim.length_bytes,
+            unnamed_until_ms: now_ms.saturating_add(UPLOAD_UNNAMED_TTL_MS),
+        })
+    }
+
+    /// The bytes the ledger's uploads hold, against [`UPLOAD_QUOTA_BYTES_PER_LEDGER`].
+    pub async fn upload_bytes(&self, origin: &str) -> Result<u64, StoreError> {
+        let handle = self.handle(origin).await?;
+        self.shared.backend.upload_bytes(handle.shared.id).await
+    }
+
+    /// Removes the uploads that no entry named within [`UPLOAD_UNNAMED_TTL_MS`] of the store's
+    /// clock, and their files if no other ledger claims them and no entry names them. An
+    /// attachment an entry names is never removed. `gongzhang serve` runs this every hour.
+    pub async fn collect_uploads(&self) -> Result<CollectedUploads, StoreError> {
+        let before_ms = self
+            .shared
+            .now()
+            .unix_ms()
+            .saturating_sub(UPLOAD_UNNAMED_TTL_MS);
+        self.shared.backend.collect_uploads(before_ms).await
+    }
+
+    /// Stores an attachment as it is, with no ledger's claim on it (so it is never collected),
+    /// and returns its SHA-256: for a file restored from a published bundle, which an entry
+    /// names, by someone with the database in hand. Uploads from people go through
+    /// [`Store::upload_attachment`].
     pub async fn put_attachment(
         &self,
         media_type: &str,
@@ -1368,13 +1568,18 @@ async fn verify_authors(
     for (index, s) in submissions.iter().enumerate() {
         let message = event_message(origin, s.event.canonical_bytes());
         for signature in &s.signatures {
-            let key = AuthorKey::from_public(*signature.key()).map_err(|reason| {
-                AppendError::InvalidKey {
+            let key = AuthorKey::from_public(*signature.key()).map_err(|reason| match reason {
+                AuthorKeyError::NonCanonical => AppendError::NonCanonicalKey {
+                    index,
+                    event_id: s.event.id().to_string(),
+                    key: *signature.key(),
+                },
+                reason => AppendError::InvalidKey {
                     index,
                     event_id: s.event.id().to_string(),
                     key: *signature.key(),
                     reason,
-                }
+                },
             })?;
             checks.push(SignatureCheck {
                 seq: index as u64,
@@ -1543,6 +1748,7 @@ async fn commit_group<B: Backend>(shared: &Shared<B>, ledger: &LedgerShared, gro
                     note: checkpoint::sign(&cp, &key),
                     cosignatures: Vec::new(),
                 },
+                attachment_refs: attachment_refs_of(&work.entries),
             };
             Ok::<_, AppendError>((batch, funds, households))
         })();

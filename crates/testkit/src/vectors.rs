@@ -24,6 +24,62 @@ pub const OLDER_SIZE: u64 = 7;
 /// The entry whose inclusion proof is a vector.
 pub const PROOF_ENTRY: u64 = 6;
 
+/// A valid Ed25519 point written non-canonically: y = 3 + p (RFC 8032 §5.1.3 requires y < p).
+/// Its canonical spelling is [`NON_CANONICAL_KEY_CANONICAL_HEX`]; every verifier must refuse
+/// this one wherever a key enters.
+pub const NON_CANONICAL_KEY_HEX: &str =
+    "f0ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f";
+/// The canonical encoding of the point [`NON_CANONICAL_KEY_HEX`] spells (y = 3, x even).
+pub const NON_CANONICAL_KEY_CANONICAL_HEX: &str =
+    "0300000000000000000000000000000000000000000000000000000000000000";
+
+/// The public keys a verifier must refuse, each with the reason code it is refused for
+/// (`keys-refused.json`).
+pub fn refused_keys() -> Value {
+    let ff = "ff".repeat(30);
+    json!([
+        {
+            "key_hex": NON_CANONICAL_KEY_HEX,
+            "refused_as": "non_canonical",
+            "why": "y = 3 + p: a valid point, but y >= p; its canonical encoding is the next field",
+            "canonical_hex": NON_CANONICAL_KEY_CANONICAL_HEX,
+        },
+        {
+            "key_hex": format!("f0{ff}ff"),
+            "refused_as": "non_canonical",
+            "why": "y = 3 + p with the sign bit set: the same point as 03…80, written with y >= p",
+            "canonical_hex": format!("03{}80", "00".repeat(30)),
+        },
+        {
+            "key_hex": format!("01{}80", "00".repeat(30)),
+            "refused_as": "non_canonical",
+            "why": "y = 1 (so x = 0) with the sign bit set: x = 0 has no negative, RFC 8032 §5.1.3 step 4",
+            "canonical_hex": format!("01{}", "00".repeat(31)),
+        },
+        {
+            "key_hex": format!("ed{ff}7f"),
+            "refused_as": "non_canonical",
+            "why": "y = p, which is 0 written with y >= p (and a small-order point besides)",
+            "canonical_hex": "00".repeat(32),
+        },
+        {
+            "key_hex": format!("01{}", "00".repeat(31)),
+            "refused_as": "weak",
+            "why": "the identity point (y = 1): small order, its signatures prove nothing",
+        },
+        {
+            "key_hex": "00".repeat(32),
+            "refused_as": "weak",
+            "why": "y = 0: a point of order 4",
+        },
+        {
+            "key_hex": format!("02{}", "00".repeat(31)),
+            "refused_as": "not_on_curve",
+            "why": "y = 2 gives no x on the curve",
+        },
+    ])
+}
+
 /// The log's signing key: named by the origin, seed from role `log`.
 pub fn log_signer() -> SignerKey {
     // INVARIANT: the origin is a valid key name (no spaces or +).
@@ -145,6 +201,13 @@ pub fn files() -> Vec<(String, Vec<u8>)> {
     out.push((
         format!("entry-{PROOF_ENTRY}.tlog-proof"),
         proof.to_text().into_bytes(),
+    ));
+    out.push((
+        "keys-refused.json".to_string(),
+        pretty(&json!({
+            "about": "Ed25519 public keys every Gongzhang verifier refuses wherever a key enters (genesis, role grants, signatures' key): not a curve point, a non-canonical encoding (RFC 8032 section 5.1.3), or a weak (small-order) key. See docs/log-format.md section 5.",
+            "keys": refused_keys(),
+        })),
     ));
     out
 }

@@ -62,6 +62,13 @@ pub enum Violation {
         /// Why it is refused.
         reason: crate::keys::AuthorKeyError,
     },
+    /// A key given a role is written in a non-canonical encoding (RFC 8032 §5.1.3), so the same
+    /// person could hold it under two strings.
+    #[error("{key} cannot hold a role: it is not canonically encoded (RFC 8032 §5.1.3)")]
+    NonCanonicalKey {
+        /// The key as written.
+        key: PublicKey,
+    },
     /// The treasurer who proposed an expenditure approves it too.
     #[error(
         "{key} proposed this expenditure and cannot also approve it: approvals come from other committee members"
@@ -724,7 +731,10 @@ pub struct Ledger {
 fn valid_key(key: PublicKey) -> Result<(), Violation> {
     crate::keys::AuthorKey::from_public(key)
         .map(|_| ())
-        .map_err(|reason| Violation::InvalidKey { key, reason })
+        .map_err(|reason| match reason {
+            crate::keys::AuthorKeyError::NonCanonical => Violation::NonCanonicalKey { key },
+            reason => Violation::InvalidKey { key, reason },
+        })
 }
 
 /// Every matter: a decision of any matter may stand behind an ordinary expenditure.
@@ -872,6 +882,11 @@ impl Ledger {
     /// The current auditor.
     pub fn auditor(&self) -> Option<PublicKey> {
         self.auditor
+    }
+    /// Whether `key` holds a role now (committee member, treasurer or auditor): the people who
+    /// may sign for this ledger, and so upload its attachments. A revoked key holds none.
+    pub fn holds_role(&self, key: &PublicKey) -> bool {
+        self.committee.contains(key) || self.treasurer == Some(*key) || self.auditor == Some(*key)
     }
     /// Revoked keys and the entry that revoked each.
     pub fn revoked(&self) -> &BTreeMap<PublicKey, u64> {

@@ -51,6 +51,7 @@ pub fn routes<B: Backend>() -> Router<Arc<AppState<B>>> {
     let cache = Arc::new(facts::FactsCache::default());
     let mut router = Router::new()
         .route("/", get(pages::root::<B>))
+        .route("/board.css", get(stylesheet))
         .route("/c/{ledger}", get(pages::root::<B>))
         .route("/c/{ledger}/", get(pages::root::<B>));
     for base in ["", "/c/{ledger}"] {
@@ -67,6 +68,20 @@ pub fn routes<B: Backend>() -> Router<Arc<AppState<B>>> {
             .route(&format!("{base}/log"), get(pages::log::<B>));
     }
     router.layer(Extension(cache))
+}
+
+/// The board's stylesheet (pages carry no inline style: their policy allows only this).
+pub const STYLESHEET: &str = include_str!("../../static/board.css");
+
+async fn stylesheet() -> Response {
+    (
+        [
+            (axum::http::header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (axum::http::header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        STYLESHEET,
+    )
+        .into_response()
 }
 
 /// The HTML page for a path no route serves (the API's own paths get a problem document).

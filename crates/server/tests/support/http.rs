@@ -10,10 +10,11 @@ use http_body_util::BodyExt as _;
 use serde_json::Value;
 use tower::ServiceExt as _;
 
-/// An answer: status, media type, body.
+/// An answer: status, media type, headers, body.
 pub struct Answer {
     pub status: StatusCode,
     pub content_type: String,
+    pub headers: axum::http::HeaderMap,
     pub body: Vec<u8>,
 }
 
@@ -22,6 +23,14 @@ impl Answer {
     pub fn json(&self) -> Value {
         serde_json::from_slice(&self.body)
             .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
+    }
+    /// A header's value (panics naming it if it is missing or not text).
+    pub fn header(&self, name: &str) -> &str {
+        self.headers
+            .get(name)
+            .unwrap_or_else(|| panic!("no {name} header"))
+            .to_str()
+            .unwrap_or_else(|e| panic!("{name}: {e}"))
     }
     /// The body as text.
     pub fn text(&self) -> String {
@@ -38,6 +47,7 @@ pub async fn send(router: &Router, request: Request<Body>) -> Answer {
         .get(header::CONTENT_TYPE)
         .map(|v| v.to_str().expect("ascii").to_string())
         .unwrap_or_default();
+    let headers = response.headers().clone();
     let body = response
         .into_body()
         .collect()
@@ -48,6 +58,7 @@ pub async fn send(router: &Router, request: Request<Body>) -> Answer {
     Answer {
         status,
         content_type,
+        headers,
         body,
     }
 }

@@ -91,6 +91,7 @@ fn batch(prior: &[Hash], entries: Vec<StoredEntry>, projections: ProjectionRows)
             note: format!("gongzhang.example/test\n{size}\nroot\n\n— log sig{size}\n"),
             cosignatures: Vec::new(),
         },
+        attachment_refs: Vec::new(),
     }
 }
 
@@ -128,6 +129,7 @@ fn leaf_batch(start: u64, writer: &str, count: usize) -> CommitBatch {
             note: format!("checkpoint {size} by {writer}\n"),
             cosignatures: Vec::new(),
         },
+        attachment_refs: Vec::new(),
     }
 }
 

@@ -2,20 +2,22 @@
 
 use super::Harness;
 use super::fixtures::{
-    self, ORIGIN, UNITS, at, check_receipt, example_store, payment, reopened_store, scripted_clock,
-    signed,
+    self, ORIGIN, PAYMENT_TIME, UNITS, at, check_receipt, example_store, payment, reopened_store,
+    resubmission, scripted_clock, signed,
 };
 use gongzhang_core::checkpoint;
-use gongzhang_core::entry::Entry;
+use gongzhang_core::entry::{Entry, Event, RecordedAt};
 use gongzhang_core::keys::AuthorSigner;
 use gongzhang_core::ledger::rules::Violation;
 use gongzhang_core::log::{LogError, verify_jsonl};
 use gongzhang_core::merkle;
 use gongzhang_core::note::SignerKey;
 use gongzhang_store::store::{ATTACHMENT_BYTES_MAX, SUBMISSIONS_PER_BATCH_MAX};
-use gongzhang_store::{AppendError, Store, StoreError, Submission};
+use gongzhang_store::{AppendError, Backend, Store, StoreError, Submission};
 use gongzhang_testkit::{example, vectors};
+use serde_json::{Value, json};
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 /// The example ledger's size.
 const EXAMPLE_SIZE: u64 = 16;
@@ -605,4 +607,226 @@ pub async fn two_stores_on_one_database_conflict_then_reload<H: Harness>(h: &H) 
     let log = fixtures::jsonl(&second, ORIGIN).await;
     verify_jsonl(&log).expect("one chain");
     assert_eq!(second.size(ORIGIN).await.expect("size"), EXAMPLE_SIZE + 2);
+}
+
+/// The example store with a clock that can be moved forward after the example is loaded.
+async fn example_store_with_clock<B: Backend>(
+    backend: B,
+) -> (Store<B>, Arc<std::sync::atomic::AtomicI64>) {
+    use std::sync::atomic::{AtomicI64, Ordering};
+    let entries = example::entries();
+    let times = std::sync::Mutex::new(
+        entries[1..]
+            .iter()
+            .map(Entry::recorded_at)
+            .collect::<std::collections::VecDeque<_>>(),
+    );
+    let now = Arc::new(AtomicI64::new(at(PAYMENT_TIME).unix_ms()));
+    let clock_now = Arc::clone(&now);
+    let store = Store::new(backend).with_clock(Arc::new(move || {
+        times
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .pop_front()
+            .unwrap_or_else(|| {
+                RecordedAt::from_unix_ms(clock_now.load(Ordering::SeqCst)).expect("a log time")
+            })
+    }));
+    store
+        .create_ledger(entries[0].clone(), vectors::log_signer())
+        .await
+        .expect("genesis");
+    store
+        .append_batch(
+            ORIGIN,
+            Some(1),
+            entries[1..].iter().map(resubmission).collect(),
+        )
+        .await
+        .expect("the example ledger");
+    (store, now)
+}
+
+/// An upload of `bytes` to the example ledger signed by `role` at the store's time `now_ms`.
+async fn upload<B: Backend>(
+    store: &Store<B>,
+    bytes: &[u8],
+    now_ms: i64,
+    role: &str,
+) -> Result<gongzhang_store::store::UploadReceipt, gongzhang_store::store::UploadError> {
+    use gongzhang_core::attachment::{MediaType, UploadClaim, UploadSignature};
+    let media_type = MediaType::sniff(bytes).expect("a file the ledger keeps");
+    let signature = UploadSignature::sign(
+        &UploadClaim {
+            origin: ORIGIN,
+            sha256: gongzhang_core::hash::sha256(bytes),
+            media_type,
+            length_bytes: bytes.len() as u64,
+            signed_at_s: u64::try_from(now_ms / 1000).expect("time"),
+        },
+        &example::signer(role),
+    );
+    store
+        .upload_attachment(ORIGIN, bytes.to_vec(), None, &signature)
+        .await
+}
+
+/// Uploads are signed, counted against the ledger's quota, and collected a day later unless an
+/// entry names them; an attachment an entry names is never collected, whoever uploaded it.
+pub async fn uploads_are_counted_and_collected_unless_an_entry_names_them<H: Harness>(h: &H) {
+    use gongzhang_store::backend::CollectedUploads;
+    use gongzhang_store::store::{UPLOAD_UNNAMED_TTL_MS, UploadError};
+    use std::sync::atomic::Ordering;
+    let (store, now) = example_store_with_clock(h.open().await).await;
+    let t0 = now.load(Ordering::SeqCst);
+    let findings = b"%PDF-1.7 audit findings: accounts agree".to_vec();
+    let stray = b"\x89PNG\r\n\x1a\n a photo uploaded by mistake".to_vec();
+    let named = upload(&store, &findings, t0, "auditor")
+        .await
+        .expect("findings");
+    assert_eq!(named.unnamed_until_ms, t0 + UPLOAD_UNNAMED_TTL_MS);
+    upload(&store, &stray, t0, "treasurer")
+        .await
+        .expect("stray");
+    assert_eq!(
+        store.upload_bytes(ORIGIN).await.expect("usage"),
+        (findings.len() + stray.len()) as u64
+    );
+    // Uploading the same file again costs nothing more.
+    upload(&store, &stray, t0, "treasurer")
+        .await
+        .expect("again");
+    assert_eq!(
+        store.upload_bytes(ORIGIN).await.expect("usage"),
+        (findings.len() + stray.len()) as u64
+    );
+    // A key whose role was never granted may not upload.
+    let refused = upload(&store, b"%PDF-1.7 x", t0, "stranger").await;
+    assert!(
+        matches!(refused, Err(UploadError::NoRole { .. })),
+        "{refused:?}"
+    );
+
+    // The auditor attests, naming the findings.
+    let latest = store.size(ORIGIN).await.expect("size") - 1;
+    let Value::Object(body) = json!({"through_seq": latest, "findings_sha256": named.sha256.to_hex(), "opinion": "账目相符"})
+    else {
+        unreachable!()
+    };
+    let event = Event::new("audit-1", "audit_attested", body).expect("event");
+    let signature = example::signer("auditor").sign_event(ORIGIN, event.canonical_bytes());
+    store
+        .append(
+            ORIGIN,
+            Submission {
+                event,
+                signatures: vec![gongzhang_core::entry::AuthorSignature::new(
+                    example::signer("auditor").public_key(),
+                    signature,
+                )],
+            },
+        )
+        .await
+        .expect("the attestation");
+
+    // Nothing is collected before a day has passed.
+    now.store(t0 + UPLOAD_UNNAMED_TTL_MS - 1, Ordering::SeqCst);
+    assert_eq!(
+        store.collect_uploads().await.expect("collect"),
+        CollectedUploads::default()
+    );
+    // After a day: the stray photo goes, the findings an entry names stay.
+    now.store(t0 + UPLOAD_UNNAMED_TTL_MS + 1, Ordering::SeqCst);
+    assert_eq!(
+        store.collect_uploads().await.expect("collect"),
+        CollectedUploads {
+            uploads: 1,
+            attachments: 1,
+            bytes: stray.len() as u64
+        }
+    );
+    let stray_hash = gongzhang_core::hash::sha256(&stray);
+    assert!(store.attachment(&stray_hash).await.expect("read").is_none());
+    assert_eq!(
+        store
+            .attachment(&named.sha256)
+            .await
+            .expect("read")
+            .expect("kept")
+            .bytes,
+        findings
+    );
+    assert_eq!(
+        store.upload_bytes(ORIGIN).await.expect("usage"),
+        findings.len() as u64
+    );
+    // And never later, on this store or a restarted one (which re-derives the references).
+    let reopened = reopened_store(h.open().await);
+    reopened.read_ledger(ORIGIN, |_| ()).await.expect("load");
+    now.store(t0 + 30 * UPLOAD_UNNAMED_TTL_MS, Ordering::SeqCst);
+    assert_eq!(
+        store.collect_uploads().await.expect("collect"),
+        CollectedUploads::default()
+    );
+    assert!(
+        store
+            .attachment(&named.sha256)
+            .await
+            .expect("read")
+            .is_some()
+    );
+}
+
+/// The quota is checked in the same transaction as the write: past it nothing is stored.
+pub async fn the_upload_quota_refuses_what_would_pass_it<H: Harness>(h: &H) {
+    use gongzhang_store::backend::Attachment;
+    let store = example_store(h.open().await).await;
+    let backend = h.open().await;
+    let id = backend
+        .find_ledger(ORIGIN)
+        .await
+        .expect("find")
+        .expect("the example ledger");
+    let key = example::signer("treasurer").public_key();
+    let file = |n: u8| Attachment {
+        sha256: gongzhang_core::hash::sha256(&[b'%', b'P', b'D', b'F', b'-', n]),
+        media_type: "application/pdf".to_string(),
+        bytes: vec![b'%', b'P', b'D', b'F', b'-', n],
+    };
+    backend
+        .put_upload(id, &file(1), &key, 0, 12)
+        .await
+        .expect("6 of 12 bytes");
+    backend
+        .put_upload(id, &file(2), &key, 0, 12)
+        .await
+        .expect("12 of 12 bytes");
+    // The same file again is not more bytes.
+    backend
+        .put_upload(id, &file(2), &key, 5, 12)
+        .await
+        .expect("the same file again");
+    let error = backend
+        .put_upload(id, &file(3), &key, 0, 12)
+        .await
+        .expect_err("past the quota");
+    assert!(
+        matches!(
+            error,
+            StoreError::AttachmentQuotaExceeded {
+                used_bytes: 12,
+                adding_bytes: 6,
+                quota_bytes: 12
+            }
+        ),
+        "{error:?}"
+    );
+    assert!(
+        store
+            .attachment(&file(3).sha256)
+            .await
+            .expect("read")
+            .is_none()
+    );
+    assert_eq!(store.upload_bytes(ORIGIN).await.expect("usage"), 12);
 }

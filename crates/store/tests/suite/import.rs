@@ -376,8 +376,7 @@ pub async fn an_interrupted_import_leaves_nothing_and_can_be_run_again<H: Harnes
     steps
         .send(ImportStep::Entries(ImportBatch {
             entries: first,
-            nodes: Vec::new(),
-            postings: Vec::new(),
+            ..ImportBatch::default()
         }))
         .await
         .expect("the writer takes the step");

@@ -65,6 +65,8 @@ macro_rules! backend_suite {
             append::genesis_is_checked_and_idempotent,
             append::log_key_must_match_the_genesis,
             append::attachments_are_content_addressed_and_bounded,
+            append::uploads_are_counted_and_collected_unless_an_entry_names_them,
+            append::the_upload_quota_refuses_what_would_pass_it,
             append::two_stores_on_one_database_conflict_then_reload,
             proofs::proofs_from_stored_nodes_equal_proofs_from_leaves,
             proofs::tlog_proofs_verify_against_signed_checkpoints,

@@ -1,0 +1,39 @@
+-- Who uploaded which attachment to which ledger, and which attachments the ledger's entries name.
+--
+-- An upload is a ledger's claim on a content-addressed attachment: signed by a key holding a role
+-- in that ledger, counted against the ledger's quota, and removed (with the file, if nothing else
+-- claims or names it) when no entry of the ledger names it within a day. An attachment an entry
+-- names is never removed: `attachment_refs` is written in the same transaction as the entry, and
+-- filled in for older entries when the ledger is loaded. Attachments with no upload row (stored
+-- before this table existed, or restored from a published bundle) are never collected.
+
+CREATE TABLE attachment_uploads (
+    ledger_id      INTEGER NOT NULL REFERENCES ledgers (id),
+    sha256         BLOB    NOT NULL REFERENCES attachments (sha256),
+    bytes_len      INTEGER NOT NULL CHECK (bytes_len >= 0),
+    uploaded_at_ms INTEGER NOT NULL,
+    key            BLOB    NOT NULL CHECK (length(key) = 32),
+    PRIMARY KEY (ledger_id, sha256)
+) STRICT, WITHOUT ROWID;
+
+CREATE INDEX attachment_uploads_by_time ON attachment_uploads (uploaded_at_ms);
+CREATE INDEX attachment_uploads_by_sha256 ON attachment_uploads (sha256);
+
+CREATE TABLE attachment_refs (
+    ledger_id INTEGER NOT NULL REFERENCES ledgers (id),
+    sha256    BLOB    NOT NULL CHECK (length(sha256) = 32),
+    seq       INTEGER NOT NULL CHECK (seq >= 0),
+    PRIMARY KEY (ledger_id, sha256)
+) STRICT, WITHOUT ROWID;
+
+CREATE INDEX attachment_refs_by_sha256 ON attachment_refs (sha256);
+
+CREATE TRIGGER attachment_refs_no_delete BEFORE DELETE ON attachment_refs
+BEGIN
+    SELECT RAISE(ABORT, 'attachment references are append-only: DELETE is refused');
+END;
+
+CREATE TRIGGER attachment_refs_no_update BEFORE UPDATE ON attachment_refs
+BEGIN
+    SELECT RAISE(ABORT, 'attachment references are append-only: UPDATE is refused');
+END;
