@@ -6,6 +6,7 @@ mod community;
 mod demo;
 #[path = "../../crates/store/tests/support/pg.rs"]
 mod pg;
+mod restore;
 mod support;
 mod webdriver;
 
@@ -22,4 +23,20 @@ fn a_community_month_on_postgres_exports_a_bundle_that_verifies() {
     let url = runtime.block_on(pg::fresh_database());
     let dir = tempfile::tempdir().expect("temp dir");
     community::first_month(dir.path(), &url);
+}
+
+#[test]
+fn a_lost_sqlite_server_is_restored_from_a_residents_download() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    restore::on_sqlite(dir.path());
+}
+
+#[test]
+fn a_lost_postgres_server_is_restored_from_a_bundle_then_a_download() {
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    // The cluster lives as long as this test process; its watchdog removes it afterwards.
+    let url = runtime.block_on(pg::fresh_database());
+    let admin = runtime.block_on(pg::shared()).url("postgres");
+    let dir = tempfile::tempdir().expect("temp dir");
+    restore::on_postgres(dir.path(), &url, &admin);
 }

@@ -172,36 +172,23 @@ pub fn check_manifest(manifest: &Path) -> anyhow::Result<Result<usize, ManifestP
     let dir = manifest.parent().unwrap_or(Path::new("."));
     let text = read_small(manifest, SMALL_FILE_BYTES_MAX, "the manifest")?;
     let mut checked = 0;
-    for (i, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let (hex, name) = match line.split_once("  ").or_else(|| line.split_once(" *")) {
-            Some(parts) => parts,
-            None => return Ok(Err(ManifestProblem::BadLine { line: i + 1 })),
+    for line in gongzhang_core::manifest::parse(&text) {
+        let line = match line {
+            Ok(line) => line,
+            Err(e) => return Ok(Err(ManifestProblem::BadLine { line: e.line() })),
         };
-        let Ok(listed) = Hash::from_hex(hex) else {
-            return Ok(Err(ManifestProblem::BadLine { line: i + 1 }));
-        };
-        let relative = Path::new(name);
-        if relative.is_absolute()
-            || relative
-                .components()
-                .any(|c| !matches!(c, std::path::Component::Normal(_)))
-        {
-            return Ok(Err(ManifestProblem::BadLine { line: i + 1 }));
-        }
-        let path = dir.join(relative);
+        let name = line.path;
+        let path = dir.join(name);
         if !path.is_file() {
             return Ok(Err(ManifestProblem::Missing {
                 file: name.to_string(),
             }));
         }
         let found = sha256_file(&path).with_context(|| format!("reading {}", path.display()))?;
-        if found != listed {
+        if found != line.sha256 {
             return Ok(Err(ManifestProblem::Changed {
                 file: name.to_string(),
-                listed,
+                listed: line.sha256,
                 found,
             }));
         }

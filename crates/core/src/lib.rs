@@ -25,6 +25,7 @@ pub mod hash;
 pub mod keys;
 pub mod ledger;
 pub mod log;
+pub mod manifest;
 pub mod merkle;
 pub mod messages;
 pub mod note;

@@ -581,25 +581,43 @@ impl Replay {
     }
 }
 
-/// A file extension for a media type, so that the auditor's computer opens the file with the
-/// right program; the verifier reads only the name before the first dot.
-fn extension(media_type: &str) -> &'static str {
+/// Media types and the file extensions the bundle gives them, so that the auditor's computer
+/// opens each attachment with the right program (and `gongzhang restore` reads the type back).
+/// The first type of an extension is the one read back.
+const MEDIA_TYPE_EXTENSIONS: &[(&str, &str)] = &[
+    ("text/plain; charset=utf-8", "txt"),
+    ("text/plain", "txt"),
+    ("application/pdf", "pdf"),
+    ("image/jpeg", "jpg"),
+    ("image/png", "png"),
+    ("image/webp", "webp"),
+    ("image/heic", "heic"),
+    ("image/tiff", "tif"),
+];
+
+/// A file extension (with its dot) for a media type; the verifier reads only the name before
+/// the first dot.
+fn extension(media_type: &str) -> String {
     let essence = media_type
         .split(';')
         .next()
         .unwrap_or_default()
         .trim()
         .to_ascii_lowercase();
-    match essence.as_str() {
-        "text/plain" => ".txt",
-        "application/pdf" => ".pdf",
-        "image/jpeg" => ".jpg",
-        "image/png" => ".png",
-        "image/webp" => ".webp",
-        "image/heic" => ".heic",
-        "image/tiff" => ".tif",
-        _ => "",
-    }
+    MEDIA_TYPE_EXTENSIONS
+        .iter()
+        .find(|(known, _)| known.split(';').next() == Some(essence.as_str()))
+        .map_or_else(String::new, |(_, extension)| format!(".{extension}"))
+}
+
+/// The media type an attachment's extension in a bundle stands for (the inverse of the
+/// extension the export gives it); text is read back as UTF-8, as the store's documents are.
+pub fn media_type_of_extension(extension: &str) -> Option<&'static str> {
+    let extension = extension.to_ascii_lowercase();
+    MEDIA_TYPE_EXTENSIONS
+        .iter()
+        .find(|(_, known)| *known == extension)
+        .map(|(media_type, _)| *media_type)
 }
 
 /// The manifest: `HEX  PATH` per file, sorted by path, as `sha256sum -c` reads it.
@@ -807,5 +825,24 @@ mod tests {
         assert_eq!(extension("application/PDF"), ".pdf");
         assert_eq!(extension("image/jpeg"), ".jpg");
         assert_eq!(extension("application/octet-stream"), "");
+    }
+
+    #[test]
+    fn extensions_read_back_as_the_media_type() {
+        assert_eq!(
+            media_type_of_extension("txt"),
+            Some("text/plain; charset=utf-8")
+        );
+        assert_eq!(media_type_of_extension("PDF"), Some("application/pdf"));
+        assert_eq!(media_type_of_extension("jpg"), Some("image/jpeg"));
+        assert_eq!(media_type_of_extension("docx"), None);
+        for (media_type, extension) in MEDIA_TYPE_EXTENSIONS {
+            let back = media_type_of_extension(extension).unwrap_or_default();
+            assert_eq!(
+                back.split(';').next(),
+                media_type.split(';').next(),
+                "{extension}"
+            );
+        }
     }
 }

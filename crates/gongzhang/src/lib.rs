@@ -7,6 +7,7 @@ pub mod export;
 pub mod init;
 pub mod keygen;
 pub mod record;
+pub mod restore;
 pub mod sample;
 pub mod serve;
 pub mod submit;

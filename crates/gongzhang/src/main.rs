@@ -6,8 +6,9 @@ use clap::{Args, Parser, Subcommand};
 use gongzhang::client::{Client, Database, Local, Remote};
 use gongzhang::record::{RecordKind, yuan_arg};
 use gongzhang::submit::SubmitOptions;
-use gongzhang::{demo, export, init, keygen, sample, serve, submit, with_store};
+use gongzhang::{demo, export, init, keygen, restore, sample, serve, submit, with_store};
 use gongzhang_core::ledger::types::{Fen, FundId, Period};
+use gongzhang_core::messages::Lang;
 use gongzhang_store::backend::Backend;
 use gongzhang_store::postgres::PostgresBackend;
 use gongzhang_store::sqlite::SqliteBackend;
@@ -28,9 +29,9 @@ struct Cli {
     command: Command,
 }
 
-/// The default SQLite file of `init`, `record`, `serve` and `export`.
+/// The default SQLite file of `init`, `record`, `serve`, `export` and `restore`.
 const DEFAULT_DATABASE: &str = "gongzhang.sqlite";
-/// The default log key file of `init`, `record` and `serve`.
+/// The default log key file of `init`, `record`, `serve` and `restore`.
 const DEFAULT_LOG_KEY: &str = "gongzhang-log.key";
 
 #[derive(Debug, Subcommand)]
@@ -105,6 +106,34 @@ enum Command {
         /// 输出目录（不能已存在）/ output directory (must not exist)
         #[arg(long)]
         out: PathBuf,
+    },
+    /// 从公布的副本恢复丢失的服务器：核对下载的日志和检查点（或导出包，连同附件），写入新的
+    /// 数据库 / restore a lost server from a published copy: verify a downloaded log and
+    /// checkpoint (or an export bundle, with its attachments) and write them into a new database
+    #[command(group(clap::ArgGroup::new("copy").required(true).args(["bundle", "log"])))]
+    Restore {
+        /// 导出包目录（gongzhang export 写出的）/ an export bundle directory (from gongzhang export)
+        bundle: Option<PathBuf>,
+        /// 或：下载的日志文件（.jsonl）/ or: a downloaded log (.jsonl)
+        #[arg(long, requires = "checkpoint", conflicts_with = "bundle")]
+        log: Option<PathBuf>,
+        /// 与日志一起下载的检查点 / the checkpoint downloaded with the log
+        #[arg(long, requires = "log")]
+        checkpoint: Option<PathBuf>,
+        /// 账本的日志密钥文件（gongzhang init 生成、serve 使用的那个）/ the ledger's log key
+        /// file (the one gongzhang init made and serve reads)
+        #[arg(long = "log-key", default_value = DEFAULT_LOG_KEY)]
+        log_key: PathBuf,
+        /// 新的数据库：SQLite 文件，或 postgres://… / the new database: a SQLite file or
+        /// postgres://…
+        #[arg(long, default_value = DEFAULT_DATABASE)]
+        database: String,
+        /// 保留其联署的见证人公钥（C2SP 格式，可重复）/ witness keys whose cosignatures are kept
+        #[arg(long = "witness")]
+        witnesses: Vec<String>,
+        /// 不显示进度条 / no progress bar
+        #[arg(long)]
+        no_progress: bool,
     },
     /// 演示：建立幸福里小区的演示账本，在本机提供服务，并显示核对命令 / demo: build the demo
     /// community, serve it on this computer, and print the command that verifies it
@@ -293,6 +322,43 @@ fn run(command: Command, en: bool) -> anyhow::Result<()> {
                     run_export(&store, ledger.as_deref(), &out, en).await
                 })
             })
+        }
+        Command::Restore {
+            bundle,
+            log,
+            checkpoint,
+            log_key,
+            database,
+            witnesses,
+            no_progress,
+        } => {
+            let source = match (bundle, log, checkpoint) {
+                (Some(dir), _, _) => restore::Source::Bundle(dir),
+                (None, Some(log), Some(checkpoint)) => restore::Source::Log { log, checkpoint },
+                _ => anyhow::bail!(
+                    "give an export bundle directory, or --log and --checkpoint / 请给出导出包目录，或 --log 和 --checkpoint"
+                ),
+            };
+            let options = restore::RestoreOptions {
+                source,
+                log_key,
+                witnesses,
+                progress: !no_progress,
+            };
+            let lang = if en { Lang::En } else { Lang::Zh };
+            let rt = runtime()?;
+            let db = Database::parse(&database);
+            let summary = rt.block_on(async {
+                with_store!(&db, |store| restore::restore(&store, &options, lang).await)
+            })?;
+            restore::print_summary(
+                &summary,
+                &database,
+                &options.log_key,
+                &options.witnesses,
+                lang,
+            );
+            Ok(())
         }
         Command::Demo { dir, listen } => {
             logging();

@@ -104,6 +104,36 @@ pub struct CollectedUploads {
     pub bytes: u64,
 }
 
+/// Entries an import writes in one step: already sealed (dense sequence numbers continuing the
+/// previous step), with the Merkle nodes they complete and the postings they derive.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportBatch {
+    /// The entries, exactly as published.
+    pub entries: Vec<StoredEntry>,
+    /// The Merkle nodes the entries complete, leaves included (as in [`CommitBatch::nodes`]).
+    pub nodes: Vec<(NodeId, Hash)>,
+    /// The postings the entries derive: (seq, index within the entry, account name, amount fen).
+    pub postings: Vec<(u64, u32, String, i64)>,
+    /// The attachments the entries name, each with the first of them naming it (as in
+    /// [`CommitBatch::attachment_refs`]).
+    pub attachment_refs: Vec<(Hash, u64)>,
+}
+
+/// One step of [`Backend::import_ledger`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImportStep {
+    /// More entries.
+    Entries(ImportBatch),
+    /// The end: every fund and household row of the whole log, and the published checkpoint over
+    /// it (its cosignature lines kept); the import commits when it has written them.
+    Finish {
+        /// Fund and household rows (postings came with the entries).
+        projections: ProjectionRows,
+        /// The checkpoint over every imported entry.
+        checkpoint: StoredCheckpoint,
+    },
+}
+
 /// A stored attachment (scanned invoice, minutes, findings).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Attachment {
@@ -162,6 +192,26 @@ pub enum StoreError {
         what: &'static str,
         /// The number.
         value: u64,
+    },
+    /// The database already holds entries of a ledger with this origin: an import never writes
+    /// into an existing ledger.
+    #[error("the database already holds the ledger `{origin}` ({size} entries)")]
+    LedgerExists {
+        /// The ledger.
+        origin: String,
+        /// Entries it holds.
+        size: u64,
+    },
+    /// An import's steps ended without [`ImportStep::Finish`]: nothing was written.
+    #[error("the import stopped before its end; nothing was written")]
+    ImportAborted,
+    /// An import step's first entry does not continue the entries written before it.
+    #[error("an import step starts at entry {found}, not at {expected}")]
+    ImportOutOfOrder {
+        /// The next sequence number.
+        expected: u64,
+        /// The step's first sequence number.
+        found: u64,
     },
     /// An upload would take the ledger's uploads past its quota.
     #[error(
@@ -326,6 +376,19 @@ pub trait Backend: Send + Sync + 'static {
         &self,
         ledger: LedgerId,
     ) -> impl Future<Output = Result<ProjectionRows, StoreError>> + Send;
+    /// Writes a whole ledger from already-sealed entries, in **one transaction**: creates the
+    /// ledger `origin` (refused with [`StoreError::LedgerExists`] if the database holds entries
+    /// of it; an empty ledger row left by a failed `create_ledger` is reused), writes each
+    /// [`ImportStep::Entries`] as it arrives, in order, and commits once [`ImportStep::Finish`]
+    /// has been written. If `steps` closes before `Finish` (the caller refused the log) or
+    /// anything fails, the transaction is rolled back and the database is as before
+    /// ([`StoreError::ImportAborted`]). Other appenders to the same ledger wait for it (SQLite:
+    /// the database's write lock; PostgreSQL: the ledger's row).
+    fn import_ledger(
+        &self,
+        origin: &str,
+        steps: tokio::sync::mpsc::Receiver<ImportStep>,
+    ) -> impl Future<Output = Result<LedgerId, StoreError>> + Send;
     /// Drops a ledger's projection rows and writes `rows` instead, in one transaction.
     fn replace_projections(
         &self,

@@ -23,11 +23,13 @@
 //! ```
 
 pub mod backend;
+pub mod import;
 pub mod postgres;
 pub mod sqlite;
 pub mod store;
 
 pub use backend::{Backend, LedgerId, StoreError};
+pub use import::{ImportError, Imported};
 pub use store::{
     AppendError, Clock, CosignError, MerkleFrontier, ProofError, RebuildReport, Receipt, Store,
     Submission,

@@ -25,7 +25,7 @@ use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 
 use crate::backend::{
-    Attachment, Backend, CollectedUploads, CommitBatch, HouseholdRow, LedgerId, NodeId,
+    Attachment, Backend, CollectedUploads, CommitBatch, HouseholdRow, ImportStep, LedgerId, NodeId,
     ProjectionRows, StoreError, StoredCheckpoint, StoredEntry, from_db, hash_from_db, to_db,
 };
 
@@ -171,12 +171,9 @@ const PROJECTION_CTES: &str = "\
         SELECT $1, * FROM UNNEST($9::bigint[], $10::integer[], $11::text[], $12::bigint[]) \
     )";
 
-/// One statement that appends a batch after the head was locked and checked: the projection
-/// CTEs (`$1`–`$12`), then the entries (`$13`–`$17`), the Merkle nodes (`$18`–`$20`), the
-/// checkpoint (`$21`–`$23`) with its cosignature lines (`$24`), and the new size (`$25`). One
-/// round trip whatever the batch's size; the sub-statements touch different tables.
-const COMMIT_STATEMENT: &str = "WITH \
-    {PROJECTION_CTES}, \
+/// Data-modifying CTEs that write entries (`$13`–`$17`) and Merkle nodes (`$18`–`$20`) given as
+/// column arrays, after [`PROJECTION_CTES`].
+const ENTRY_CTES: &str = "\
     new_entries AS ( \
         INSERT INTO entries (ledger_id, seq, hash, event_id, event_hash, bytes) \
         SELECT $1, * \
@@ -184,7 +181,15 @@ const COMMIT_STATEMENT: &str = "WITH \
     ), new_nodes AS ( \
         INSERT INTO tree_nodes (ledger_id, level, idx, hash) \
         SELECT $1, * FROM UNNEST($18::smallint[], $19::bigint[], $20::bytea[]) \
-    ), new_checkpoint AS ( \
+    )";
+
+/// One statement that appends a batch after the head was locked and checked: the projection
+/// CTEs (`$1`–`$12`), then the entries and nodes ([`ENTRY_CTES`], `$13`–`$20`), the
+/// checkpoint (`$21`–`$23`) with its cosignature lines (`$24`), and the new size (`$25`). One
+/// round trip whatever the batch's size; the sub-statements touch different tables.
+const COMMIT_STATEMENT: &str = "WITH \
+    {PROJECTION_CTES}, {ENTRY_CTES}, \
+    new_checkpoint AS ( \
         INSERT INTO checkpoints (ledger_id, size, root, note) VALUES ($1, $21, $22, $23) \
     ), new_cosignatures AS ( \
         INSERT INTO cosignatures (ledger_id, size, line) \
@@ -194,9 +199,31 @@ const COMMIT_STATEMENT: &str = "WITH \
     ) \
     UPDATE ledger_heads SET size = $25 WHERE ledger_id = $1";
 
-/// [`COMMIT_STATEMENT`] with the projection CTEs in place.
-static COMMIT_SQL: LazyLock<String> =
-    LazyLock::new(|| COMMIT_STATEMENT.replace("{PROJECTION_CTES}", PROJECTION_CTES));
+/// [`COMMIT_STATEMENT`] with the CTEs in place.
+static COMMIT_SQL: LazyLock<String> = LazyLock::new(|| {
+    COMMIT_STATEMENT
+        .replace("{PROJECTION_CTES}", PROJECTION_CTES)
+        .replace("{ENTRY_CTES}", ENTRY_CTES)
+});
+
+/// One step of an import: postings (through [`PROJECTION_CTES`], `$1`–`$12`, with no fund or
+/// household rows), entries and nodes ([`ENTRY_CTES`], `$13`–`$20`), and the new size (`$21`).
+static IMPORT_ENTRIES_SQL: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "WITH {PROJECTION_CTES}, {ENTRY_CTES} \
+         UPDATE ledger_heads SET size = $21 WHERE ledger_id = $1"
+    )
+});
+
+/// The end of an import: the checkpoint (`$2`–`$4`) and its cosignature lines (`$5`), in their
+/// order.
+const IMPORT_CHECKPOINT_SQL: &str = "WITH new_checkpoint AS ( \
+        INSERT INTO checkpoints (ledger_id, size, root, note) VALUES ($1, $2, $3, $4) \
+    ) \
+    INSERT INTO cosignatures (ledger_id, size, line) \
+    SELECT $1, $2, line FROM UNNEST($5::text[]) WITH ORDINALITY AS c (line, ord) \
+    ORDER BY ord \
+    ON CONFLICT (ledger_id, size, line) DO NOTHING";
 
 /// The statement that writes a rebuild's projection rows (after they were deleted).
 static REPLACE_PROJECTIONS_SQL: LazyLock<String> =
@@ -263,6 +290,54 @@ impl<'a> ProjectionColumns<'a> {
             .bind(self.posting_indexes)
             .bind(self.accounts)
             .bind(self.amounts)
+    }
+}
+
+/// Entries and Merkle nodes as the column arrays [`ENTRY_CTES`] takes.
+#[derive(Debug, Default)]
+struct EntryColumns<'a> {
+    seqs: Vec<i64>,
+    hashes: Vec<&'a [u8]>,
+    event_ids: Vec<&'a str>,
+    event_hashes: Vec<&'a [u8]>,
+    bytes: Vec<&'a [u8]>,
+    levels: Vec<i16>,
+    indexes: Vec<i64>,
+    node_hashes: Vec<&'a [u8]>,
+}
+
+impl<'a> EntryColumns<'a> {
+    /// The columns of `entries` and `nodes`, in their order.
+    fn new(entries: &'a [StoredEntry], nodes: &'a [(NodeId, Hash)]) -> Result<Self, StoreError> {
+        let mut columns = EntryColumns::default();
+        for entry in entries {
+            columns.seqs.push(to_db(entry.seq, "entry seq")?);
+            columns.hashes.push(entry.hash.as_bytes().as_slice());
+            columns.event_ids.push(entry.event_id.as_str());
+            columns
+                .event_hashes
+                .push(entry.event_hash.as_bytes().as_slice());
+            columns.bytes.push(entry.bytes.as_slice());
+        }
+        for (id, hash) in nodes {
+            columns.levels.push(i16::from(id.level));
+            columns.indexes.push(to_db(id.index, "node index")?);
+            columns.node_hashes.push(hash.as_bytes().as_slice());
+        }
+        Ok(columns)
+    }
+
+    /// Binds `$13`–`$20` (after the projection columns).
+    fn bind(self, query: PgQuery<'a>) -> PgQuery<'a> {
+        query
+            .bind(self.seqs)
+            .bind(self.hashes)
+            .bind(self.event_ids)
+            .bind(self.event_hashes)
+            .bind(self.bytes)
+            .bind(self.levels)
+            .bind(self.indexes)
+            .bind(self.node_hashes)
     }
 }
 
@@ -383,26 +458,7 @@ impl Backend for PostgresBackend {
         batch: &CommitBatch,
     ) -> Result<(), StoreError> {
         let count = batch.entries.len();
-        let mut seqs = Vec::with_capacity(count);
-        let mut hashes = Vec::with_capacity(count);
-        let mut event_ids = Vec::with_capacity(count);
-        let mut event_hashes = Vec::with_capacity(count);
-        let mut bytes = Vec::with_capacity(count);
-        for entry in &batch.entries {
-            seqs.push(to_db(entry.seq, "entry seq")?);
-            hashes.push(entry.hash.as_bytes().as_slice());
-            event_ids.push(entry.event_id.as_str());
-            event_hashes.push(entry.event_hash.as_bytes().as_slice());
-            bytes.push(entry.bytes.as_slice());
-        }
-        let mut levels = Vec::with_capacity(batch.nodes.len());
-        let mut indexes = Vec::with_capacity(batch.nodes.len());
-        let mut node_hashes = Vec::with_capacity(batch.nodes.len());
-        for (id, hash) in &batch.nodes {
-            levels.push(i16::from(id.level));
-            indexes.push(to_db(id.index, "node index")?);
-            node_hashes.push(hash.as_bytes().as_slice());
-        }
+        let entries = EntryColumns::new(&batch.entries, &batch.nodes)?;
         let checkpoint = &batch.checkpoint;
         let checkpoint_size = to_db(checkpoint.size, "checkpoint size")?;
         let new_size = to_db(expected_size.saturating_add(count as u64), "ledger size")?;
@@ -416,16 +472,9 @@ impl Backend for PostgresBackend {
                 found,
             });
         }
-        projections
-            .bind(sqlx::query(&COMMIT_SQL).bind(ledger))
-            .bind(seqs)
-            .bind(hashes)
-            .bind(event_ids)
-            .bind(event_hashes)
-            .bind(bytes)
-            .bind(levels)
-            .bind(indexes)
-            .bind(node_hashes)
+        let query = projections.bind(sqlx::query(&COMMIT_SQL).bind(ledger));
+        entries
+            .bind(query)
             .bind(checkpoint_size)
             .bind(checkpoint.root.as_bytes().as_slice())
             .bind(&checkpoint.note)
@@ -735,6 +784,95 @@ impl Backend for PostgresBackend {
                 .collect(),
             postings,
         })
+    }
+
+    async fn import_ledger(
+        &self,
+        origin: &str,
+        mut steps: tokio::sync::mpsc::Receiver<ImportStep>,
+    ) -> Result<LedgerId, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        // A concurrent import or create of the same origin waits here on the unique index until
+        // this transaction ends, then finds the ledger.
+        let created: Option<LedgerId> = sqlx::query_scalar(
+            "WITH created AS ( \
+                 INSERT INTO ledgers (origin) VALUES ($1) \
+                 ON CONFLICT (origin) DO NOTHING RETURNING id \
+             ), head AS ( \
+                 INSERT INTO ledger_heads (ledger_id, size) SELECT id, 0 FROM created \
+             ) \
+             SELECT id FROM created",
+        )
+        .bind(origin)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let ledger = match created {
+            Some(id) => id,
+            None => {
+                let id: LedgerId = sqlx::query_scalar("SELECT id FROM ledgers WHERE origin = $1")
+                    .bind(origin)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                let size = lock_head(&mut tx, id).await?;
+                if size > 0 {
+                    return Err(StoreError::LedgerExists {
+                        origin: origin.to_string(),
+                        size,
+                    });
+                }
+                id
+            }
+        };
+        let mut size = 0u64;
+        // Dropping `tx` on an early return rolls it back.
+        while let Some(step) = steps.recv().await {
+            match step {
+                ImportStep::Entries(batch) => {
+                    if let Some(first) = batch.entries.first() {
+                        if first.seq != size {
+                            return Err(StoreError::ImportOutOfOrder {
+                                expected: size,
+                                found: first.seq,
+                            });
+                        }
+                    }
+                    size += batch.entries.len() as u64;
+                    let postings = ProjectionRows {
+                        postings: batch.postings,
+                        ..ProjectionRows::default()
+                    };
+                    let query = ProjectionColumns::new(&postings)?
+                        .bind(sqlx::query(&IMPORT_ENTRIES_SQL).bind(ledger));
+                    EntryColumns::new(&batch.entries, &batch.nodes)?
+                        .bind(query)
+                        .bind(to_db(size, "ledger size")?)
+                        .execute(&mut *tx)
+                        .await?;
+                    insert_refs(&mut tx, ledger, &batch.attachment_refs).await?;
+                }
+                ImportStep::Finish {
+                    projections,
+                    checkpoint,
+                } => {
+                    ProjectionColumns::new(&projections)?
+                        .bind(sqlx::query(&REPLACE_PROJECTIONS_SQL).bind(ledger))
+                        .execute(&mut *tx)
+                        .await?;
+                    sqlx::query(IMPORT_CHECKPOINT_SQL)
+                        .bind(ledger)
+                        .bind(to_db(checkpoint.size, "checkpoint size")?)
+                        .bind(checkpoint.root.as_bytes().as_slice())
+                        .bind(&checkpoint.note)
+                        .bind(&checkpoint.cosignatures)
+                        .execute(&mut *tx)
+                        .await?;
+                    tx.commit().await?;
+                    return Ok(ledger);
+                }
+            }
+        }
+        tx.rollback().await?;
+        Err(StoreError::ImportAborted)
     }
 
     async fn replace_projections(

@@ -4,7 +4,7 @@
 //! applied when the database is opened.
 
 use crate::backend::{
-    Attachment, Backend, CollectedUploads, CommitBatch, HouseholdRow, LedgerId, NodeId,
+    Attachment, Backend, CollectedUploads, CommitBatch, HouseholdRow, ImportStep, LedgerId, NodeId,
     ProjectionRows, StoreError, StoredCheckpoint, StoredEntry, from_db, hash_from_db, to_db,
 };
 use gongzhang_core::Hash;
@@ -78,8 +78,26 @@ impl SqliteBackend {
         &self.pool
     }
 
-    /// Closes every connection (the WAL is checkpointed when the last one closes).
+    /// Moves every committed transaction from the WAL into the database file first, then closes
+    /// every connection: once it returns, the file alone holds the whole database (to be renamed
+    /// or copied). The checkpoint is not left to the last connection's close because sqlx's
+    /// `Pool::close` can return while a connection is still open (sqlx issue #3217); a file
+    /// renamed then loses the transactions still in its WAL, which keeps the old name.
     pub async fn close(&self) {
+        let checkpoint: Result<(i64, i64, i64), sqlx::Error> =
+            sqlx::query_as("PRAGMA wal_checkpoint(TRUNCATE)")
+                .fetch_one(&self.pool)
+                .await;
+        match checkpoint {
+            Ok((0, _, _)) => {}
+            Ok((busy, log, done)) => tracing::warn!(
+                busy,
+                log,
+                done,
+                "the WAL could not be checkpointed completely before closing"
+            ),
+            Err(error) => tracing::warn!(%error, "checkpointing the WAL before closing"),
+        }
         self.pool.close().await;
     }
 }
@@ -228,6 +246,80 @@ async fn insert_projections(
     Ok(())
 }
 
+/// Inserts entries and Merkle nodes (the part of an append or an import that grows the log).
+async fn insert_entries(
+    conn: &mut sqlx::SqliteConnection,
+    ledger: LedgerId,
+    entries: &[StoredEntry],
+    nodes: &[(NodeId, Hash)],
+) -> Result<(), StoreError> {
+    for chunk in entries.chunks(SQLITE_INSERT_ROWS_MAX) {
+        let mut values = Vec::with_capacity(chunk.len());
+        for e in chunk {
+            values.push((to_db(e.seq, "entry seq")?, e));
+        }
+        QueryBuilder::<Sqlite>::new(
+            "INSERT INTO entries (ledger_id, seq, hash, event_id, event_hash, bytes) ",
+        )
+        .push_values(values, |mut b, (seq, e)| {
+            b.push_bind(ledger)
+                .push_bind(seq)
+                .push_bind(&e.hash.0[..])
+                .push_bind(e.event_id.as_str())
+                .push_bind(&e.event_hash.0[..])
+                .push_bind(e.bytes.as_slice());
+        })
+        .build()
+        .execute(&mut *conn)
+        .await?;
+    }
+    for chunk in nodes.chunks(SQLITE_INSERT_ROWS_MAX) {
+        let mut values = Vec::with_capacity(chunk.len());
+        for (id, hash) in chunk {
+            values.push((id.level, to_db(id.index, "node index")?, hash));
+        }
+        QueryBuilder::<Sqlite>::new("INSERT INTO tree_nodes (ledger_id, level, idx, hash) ")
+            .push_values(values, |mut b, (level, index, hash)| {
+                b.push_bind(ledger)
+                    .push_bind(level)
+                    .push_bind(index)
+                    .push_bind(&hash.0[..]);
+            })
+            .build()
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Inserts a checkpoint and its cosignature lines, in their order.
+async fn insert_checkpoint(
+    conn: &mut sqlx::SqliteConnection,
+    ledger: LedgerId,
+    checkpoint: &StoredCheckpoint,
+) -> Result<(), StoreError> {
+    let size = to_db(checkpoint.size, "checkpoint size")?;
+    sqlx::query("INSERT INTO checkpoints (ledger_id, size, root, note) VALUES (?, ?, ?, ?)")
+        .bind(ledger)
+        .bind(size)
+        .bind(&checkpoint.root.0[..])
+        .bind(checkpoint.note.as_str())
+        .execute(&mut *conn)
+        .await?;
+    for line in &checkpoint.cosignatures {
+        sqlx::query(
+            "INSERT INTO cosignatures (ledger_id, size, line) VALUES (?, ?, ?) \
+             ON CONFLICT (ledger_id, size, line) DO NOTHING",
+        )
+        .bind(ledger)
+        .bind(size)
+        .bind(line.as_str())
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
 impl Backend for SqliteBackend {
     async fn create_ledger(&self, origin: &str) -> Result<LedgerId, StoreError> {
         sqlx::query("INSERT INTO ledgers (origin) VALUES (?) ON CONFLICT (origin) DO NOTHING")
@@ -309,52 +401,10 @@ impl Backend for SqliteBackend {
                 found,
             });
         }
-        for chunk in batch.entries.chunks(SQLITE_INSERT_ROWS_MAX) {
-            let mut values = Vec::with_capacity(chunk.len());
-            for e in chunk {
-                values.push((to_db(e.seq, "entry seq")?, e));
-            }
-            QueryBuilder::<Sqlite>::new(
-                "INSERT INTO entries (ledger_id, seq, hash, event_id, event_hash, bytes) ",
-            )
-            .push_values(values, |mut b, (seq, e)| {
-                b.push_bind(ledger)
-                    .push_bind(seq)
-                    .push_bind(&e.hash.0[..])
-                    .push_bind(e.event_id.as_str())
-                    .push_bind(&e.event_hash.0[..])
-                    .push_bind(e.bytes.as_slice());
-            })
-            .build()
-            .execute(&mut *tx)
-            .await?;
-        }
-        for chunk in batch.nodes.chunks(SQLITE_INSERT_ROWS_MAX) {
-            let mut values = Vec::with_capacity(chunk.len());
-            for (id, hash) in chunk {
-                values.push((id.level, to_db(id.index, "node index")?, hash));
-            }
-            QueryBuilder::<Sqlite>::new("INSERT INTO tree_nodes (ledger_id, level, idx, hash) ")
-                .push_values(values, |mut b, (level, index, hash)| {
-                    b.push_bind(ledger)
-                        .push_bind(level)
-                        .push_bind(index)
-                        .push_bind(&hash.0[..]);
-                })
-                .build()
-                .execute(&mut *tx)
-                .await?;
-        }
+        insert_entries(&mut tx, ledger, &batch.entries, &batch.nodes).await?;
         insert_projections(&mut tx, ledger, &batch.projections).await?;
         insert_refs(&mut tx, ledger, &batch.attachment_refs).await?;
-        let checkpoint = &batch.checkpoint;
-        sqlx::query("INSERT INTO checkpoints (ledger_id, size, root, note) VALUES (?, ?, ?, ?)")
-            .bind(ledger)
-            .bind(to_db(checkpoint.size, "checkpoint size")?)
-            .bind(&checkpoint.root.0[..])
-            .bind(checkpoint.note.as_str())
-            .execute(&mut *tx)
-            .await?;
+        insert_checkpoint(&mut tx, ledger, &batch.checkpoint).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -654,6 +704,72 @@ impl Backend for SqliteBackend {
                 })
                 .collect::<Result<_, StoreError>>()?,
         })
+    }
+
+    async fn import_ledger(
+        &self,
+        origin: &str,
+        mut steps: tokio::sync::mpsc::Receiver<ImportStep>,
+    ) -> Result<LedgerId, StoreError> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let found: Option<LedgerId> = sqlx::query_scalar("SELECT id FROM ledgers WHERE origin = ?")
+            .bind(origin)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let ledger = match found {
+            Some(id) => {
+                let size = size_in(&mut *tx, id).await?;
+                if size > 0 {
+                    tx.rollback().await?;
+                    return Err(StoreError::LedgerExists {
+                        origin: origin.to_string(),
+                        size,
+                    });
+                }
+                id
+            }
+            None => {
+                sqlx::query_scalar("INSERT INTO ledgers (origin) VALUES (?) RETURNING id")
+                    .bind(origin)
+                    .fetch_one(&mut *tx)
+                    .await?
+            }
+        };
+        let mut size = 0u64;
+        // Dropping `tx` on an early return rolls it back.
+        while let Some(step) = steps.recv().await {
+            match step {
+                ImportStep::Entries(batch) => {
+                    if let Some(first) = batch.entries.first() {
+                        if first.seq != size {
+                            return Err(StoreError::ImportOutOfOrder {
+                                expected: size,
+                                found: first.seq,
+                            });
+                        }
+                    }
+                    insert_entries(&mut tx, ledger, &batch.entries, &batch.nodes).await?;
+                    let postings = ProjectionRows {
+                        postings: batch.postings,
+                        ..ProjectionRows::default()
+                    };
+                    insert_projections(&mut tx, ledger, &postings).await?;
+                    insert_refs(&mut tx, ledger, &batch.attachment_refs).await?;
+                    size += batch.entries.len() as u64;
+                }
+                ImportStep::Finish {
+                    projections,
+                    checkpoint,
+                } => {
+                    insert_projections(&mut tx, ledger, &projections).await?;
+                    insert_checkpoint(&mut tx, ledger, &checkpoint).await?;
+                    tx.commit().await?;
+                    return Ok(ledger);
+                }
+            }
+        }
+        tx.rollback().await?;
+        Err(StoreError::ImportAborted)
     }
 
     async fn replace_projections(

@@ -543,7 +543,7 @@ struct LedgerState {
     households: BTreeMap<String, HouseholdRow>,
 }
 
-fn fund_rows(ledger: &Ledger) -> BTreeMap<String, i64> {
+pub(crate) fn fund_rows(ledger: &Ledger) -> BTreeMap<String, i64> {
     ledger
         .fund_balances()
         .into_iter()
@@ -567,7 +567,7 @@ fn household_row(unit: &Unit, household: &Household) -> HouseholdRow {
     }
 }
 
-fn household_rows(ledger: &Ledger) -> BTreeMap<String, HouseholdRow> {
+pub(crate) fn household_rows(ledger: &Ledger) -> BTreeMap<String, HouseholdRow> {
     ledger
         .households()
         .iter()
@@ -575,7 +575,7 @@ fn household_rows(ledger: &Ledger) -> BTreeMap<String, HouseholdRow> {
         .collect()
 }
 
-fn posting_rows(
+pub(crate) fn posting_rows(
     seq: u64,
     postings: &[gongzhang_core::ledger::accounts::Posting],
 ) -> Vec<(u64, u32, String, i64)> {
@@ -670,7 +670,7 @@ async fn load<B: Backend>(
 }
 
 /// Adds the attachments `entry`'s event names to `refs`, keeping the first entry naming each.
-fn add_attachment_refs(entry: &Entry, refs: &mut BTreeMap<Hash, u64>) {
+pub(crate) fn add_attachment_refs(entry: &Entry, refs: &mut BTreeMap<Hash, u64>) {
     let mut named = BTreeSet::new();
     attachment_refs(entry.event().body(), &mut named);
     for sha in named {
@@ -1009,6 +1009,14 @@ impl<B: Backend> Store<B> {
             entry_hash: genesis.hash(),
             checkpoint,
         })
+    }
+
+    /// After an import has committed the ledger `origin`: forgets any
+    /// state loaded before the ledger existed, so that the next use loads what was imported.
+    pub(crate) async fn forget_state(&self, origin: &str) {
+        if let Some(handle) = self.ledgers.lock().await.get(origin) {
+            *handle.shared.state.write().await = None;
+        }
     }
 
     async fn handle(&self, origin: &str) -> Result<Arc<LedgerHandle>, StoreError> {
@@ -1541,7 +1549,7 @@ fn valid_media_type(media_type: &str) -> bool {
         })
 }
 
-fn stored_entry(entry: &Entry) -> StoredEntry {
+pub(crate) fn stored_entry(entry: &Entry) -> StoredEntry {
     StoredEntry {
         seq: entry.seq(),
         hash: entry.hash(),

@@ -158,3 +158,47 @@ async fn in_memory_database_works() {
         .expect("append");
     assert_eq!(receipt.seq, 16);
 }
+
+/// After `close`, the database file alone — without its WAL — holds everything committed, even
+/// while another connection (here a raw one; in `gongzhang demo`, one that sqlx's `Pool::close`
+/// had not finished closing) keeps the WAL from being checkpointed at the last close. Guards
+/// the demo's build-then-rename, which once lost the documents stored last.
+#[tokio::test]
+async fn a_closed_database_file_is_whole_without_its_wal() {
+    let h = SqliteHarness::new();
+    let store = example_store(h.open().await).await;
+    let mut straggler = h.raw().await;
+    let ledgers: i64 = sqlx::query_scalar("SELECT count(*) FROM ledgers")
+        .fetch_one(&mut straggler)
+        .await
+        .expect("a read opens the WAL");
+    assert_eq!(ledgers, 1);
+    store
+        .append(ORIGIN, payment("last", UNITS[0], 1))
+        .await
+        .expect("append");
+    let document = store
+        .put_attachment("text/plain; charset=utf-8", "会议纪要".as_bytes().to_vec())
+        .await
+        .expect("attachment");
+    store.backend().close().await;
+    let copy = h.path.with_file_name("copy.sqlite");
+    std::fs::copy(&h.path, &copy).expect("copy the database file alone");
+    straggler.close().await.expect("close");
+    let reopened = crate::suite::fixtures::reopened_store(
+        SqliteBackend::open(&copy).await.expect("open the copy"),
+    );
+    assert_eq!(reopened.size(ORIGIN).await.expect("size"), 17);
+    assert!(
+        reopened
+            .attachment(&document)
+            .await
+            .expect("read")
+            .is_some(),
+        "the attachment stored last is in the file"
+    );
+    reopened
+        .fund_balances(ORIGIN)
+        .await
+        .expect("loads and verifies");
+}

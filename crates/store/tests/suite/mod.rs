@@ -20,6 +20,7 @@ pub mod append;
 pub mod crash;
 pub mod demo;
 pub mod fixtures;
+pub mod import;
 pub mod proofs;
 pub mod tamper;
 
@@ -71,6 +72,10 @@ macro_rules! backend_suite {
             proofs::tlog_proofs_verify_against_signed_checkpoints,
             proofs::cosignatures_are_verified_then_published,
             tamper::edited_entry_is_reported_on_load,
+            import::a_published_log_is_imported_whole,
+            import::a_tampered_log_is_refused_and_nothing_is_written,
+            import::an_existing_ledger_is_refused,
+            import::an_interrupted_import_leaves_nothing_and_can_be_run_again,
             crash::acknowledged_entries_survive_sigkill,
         );
     };
