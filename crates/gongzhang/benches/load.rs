@@ -3,8 +3,11 @@
 //!
 //! ```text
 //! cargo bench -p gongzhang --bench load -- [--backend sqlite|postgres|both] [--seconds N]
-//!     [--clients 32] [--client raw|ureq]
+//!     [--clients 32] [--client raw|ureq] [--server PATH]
 //! ```
+//!
+//! `--server PATH` serves with another `gongzhang` binary (an older build), so that two versions
+//! are compared on one machine in one sitting.
 //!
 //! For each backend: the demo community (幸福里, 588 households, 10,912 entries) is loaded into a
 //! fresh database in a temporary directory (PostgreSQL: a fresh database in a throwaway cluster
@@ -95,6 +98,8 @@ struct Options {
     seconds: u64,
     clients: usize,
     client: ClientKind,
+    /// Another `gongzhang` binary to serve (an older build, to compare in one run).
+    server: Option<PathBuf>,
 }
 
 fn parse_args() -> anyhow::Result<Options> {
@@ -103,6 +108,7 @@ fn parse_args() -> anyhow::Result<Options> {
         seconds: SECONDS_DEFAULT,
         clients: CLIENTS_DEFAULT,
         client: ClientKind::Raw,
+        server: None,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -124,6 +130,7 @@ fn parse_args() -> anyhow::Result<Options> {
                     .context("--seconds takes a whole number of seconds")?;
                 ensure!(options.seconds > 0, "--seconds must be at least 1");
             }
+            "--server" => options.server = Some(PathBuf::from(value("--server")?)),
             "--clients" => {
                 options.clients = value("--clients")?
                     .parse()
@@ -158,7 +165,10 @@ fn main() -> std::process::ExitCode {
 
 fn run() -> anyhow::Result<()> {
     let options = parse_args()?;
-    let binary = gongzhang_binary()?;
+    let binary = match &options.server {
+        Some(path) => path.clone(),
+        None => gongzhang_binary()?,
+    };
     println!(
         "gongzhang load benchmark: {} clients, {} s per scenario, {} client, server {}",
         options.clients,
@@ -932,19 +942,28 @@ impl Server {
         let log = dir.join("server.log");
         let stderr =
             std::fs::File::create(&log).with_context(|| format!("creating {}", log.display()))?;
-        let mut child = Command::new(binary)
+        let mut command = Command::new(binary);
+        command
             .args(["--lang", "en", "serve", "--database", database, "--log-key"])
             .arg(log_key)
-            .args(["--listen", "127.0.0.1:0"])
-            // Every client of this benchmark is 127.0.0.1, where a real district's clients are
-            // many addresses: the write limit stays on (each POST is counted) with a burst no
-            // 10-s run can spend, so that it measures the limiter's cost, not its refusals.
-            .args([
+            .args(["--listen", "127.0.0.1:0"]);
+        // Every client of this benchmark is 127.0.0.1, where a real district's clients are many
+        // addresses: the write limit stays on (each POST is counted) with a burst no run can
+        // spend, so that it measures the limiter's cost, not its refusals. A server from before
+        // the limit (`--server OLD`) has no such flags.
+        let help = Command::new(binary)
+            .args(["serve", "--help"])
+            .output()
+            .with_context(|| format!("running {} serve --help", binary.display()))?;
+        if String::from_utf8_lossy(&help.stdout).contains("--write-burst") {
+            command.args([
                 "--write-burst",
                 &u32::MAX.to_string(),
                 "--write-interval-ms",
                 "1",
-            ])
+            ]);
+        }
+        let mut child = command
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(stderr)
