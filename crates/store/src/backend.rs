@@ -418,3 +418,22 @@ pub(crate) fn hash_from_db(bytes: &[u8], seq: u64, what: &str) -> Result<Hash, S
         reason: format!("stored {what} is {} bytes, not 32", bytes.len()),
     })
 }
+
+/// The quota rule of [`Backend::put_upload`], for the backends: a file the ledger already claims
+/// costs nothing more; another must fit in what the claims (`used_bytes`) leave of the quota.
+pub(crate) fn check_upload_quota(
+    already_claimed: bool,
+    used_bytes: i64,
+    adding_bytes: u64,
+    quota_bytes: u64,
+) -> Result<(), StoreError> {
+    let used_bytes = u64::try_from(used_bytes).unwrap_or(0);
+    if already_claimed || used_bytes.saturating_add(adding_bytes) <= quota_bytes {
+        return Ok(());
+    }
+    Err(StoreError::AttachmentQuotaExceeded {
+        used_bytes,
+        adding_bytes,
+        quota_bytes,
+    })
+}

@@ -26,7 +26,8 @@ use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 
 use crate::backend::{
     Attachment, Backend, CollectedUploads, CommitBatch, HouseholdRow, ImportStep, LedgerId, NodeId,
-    ProjectionRows, StoreError, StoredCheckpoint, StoredEntry, from_db, hash_from_db, to_db,
+    ProjectionRows, StoreError, StoredCheckpoint, StoredEntry, check_upload_quota, from_db,
+    hash_from_db, to_db,
 };
 
 /// The PostgreSQL schema, embedded at compile time from `migrations/postgres` and applied by
@@ -620,23 +621,17 @@ impl Backend for PostgresBackend {
         .bind(attachment.sha256.as_bytes().as_slice())
         .fetch_optional(&mut *tx)
         .await?;
-        if claimed.is_none() {
-            let used: i64 = sqlx::query_scalar(
-                "SELECT COALESCE(SUM(bytes_len), 0)::bigint FROM attachment_uploads \
-                 WHERE ledger_id = $1",
-            )
-            .bind(ledger)
-            .fetch_one(&mut *tx)
-            .await?;
-            let used_bytes = u64::try_from(used).unwrap_or(0);
-            if used_bytes.saturating_add(adding_bytes) > quota_bytes {
-                tx.rollback().await?;
-                return Err(StoreError::AttachmentQuotaExceeded {
-                    used_bytes,
-                    adding_bytes,
-                    quota_bytes,
-                });
-            }
+        let used: i64 = sqlx::query_scalar(
+            "SELECT COALESCE(SUM(bytes_len), 0)::bigint FROM attachment_uploads \
+             WHERE ledger_id = $1",
+        )
+        .bind(ledger)
+        .fetch_one(&mut *tx)
+        .await?;
+        if let Err(refused) = check_upload_quota(claimed.is_some(), used, adding_bytes, quota_bytes)
+        {
+            tx.rollback().await?;
+            return Err(refused);
         }
         sqlx::query(
             "INSERT INTO attachments (sha256, media_type, bytes) VALUES ($1, $2, $3) \

@@ -5,7 +5,8 @@
 
 use crate::backend::{
     Attachment, Backend, CollectedUploads, CommitBatch, HouseholdRow, ImportStep, LedgerId, NodeId,
-    ProjectionRows, StoreError, StoredCheckpoint, StoredEntry, from_db, hash_from_db, to_db,
+    ProjectionRows, StoreError, StoredCheckpoint, StoredEntry, check_upload_quota, from_db,
+    hash_from_db, to_db,
 };
 use gongzhang_core::Hash;
 use gongzhang_core::keys::PublicKey;
@@ -547,22 +548,16 @@ impl Backend for SqliteBackend {
         .bind(&attachment.sha256.0[..])
         .fetch_optional(&mut *tx)
         .await?;
-        if claimed.is_none() {
-            let used: i64 = sqlx::query_scalar(
-                "SELECT COALESCE(SUM(bytes_len), 0) FROM attachment_uploads WHERE ledger_id = ?",
-            )
-            .bind(ledger)
-            .fetch_one(&mut *tx)
-            .await?;
-            let used_bytes = u64::try_from(used).unwrap_or(0);
-            if used_bytes.saturating_add(adding_bytes) > quota_bytes {
-                tx.rollback().await?;
-                return Err(StoreError::AttachmentQuotaExceeded {
-                    used_bytes,
-                    adding_bytes,
-                    quota_bytes,
-                });
-            }
+        let used: i64 = sqlx::query_scalar(
+            "SELECT COALESCE(SUM(bytes_len), 0) FROM attachment_uploads WHERE ledger_id = ?",
+        )
+        .bind(ledger)
+        .fetch_one(&mut *tx)
+        .await?;
+        if let Err(refused) = check_upload_quota(claimed.is_some(), used, adding_bytes, quota_bytes)
+        {
+            tx.rollback().await?;
+            return Err(refused);
         }
         sqlx::query(
             "INSERT INTO attachments (sha256, media_type, bytes) VALUES (?, ?, ?) \
