@@ -294,13 +294,10 @@ pub enum UploadSignatureError {
 }
 
 impl UploadSignature {
-    /// Checks the signature for `claim` (whose `signed_at_s` must be this signature's) at the
-    /// server's time `now_s`: a valid key, within the window, and a strict Ed25519 verification.
-    pub fn verify(
-        &self,
-        claim: &UploadClaim<'_>,
-        now_s: u64,
-    ) -> Result<AuthorKey, UploadSignatureError> {
+    /// What can be checked before the file is read, at the server's time `now_s`: a valid key,
+    /// signed within the window. A server admits the upload's body only after this (and after
+    /// asking the ledger whether the key holds a role), so a stranger cannot make it buffer files.
+    pub fn admit(&self, now_s: u64) -> Result<AuthorKey, UploadSignatureError> {
         let key = AuthorKey::from_public(self.key).map_err(|reason| {
             UploadSignatureError::InvalidKey {
                 key: self.key,
@@ -313,6 +310,17 @@ impl UploadSignature {
                 now_s,
             });
         }
+        Ok(key)
+    }
+
+    /// Checks the signature for `claim` (whose `signed_at_s` must be this signature's) at the
+    /// server's time `now_s`: [`UploadSignature::admit`], then a strict Ed25519 verification.
+    pub fn verify(
+        &self,
+        claim: &UploadClaim<'_>,
+        now_s: u64,
+    ) -> Result<AuthorKey, UploadSignatureError> {
+        let key = self.admit(now_s)?;
         let claim = UploadClaim {
             signed_at_s: self.signed_at_s,
             ..*claim

@@ -9,7 +9,7 @@ use crate::{
 use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{DefaultBodyLimit, Path, RawQuery, State};
+use axum::extract::{DefaultBodyLimit, FromRequest as _, Path, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -780,12 +780,9 @@ async fn pending_approvals<B: Backend>(
     ok(json!({"size": size, "pending": pending}))
 }
 
-async fn upload_attachment<B: Backend>(
-    State(s): Shared<B>,
-    Path(origin): Path<String>,
-    headers: HeaderMap,
-    raw: Result<Bytes, BytesRejection>,
-) -> Result<Response, Problem> {
+/// The upload signature of a request, or the problem that refuses it: 401 with a challenge when
+/// there is none, 400 when the header is not one.
+fn upload_signature(headers: &HeaderMap) -> Result<UploadSignature, Response> {
     let Some(authorization) = headers.get(header::AUTHORIZATION) else {
         let mut refused = Problem::new(
             StatusCode::UNAUTHORIZED,
@@ -800,9 +797,9 @@ async fn upload_attachment<B: Backend>(
             header::WWW_AUTHENTICATE,
             HeaderValue::from_static(UPLOAD_AUTHORIZATION_SCHEME),
         );
-        return Ok(refused);
+        return Err(refused);
     };
-    let signature = authorization
+    authorization
         .to_str()
         .ok()
         .ok_or(UploadHeaderError::Scheme)
@@ -813,7 +810,25 @@ async fn upload_attachment<B: Backend>(
                 format!("上传签名（Authorization 请求头）格式不对：{e}"),
                 e.to_string(),
             )
-        })?;
+            .into_response()
+        })
+}
+
+/// An upload. The signature's key must be valid, recent and hold a role in the ledger before the
+/// body is read, so that nobody else can make the server take in a file; then the file is read
+/// (within the limit) and checked whole.
+async fn upload_attachment<B: Backend>(
+    State(s): Shared<B>,
+    Path(origin): Path<String>,
+    request: axum::extract::Request,
+) -> Result<Response, Problem> {
+    let signature = match upload_signature(request.headers()) {
+        Ok(signature) => signature,
+        Err(refused) => return Ok(refused),
+    };
+    s.store.admit_upload(&origin, &signature).await?;
+    let headers = request.headers().clone();
+    let raw = Bytes::from_request(request, &()).await;
     let raw = body(raw, ATTACHMENT_BODY_BYTES_MAX)?;
     let declared = headers
         .get(header::CONTENT_TYPE)

@@ -529,3 +529,44 @@ async fn every_page_and_api_response_carries_the_security_headers() {
     assert_eq!(css.content_type, "text/css; charset=utf-8");
     assert!(css.text().contains("@media print"));
 }
+
+#[tokio::test]
+async fn a_stranger_cannot_make_the_server_read_a_file() {
+    // Bodies past the size limit: refused for who sent them (401/403), not for their size (413),
+    // which shows that the key is judged before the body is read.
+    let store = store().await;
+    let app = app_of(&store);
+    let big = vec![b'%'; gongzhang_server::ATTACHMENT_BODY_BYTES_MAX + 1];
+    let answer = upload(&app, big.clone(), Some("application/pdf"), None).await;
+    assert_eq!(answer.status, StatusCode::UNAUTHORIZED, "{}", answer.text());
+    let stranger = AuthorSigner::from_seed([42; 32]);
+    let s = signature_for(example::ORIGIN, &big, MediaType::Pdf, now_s(), &stranger);
+    let answer = upload(&app, big.clone(), Some("application/pdf"), Some(&s)).await;
+    assert_eq!(answer.status, StatusCode::FORBIDDEN, "{}", answer.text());
+    assert_eq!(answer.json()["code"], "no_role");
+    let stale = signature_for(
+        example::ORIGIN,
+        &big,
+        MediaType::Pdf,
+        now_s() - 3600,
+        &example::signer("treasurer"),
+    );
+    let answer = upload(&app, big.clone(), Some("application/pdf"), Some(&stale)).await;
+    assert_eq!(answer.json()["code"], "upload_signature_expired");
+    // The treasurer's, in time: now the body is read, and it is too large.
+    let s = signature_for(
+        example::ORIGIN,
+        &big,
+        MediaType::Pdf,
+        now_s(),
+        &example::signer("treasurer"),
+    );
+    let answer = upload(&app, big, Some("application/pdf"), Some(&s)).await;
+    assert_eq!(
+        answer.status,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "{}",
+        answer.text()
+    );
+    assert_eq!(answer.json()["code"], "body_too_large");
+}

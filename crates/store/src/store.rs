@@ -1317,6 +1317,7 @@ impl<B: Backend> Store<B> {
         declared: Option<&str>,
         signature: &UploadSignature,
     ) -> Result<UploadReceipt, UploadError> {
+        self.admit_upload(origin, signature).await?;
         if bytes.len() > ATTACHMENT_BYTES_MAX {
             return Err(UploadError::TooLarge {
                 found_bytes: bytes.len(),
@@ -1346,15 +1347,6 @@ impl<B: Backend> Store<B> {
         };
         let handle = self.handle(origin).await?;
         let key = signature.verify(&claim, u64::try_from(now_ms / 1000).unwrap_or(0))?;
-        if !self
-            .read_ledger(origin, |l| l.holds_role(&key.public()))
-            .await?
-        {
-            return Err(UploadError::NoRole {
-                key: key.public(),
-                origin: origin.to_string(),
-            });
-        }
         let attachment = Attachment {
             sha256: claim.sha256,
             media_type: media_type.as_str().to_string(),
@@ -1376,6 +1368,28 @@ impl<B: Backend> Store<B> {
             length_bytes: claim.length_bytes,
             unnamed_until_ms: now_ms.saturating_add(UPLOAD_UNNAMED_TTL_MS),
         })
+    }
+
+    /// What is checked of an upload before its file is read: the ledger exists, the signature's
+    /// key is valid and signed within the window of the store's clock, and it holds a role in the
+    /// ledger now. [`Store::upload_attachment`] checks it again with the file.
+    pub async fn admit_upload(
+        &self,
+        origin: &str,
+        signature: &UploadSignature,
+    ) -> Result<(), UploadError> {
+        let now_s = u64::try_from(self.shared.now().unix_ms() / 1000).unwrap_or(0);
+        let key = signature.admit(now_s)?;
+        if !self
+            .read_ledger(origin, |l| l.holds_role(&key.public()))
+            .await?
+        {
+            return Err(UploadError::NoRole {
+                key: key.public(),
+                origin: origin.to_string(),
+            });
+        }
+        Ok(())
     }
 
     /// The bytes the ledger's uploads hold, against [`UPLOAD_QUOTA_BYTES_PER_LEDGER`].
