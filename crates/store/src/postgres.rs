@@ -360,6 +360,10 @@ async fn lock_head(tx: &mut sqlx::PgConnection, ledger: LedgerId) -> Result<u64,
     }
 }
 
+/// The bytes one ledger's upload claims hold (the quota's measure).
+const UPLOAD_BYTES_SQL: &str =
+    "SELECT COALESCE(SUM(bytes_len), 0)::bigint FROM attachment_uploads WHERE ledger_id = $1";
+
 impl Backend for PostgresBackend {
     async fn create_ledger(&self, origin: &str) -> Result<LedgerId, StoreError> {
         for _ in 0..CREATE_LEDGER_ATTEMPTS {
@@ -621,13 +625,10 @@ impl Backend for PostgresBackend {
         .bind(attachment.sha256.as_bytes().as_slice())
         .fetch_optional(&mut *tx)
         .await?;
-        let used: i64 = sqlx::query_scalar(
-            "SELECT COALESCE(SUM(bytes_len), 0)::bigint FROM attachment_uploads \
-             WHERE ledger_id = $1",
-        )
-        .bind(ledger)
-        .fetch_one(&mut *tx)
-        .await?;
+        let used: i64 = sqlx::query_scalar(UPLOAD_BYTES_SQL)
+            .bind(ledger)
+            .fetch_one(&mut *tx)
+            .await?;
         if let Err(refused) = check_upload_quota(claimed.is_some(), used, adding_bytes, quota_bytes)
         {
             tx.rollback().await?;
@@ -659,12 +660,10 @@ impl Backend for PostgresBackend {
     }
 
     async fn upload_bytes(&self, ledger: LedgerId) -> Result<u64, StoreError> {
-        let used: i64 = sqlx::query_scalar(
-            "SELECT COALESCE(SUM(bytes_len), 0)::bigint FROM attachment_uploads WHERE ledger_id = $1",
-        )
-        .bind(ledger)
-        .fetch_one(&self.pool)
-        .await?;
+        let used: i64 = sqlx::query_scalar(UPLOAD_BYTES_SQL)
+            .bind(ledger)
+            .fetch_one(&self.pool)
+            .await?;
         Ok(u64::try_from(used).unwrap_or(0))
     }
 

@@ -321,6 +321,10 @@ async fn insert_checkpoint(
     Ok(())
 }
 
+/// The bytes one ledger's upload claims hold (the quota's measure).
+const UPLOAD_BYTES_SQL: &str =
+    "SELECT COALESCE(SUM(bytes_len), 0) FROM attachment_uploads WHERE ledger_id = ?";
+
 impl Backend for SqliteBackend {
     async fn create_ledger(&self, origin: &str) -> Result<LedgerId, StoreError> {
         sqlx::query("INSERT INTO ledgers (origin) VALUES (?) ON CONFLICT (origin) DO NOTHING")
@@ -548,12 +552,10 @@ impl Backend for SqliteBackend {
         .bind(&attachment.sha256.0[..])
         .fetch_optional(&mut *tx)
         .await?;
-        let used: i64 = sqlx::query_scalar(
-            "SELECT COALESCE(SUM(bytes_len), 0) FROM attachment_uploads WHERE ledger_id = ?",
-        )
-        .bind(ledger)
-        .fetch_one(&mut *tx)
-        .await?;
+        let used: i64 = sqlx::query_scalar(UPLOAD_BYTES_SQL)
+            .bind(ledger)
+            .fetch_one(&mut *tx)
+            .await?;
         if let Err(refused) = check_upload_quota(claimed.is_some(), used, adding_bytes, quota_bytes)
         {
             tx.rollback().await?;
@@ -585,12 +587,10 @@ impl Backend for SqliteBackend {
     }
 
     async fn upload_bytes(&self, ledger: LedgerId) -> Result<u64, StoreError> {
-        let used: i64 = sqlx::query_scalar(
-            "SELECT COALESCE(SUM(bytes_len), 0) FROM attachment_uploads WHERE ledger_id = ?",
-        )
-        .bind(ledger)
-        .fetch_one(&self.pool)
-        .await?;
+        let used: i64 = sqlx::query_scalar(UPLOAD_BYTES_SQL)
+            .bind(ledger)
+            .fetch_one(&self.pool)
+            .await?;
         Ok(u64::try_from(used).unwrap_or(0))
     }
 
