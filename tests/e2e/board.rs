@@ -8,7 +8,7 @@ use crate::support::{Demo, verifier};
 use crate::webdriver::Browser;
 use gongzhang_core::ledger::rules::Ledger;
 use gongzhang_core::ledger::types::{Period, PeriodRange};
-use gongzhang_testkit::demo;
+use gongzhang_demo::community as demo;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::time::Duration;

@@ -1113,7 +1113,7 @@ fn every_example_and_generated_entry_is_valid_against_the_body_schemas() {
     let validator = registered_options()
         .build(&json!({ "$ref": format!("{BASE}entry.schema.json") }))
         .expect("entry schema compiles");
-    let mut entries = gongzhang_testkit::example::entries();
+    let mut entries = gongzhang_demo::example::entries();
     entries.extend(gongzhang_testkit::generate::log(30, 3).into_iter().skip(1));
     let mut kinds = BTreeSet::new();
     for e in &entries {

@@ -8,7 +8,7 @@
 use gongzhang_core::entry::Entry;
 use gongzhang_core::ledger::journal::{self, Journals};
 use gongzhang_core::ledger::rules::Ledger;
-use gongzhang_testkit::{demo, example};
+use gongzhang_demo::{community as demo, example};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -32,7 +32,7 @@ use gongzhang_core::ledger::types::{
     Channel, FeeBasis, Fen, FundId, InvoiceKind, Label, Matter, Period, PeriodRange, Slug, Unit,
 };
 use gongzhang_core::log::{LogHead, verify_jsonl};
-use gongzhang_testkit::example;
+use gongzhang_demo::example;
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 use std::collections::{BTreeMap, BTreeSet};

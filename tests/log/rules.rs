@@ -1,5 +1,5 @@
 //! The ledger rules refuse each kind of invalid entry with its own violation. Each case starts
-//! from a prefix of the example ledger (`gongzhang_testkit::example`) and crafts one entry.
+//! from a prefix of the example ledger (`gongzhang_demo::example`) and crafts one entry.
 
 use gongzhang_core::entry::{Entry, Event, RecordedAt};
 use gongzhang_core::ledger::events::{Outcome, VoteTotals};
@@ -7,7 +7,7 @@ use gongzhang_core::ledger::replay_jsonl;
 use gongzhang_core::ledger::rules::{Applied, Ledger, RuleError, Violation, decide};
 use gongzhang_core::ledger::types::{Fen, Matter, Period};
 use gongzhang_core::log::{LogError, LogHead};
-use gongzhang_testkit::example::{self, ORIGIN};
+use gongzhang_demo::example::{self, ORIGIN};
 use serde_json::{Value, json};
 
 /// A ledger replayed from the first `n` example entries, to which crafted entries are added.
@@ -1054,7 +1054,7 @@ fn roles_go_only_to_keys_that_can_sign() {
     ));
     // A good point, spelled with y >= p: the same person's key could then hold roles under two
     // strings, so only the canonical spelling is accepted (RFC 8032 §5.1.3).
-    let non_canonical = gongzhang_testkit::vectors::NON_CANONICAL_KEY_HEX;
+    let non_canonical = gongzhang_demo::vectors::NON_CANONICAL_KEY_HEX;
     assert_eq!(
         f.refuse(
             "role_granted",
@@ -1172,11 +1172,11 @@ fn a_charges_entry_charges_something_and_a_budget_lists_each_line_once() {
 /// so every published statement before a grant failed the verifier's comparison.
 #[test]
 fn a_closed_periods_statement_reads_the_same_after_later_funds_open() {
-    let demo = gongzhang_testkit::demo::community(1);
+    let demo = gongzhang_demo::community::community(1);
     assert!(demo.summary.closes.len() >= 4, "{:?}", demo.summary.closes);
     let project = gongzhang_core::ledger::types::FundId::try_from(format!(
         "project:{}",
-        gongzhang_testkit::demo::METER_PROJECT
+        gongzhang_demo::community::METER_PROJECT
     ))
     .expect("fund id");
     let mut before_the_grant = 0;

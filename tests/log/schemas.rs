@@ -1,7 +1,8 @@
 //! The JSON Schemas in `schemas/` accept every entry of the example ledger and reject malformed
 //! ones; the schemas themselves are valid 2020-12 schemas.
 
-use gongzhang_testkit::{example, generate};
+use gongzhang_demo::example;
+use gongzhang_testkit::generate;
 use gongzhang_tests::project_root;
 use serde_json::{Value, json};
 

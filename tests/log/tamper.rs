@@ -5,7 +5,8 @@ use gongzhang_core::entry::{Entry, EntryError};
 use gongzhang_core::log::{LogError, LogVerifier, VerifiedLog, split_lines};
 use gongzhang_core::merkle::{self, MerkleAccumulator, TreeHead};
 use gongzhang_core::stream::{StreamError, StreamVerifier};
-use gongzhang_testkit::{example, generate};
+use gongzhang_demo::example;
+use gongzhang_testkit::generate;
 use proptest::prelude::*;
 
 /// Verifies `log` with the sequential verifier, and asserts that the multi-threaded one reports

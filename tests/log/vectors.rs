@@ -10,7 +10,7 @@ use gongzhang_core::log::{LogError, verify_jsonl};
 use gongzhang_core::merkle::TreeHead;
 use gongzhang_core::note::VerifierKey;
 use gongzhang_core::tlog_proof::{self, TlogProof};
-use gongzhang_testkit::{example, vectors};
+use gongzhang_demo::{example, vectors};
 use gongzhang_tests::project_root;
 use serde_json::Value;
 use std::path::PathBuf;
@@ -376,7 +376,7 @@ fn every_refused_key_is_refused_for_its_stated_reason() {
         assert!(reasons.contains(&reason), "no vector for {reason}");
     }
     // The first vector's canonical form is a good key: the same point, accepted when spelled once.
-    let good = PublicKey::from_hex(gongzhang_testkit::vectors::NON_CANONICAL_KEY_CANONICAL_HEX)
-        .expect("hex");
+    let good =
+        PublicKey::from_hex(gongzhang_demo::vectors::NON_CANONICAL_KEY_CANONICAL_HEX).expect("hex");
     assert!(AuthorKey::from_public(good).is_ok());
 }

@@ -362,13 +362,13 @@ fn the_genesis_hash_alone_is_a_trust_anchor_and_stdin_works() {
     // A log key that is not the one the genesis names is refused even though it signed the
     // checkpoint: the genesis pins the log key.
     let other =
-        gongzhang_core::note::SignerKey::from_seed(gongzhang_testkit::example::ORIGIN, [7; 32])
+        gongzhang_core::note::SignerKey::from_seed(gongzhang_demo::example::ORIGIN, [7; 32])
             .expect("key");
     let dir =
         std::env::temp_dir().join(format!("gongzhang-verify-otherkey-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("dir");
     let cp = gongzhang_core::checkpoint::Checkpoint::new(
-        gongzhang_testkit::example::ORIGIN,
+        gongzhang_demo::example::ORIGIN,
         verified.tree_head.size,
         verified.tree_head.root,
     )

@@ -83,7 +83,7 @@ fn a_log_that_breaks_a_ledger_rule_fails_with_exit_code_1() {
     use gongzhang_core::checkpoint::{self, Checkpoint};
     use gongzhang_core::entry::{Entry, Event, RecordedAt};
     use gongzhang_core::merkle;
-    use gongzhang_testkit::{example, vectors as v};
+    use gongzhang_demo::{example, vectors as v};
 
     let mut entries: Vec<Entry> = example::entries().into_iter().take(9).collect();
     let last = entries.last().expect("nine entries");
@@ -137,13 +137,13 @@ fn verify_with(extra: &[&str]) -> (Option<i32>, String) {
 /// Writes a checkpoint of `size` with `root`, signed by the example's real log key.
 fn signed_checkpoint_file(name: &str, size: u64, root: gongzhang_core::Hash) -> std::path::PathBuf {
     use gongzhang_core::checkpoint::{self, Checkpoint};
-    let cp = Checkpoint::new(gongzhang_testkit::example::ORIGIN, size, root).expect("checkpoint");
+    let cp = Checkpoint::new(gongzhang_demo::example::ORIGIN, size, root).expect("checkpoint");
     let dir = std::env::temp_dir().join(format!("gongzhang-verify-older-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let path = dir.join(name);
     std::fs::write(
         &path,
-        checkpoint::sign(&cp, &gongzhang_testkit::vectors::log_signer()),
+        checkpoint::sign(&cp, &gongzhang_demo::vectors::log_signer()),
     )
     .expect("write");
     path

@@ -14,7 +14,7 @@ use gongzhang_core::ledger::rules::{Ledger, RuleError, Violation};
 use gongzhang_core::ledger::types::{Fen, FundId};
 use gongzhang_core::messages::{Explain as _, Lang};
 use gongzhang_core::note::{self, SignerKey};
-use gongzhang_testkit::demo;
+use gongzhang_demo::community as demo;
 use serde_json::json;
 use support::{
     Case, Seq, append, checkpoint_of, demo, demo_log, event, jsonl, later, rechain, sign, sign_as,
@@ -642,7 +642,7 @@ fn a_signature_under_a_non_canonical_key_is_refused_before_its_signature_is_chec
     let d = demo();
     let ev = payment("tamper-non-canonical-1");
     let real = sign_as(&ev, &[demo::TREASURER]);
-    let key = PublicKey::from_hex(gongzhang_testkit::vectors::NON_CANONICAL_KEY_HEX)
+    let key = PublicKey::from_hex(gongzhang_demo::vectors::NON_CANONICAL_KEY_HEX)
         .unwrap_or_else(|| panic!("hex"));
     let sigs = vec![AuthorSignature::new(key, *real[0].signature())];
     let appended = after_demo(vec![(ev, sigs)]);

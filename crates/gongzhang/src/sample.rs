@@ -4,7 +4,7 @@
 use anyhow::Context as _;
 use gongzhang_core::checkpoint;
 use gongzhang_core::ledger::replay_jsonl;
-use gongzhang_testkit::{demo, example, vectors};
+use gongzhang_demo::{community as demo, example, vectors};
 use std::path::Path;
 
 /// Writes the example ledger and the demo community under `out`, verifies them, and prints the

@@ -9,9 +9,9 @@
 use gongzhang::export::{self, ExportSummary};
 use gongzhang_core::Hash;
 use gongzhang_core::hash::sha256;
+use gongzhang_demo::community::{self as demo, Demo};
 use gongzhang_store::sqlite::SqliteBackend;
 use gongzhang_store::store::Store;
-use gongzhang_testkit::demo::{self, Demo};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -13,7 +13,7 @@ use gongzhang_core::ledger::rules::{Ledger, RuleError};
 use gongzhang_core::ledger::types::{FeeBasis, Fen, FundId, Period, Unit};
 use gongzhang_core::log::LogHead;
 use gongzhang_core::note::SignerKey;
-use gongzhang_testkit::{demo, example};
+use gongzhang_demo::{community as demo, example};
 use serde_json::{Value, json};
 use std::cell::Cell;
 use std::path::PathBuf;

@@ -15,10 +15,10 @@ use gongzhang_core::keys::AuthorSigner;
 use gongzhang_core::merkle::TreeHead;
 use gongzhang_core::submission::SignedEvent;
 use gongzhang_core::tlog_proof::{self, TlogProof};
+use gongzhang_demo::{example, vectors};
 use gongzhang_server::{AppState, BATCH_BODY_BYTES_MAX, EVENT_BODY_BYTES_MAX, router};
 use gongzhang_store::sqlite::SqliteBackend;
 use gongzhang_store::store::{Store, Submission};
-use gongzhang_testkit::{example, vectors};
 use http::Answer;
 use serde_json::{Value, json};
 use std::sync::Arc;
@@ -206,10 +206,8 @@ async fn every_bad_submission_gets_its_status_and_appends_nothing() {
         &[&treasurer()],
     );
     non_canonical.signatures = vec![gongzhang_core::entry::AuthorSignature::new(
-        gongzhang_core::keys::PublicKey::from_hex(
-            gongzhang_testkit::vectors::NON_CANONICAL_KEY_HEX,
-        )
-        .expect("hex"),
+        gongzhang_core::keys::PublicKey::from_hex(gongzhang_demo::vectors::NON_CANONICAL_KEY_HEX)
+            .expect("hex"),
         *non_canonical.signatures[0].signature(),
     )];
     let cases: Vec<(&str, Vec<u8>, StatusCode, &str, &str)> = vec![

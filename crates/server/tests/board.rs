@@ -18,11 +18,11 @@ use gongzhang_core::ledger::events::LedgerEvent;
 use gongzhang_core::ledger::rules::Ledger;
 use gongzhang_core::ledger::types::{Period, PeriodRange, Unit};
 use gongzhang_core::note;
+use gongzhang_demo::community::{self as demo, Demo};
+use gongzhang_demo::example;
 use gongzhang_server::{BoardOptions, ledger_segment};
 use gongzhang_store::sqlite::SqliteBackend;
 use gongzhang_store::store::Store;
-use gongzhang_testkit::demo::{self, Demo};
-use gongzhang_testkit::example;
 use http::Answer;
 use std::collections::{BTreeMap, BTreeSet};
 

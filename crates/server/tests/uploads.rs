@@ -17,11 +17,11 @@ use gongzhang_core::attachment::{
 use gongzhang_core::entry::RecordedAt;
 use gongzhang_core::hash::sha256;
 use gongzhang_core::keys::AuthorSigner;
+use gongzhang_demo::{example, vectors};
 use gongzhang_server::security::{DOWNLOAD_CSP, PAGE_CSP, WriteLimit};
 use gongzhang_server::{AppState, router, router_with_limit};
 use gongzhang_store::sqlite::SqliteBackend;
 use gongzhang_store::store::{Store, Submission};
-use gongzhang_testkit::{example, vectors};
 use http::Answer;
 use std::sync::Arc;
 

@@ -9,7 +9,7 @@ use gongzhang_core::ledger::replay_jsonl;
 use gongzhang_core::ledger::rules::Ledger;
 use gongzhang_core::ledger::types::{Period, PeriodRange};
 use gongzhang_core::log::verify_jsonl;
-use gongzhang_testkit::demo;
+use gongzhang_demo::community as demo;
 use std::hint::black_box;
 
 fn ledger(c: &mut Criterion) {

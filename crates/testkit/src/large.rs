@@ -4,7 +4,7 @@
 //! number of entries asked for. For the verifier's benchmark (a log of 1,000,000 entries) and
 //! for tests that want a long, realistic, rule-valid log.
 //!
-//! Like [`crate::demo`], the generator keeps its own [`Ledger`] and [`LogHead`] and applies
+//! Like [`gongzhang_demo::community`], the generator keeps its own [`Ledger`] and [`LogHead`] and applies
 //! every entry as it makes it: if it ever broke a rule it would panic with the rule broken.
 //! Unlike the demo it does not keep the entries: [`LargeLog`] is an iterator that hands each
 //! entry out as it is made, and [`write_jsonl`] writes them to any [`Write`] and signs the
@@ -43,8 +43,6 @@
 //!
 //! The generator stops at exactly the number of entries asked for, wherever the story is.
 
-use crate::demo;
-use crate::example;
 use crate::generate::SplitMix64;
 use gongzhang_core::checkpoint::{self, Checkpoint};
 use gongzhang_core::entry::{AuthorSignature, Entry, RecordedAt};
@@ -66,6 +64,8 @@ use gongzhang_core::ledger::types::{
 use gongzhang_core::log::LogHead;
 use gongzhang_core::merkle::MerkleAccumulator;
 use gongzhang_core::note::SignerKey;
+use gongzhang_demo::community as demo;
+use gongzhang_demo::example;
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::fmt;
 use std::io::{self, Write};

@@ -5,7 +5,7 @@ use gongzhang_core::checkpoint::{self, Checkpoint};
 use gongzhang_core::entry::{AuthorSignature, Entry, Event, RecordedAt};
 use gongzhang_core::keys::{AuthorSigner, PublicKey};
 use gongzhang_core::merkle;
-use gongzhang_testkit::demo::{self, Demo};
+use gongzhang_demo::community::{self as demo, Demo};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
@@ -93,7 +93,7 @@ pub fn later(at: RecordedAt, minutes: i64) -> RecordedAt {
 
 /// The log as published: one line per entry, each ending with a line feed.
 pub fn jsonl(entries: &[Entry]) -> Vec<u8> {
-    gongzhang_testkit::example::jsonl(entries)
+    gongzhang_demo::example::jsonl(entries)
 }
 
 /// The checkpoint of the demo ledger over `entries`.

@@ -4,11 +4,11 @@
 //! tests and the board benchmark.
 
 use gongzhang_core::entry::{Entry, RecordedAt};
+use gongzhang_demo::community::{self as demo, Demo};
+use gongzhang_demo::{example, vectors};
 use gongzhang_server::{AppState, BoardOptions, router};
 use gongzhang_store::sqlite::SqliteBackend;
 use gongzhang_store::store::{Clock, SUBMISSIONS_PER_BATCH_MAX, Store, Submission};
-use gongzhang_testkit::demo::{self, Demo};
-use gongzhang_testkit::{example, vectors};
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 

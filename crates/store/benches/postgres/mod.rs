@@ -14,9 +14,10 @@ use super::{
 };
 use criterion::{Criterion, Throughput};
 use gongzhang_core::entry::{Entry, RecordedAt};
+use gongzhang_demo::{example, vectors};
 use gongzhang_store::postgres::PostgresBackend;
 use gongzhang_store::{Store, Submission};
-use gongzhang_testkit::{example, generate, vectors};
+use gongzhang_testkit::generate;
 use std::cell::OnceCell;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -204,7 +205,7 @@ pub fn proofs(c: &mut Criterion) {
 /// by a fresh store, as the SQLite `rebuild` benchmark does.
 pub fn rebuild(c: &mut Criterion) {
     let rt = runtime();
-    let demo = gongzhang_testkit::demo::community(1);
+    let demo = gongzhang_demo::community::community(1);
     let n = demo.entries.len() as u64;
     let store = OnceCell::new();
     let setup = || rt.block_on(super::append_demo(fresh(), &demo, "postgres"));

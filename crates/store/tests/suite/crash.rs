@@ -6,7 +6,7 @@ use gongzhang_core::Hash;
 use gongzhang_core::checkpoint;
 use gongzhang_core::entry::Entry;
 use gongzhang_core::log::verify_jsonl;
-use gongzhang_testkit::vectors;
+use gongzhang_demo::vectors;
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};

@@ -3,11 +3,11 @@
 use gongzhang_core::Hash;
 use gongzhang_core::entry::{Entry, Event, RecordedAt};
 use gongzhang_core::ledger::rules::Ledger;
+use gongzhang_demo::community::{self as demo, Demo};
+use gongzhang_demo::{example, vectors};
 use gongzhang_store::backend::{HouseholdRow, ProjectionRows};
 use gongzhang_store::store::{Clock, ENTRIES_PER_READ_MAX};
 use gongzhang_store::{Backend, Receipt, Store, Submission};
-use gongzhang_testkit::demo::{self, Demo};
-use gongzhang_testkit::{example, vectors};
 use serde_json::{Value, json};
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, OnceLock};

@@ -6,8 +6,8 @@ use gongzhang_core::checkpoint::Checkpoint;
 use gongzhang_core::cosignature::{self, CosignerSigner, WitnessPolicy};
 use gongzhang_core::merkle::{self, ProofRequestError, TreeHead};
 use gongzhang_core::tlog_proof::{self, TlogProof};
+use gongzhang_demo::vectors;
 use gongzhang_store::{Backend, CosignError, ProofError, Store};
-use gongzhang_testkit::vectors;
 
 /// Batch sizes appended after the example ledger: checkpoints at irregular sizes.
 const BATCH_SIZES: [usize; 9] = [1, 2, 3, 5, 8, 13, 21, 34, 40];

@@ -9,7 +9,7 @@ fn main() -> std::io::Result<()> {
         PathBuf::from,
     );
     std::fs::create_dir_all(&dir)?;
-    for (name, bytes) in gongzhang_testkit::vectors::files() {
+    for (name, bytes) in gongzhang_demo::vectors::files() {
         std::fs::write(dir.join(&name), bytes)?;
         println!("wrote {}", dir.join(&name).display());
     }
