@@ -65,10 +65,18 @@ pub(super) fn previous(p: Period) -> Period {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The office calendar: Monday to Friday, minus the public holidays.
+// The office calendar: Monday to Friday, minus the public holidays (without the make-up working
+// weekends, which the committee office does not keep).
 
-/// Public holidays (first day, number of days) the committee office is closed.
-const HOLIDAYS: [(i32, u8, u8, u8); 14] = [
+/// The first year of every generated community's accounts.
+pub(super) const FIRST_YEAR: i32 = 2025;
+
+/// The years whose public holidays are [`PUBLISHED_HOLIDAYS`]; other years close
+/// [`rule_holidays`].
+const PUBLISHED_YEARS: std::ops::RangeInclusive<i32> = 2025..=2026;
+
+/// The public holidays the State Council published (first day, number of days).
+const PUBLISHED_HOLIDAYS: [(i32, u8, u8, u8); 13] = [
     (2025, 1, 1, 1),
     (2025, 1, 28, 8), // 春节
     (2025, 4, 4, 3),  // 清明
@@ -82,25 +90,81 @@ const HOLIDAYS: [(i32, u8, u8, u8); 14] = [
     (2026, 6, 19, 3),
     (2026, 9, 25, 3),
     (2026, 10, 1, 7),
-    (2027, 1, 1, 3),
 ];
+
+/// 春节 (the first day of the lunar year) from 2027 to 2040; later years close only the fixed
+/// holidays.
+const SPRING_FESTIVAL: [(i32, u8, u8); 14] = [
+    (2027, 2, 6),
+    (2028, 1, 26),
+    (2029, 2, 13),
+    (2030, 2, 3),
+    (2031, 1, 23),
+    (2032, 2, 11),
+    (2033, 1, 31),
+    (2034, 2, 19),
+    (2035, 2, 8),
+    (2036, 1, 28),
+    (2037, 2, 15),
+    (2038, 2, 4),
+    (2039, 1, 24),
+    (2040, 2, 12),
+];
+
+/// The holidays of a year not published yet (first day, number of days), by the usual rule:
+/// New Year's Day, the Spring Festival from its eve (seven days), Qingming (3), May Day (3) and
+/// the National Day week (7).
+fn rule_holidays(year: i32) -> Vec<(Date, u8)> {
+    let mut out = vec![
+        (date(year, 1, 1), 1),
+        (date(year, 4, 4), 3),
+        (date(year, 5, 1), 3),
+        (date(year, 10, 1), 7),
+    ];
+    if let Some(&(_, m, d)) = SPRING_FESTIVAL.iter().find(|(y, _, _)| *y == year) {
+        let festival = date(year, m, d);
+        let eve = festival
+            .previous_day()
+            .unwrap_or_else(|| panic!("no day before {festival}"));
+        out.push((eve, 7));
+    }
+    out
+}
+
+/// The days the office is closed for public holidays in the years `first` to `last`.
+fn holidays(first: i32, last: i32) -> BTreeSet<Date> {
+    let mut starts: Vec<(Date, u8)> = PUBLISHED_HOLIDAYS
+        .iter()
+        .map(|&(y, m, d, n)| (date(y, m, d), n))
+        .collect();
+    for year in first..=last {
+        if !PUBLISHED_YEARS.contains(&year) {
+            starts.extend(rule_holidays(year));
+        }
+    }
+    let mut closed = BTreeSet::new();
+    for (first_day, n) in starts {
+        let mut day = first_day;
+        for _ in 0..n {
+            closed.insert(day);
+            day = next_day(day);
+        }
+    }
+    closed
+}
 
 #[derive(Debug)]
 pub(super) struct Calendar {
     /// Office days by (year, month).
-    pub(super) office: BTreeMap<(i32, u8), Vec<Date>>,
+    office: BTreeMap<(i32, u8), Vec<Date>>,
+    /// The last day it knows.
+    last: Date,
 }
 
 impl Calendar {
+    /// The office days from `first` to `last`.
     pub(super) fn new(first: Date, last: Date) -> Calendar {
-        let mut closed = BTreeSet::new();
-        for (y, m, d, n) in HOLIDAYS {
-            let mut day = date(y, m, d);
-            for _ in 0..n {
-                closed.insert(day);
-                day = next_day(day);
-            }
-        }
+        let closed = holidays(first.year(), last.year());
         let mut office: BTreeMap<(i32, u8), Vec<Date>> = BTreeMap::new();
         let mut d = first;
         while d <= last {
@@ -113,7 +177,7 @@ impl Calendar {
             }
             d = next_day(d);
         }
-        Calendar { office }
+        Calendar { office, last }
     }
 
     /// The office days of a month.
@@ -136,13 +200,24 @@ impl Calendar {
             .position(|x| *x == d)
     }
 
+    /// The last day it knows.
+    pub(super) fn last(&self) -> Date {
+        self.last
+    }
+
     /// The first office day after `d`.
     pub(super) fn next_office_day(&self, d: Date) -> Date {
         let mut x = next_day(d);
         while self.index(x).is_none() {
+            assert!(x < self.last, "no office day after {d} in the calendar");
             x = next_day(x);
         }
         x
+    }
+
+    /// The `n`th office day after `d`.
+    pub(super) fn office_day_after(&self, d: Date, n: usize) -> Date {
+        (0..n).fold(d, |x, _| self.next_office_day(x))
     }
 
     /// Whether `d` is the week's last office day (Monday to Friday).

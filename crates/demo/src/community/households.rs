@@ -1,7 +1,7 @@
 //! The households: their registration, payment habits, the monthly charges, payments and
 //! payment demands.
 
-use super::calendar::{add_months, hm, months, period, period_of};
+use super::calendar::{add_months, hm, months, period, period_of, previous};
 use super::engine::Gen;
 use super::values::{fen, label};
 use super::{CHARGES_PER_ENTRY_MAX, GARBAGE_FEE_FEN, PROPERTY_FEE_FEN_PER_M2, first_period};
@@ -61,8 +61,9 @@ impl Gen {
     /// a floor (rooms 101..603); flats stacked above each other have the same area.
     pub(super) fn register(&mut self, buildings: std::ops::RangeInclusive<u32>) {
         for b in buildings {
-            // 1980s buildings (1–6) have smaller flats than the 1990s ones (7–12).
-            let (lo, hi) = if b <= 6 {
+            // The first half, 1980s buildings (幸福里's 1–6), have smaller flats than the 1990s
+            // ones (7–12).
+            let (lo, hi) = if b <= self.size.buildings / 2 {
                 (4_500, 8_800)
             } else {
                 (6_000, 12_000)
@@ -79,13 +80,13 @@ impl Gen {
                             area_centi_m2: *area,
                         };
                         self.as_treasurer(LedgerEvent::HouseholdRegistered(body));
-                        self.later(20, 75);
+                        self.brisk(20, 75);
                         self.homes.push(Home {
                             unit,
                             area: *area,
                             habit: Habit::Monthly,
                             channel: Channel::WechatPay,
-                            paid_through: period(2024, 12),
+                            paid_through: previous(first_period()),
                             next_due: first_period(),
                             rare: Vec::new(),
                         });
@@ -93,6 +94,7 @@ impl Gen {
                 }
             }
         }
+        self.summary.households = self.homes.len();
     }
 
     /// Gives each household a payment habit, in fixed proportions: 10% chronic debtors (two
@@ -135,15 +137,20 @@ impl Gen {
             };
             let mut rare = Vec::new();
             if habit == Habit::Rare {
-                // Once in 2025, and for half of them again after the November demand; never
-                // more than 8 months' worth, so that they stay more than 6 months behind.
+                // Once in the first year, and for half of them again after its November demand;
+                // never more than 8 months' worth, so that they stay more than 6 months behind.
                 rare.push((
-                    period(2025, 3 + u8::try_from(self.below(8)).unwrap_or(0)),
+                    add_months(
+                        first_period(),
+                        2 + u32::try_from(self.below(8)).unwrap_or(0),
+                    ),
                     self.between(2, 4),
                 ));
                 if self.chance(50) {
-                    let month =
-                        add_months(period(2025, 12), u32::try_from(self.below(2)).unwrap_or(0));
+                    let month = add_months(
+                        first_period(),
+                        11 + u32::try_from(self.below(2)).unwrap_or(0),
+                    );
                     rare.push((month, self.between(2, 4)));
                 }
             }
@@ -282,8 +289,11 @@ impl Gen {
         if amount <= 0 {
             return;
         }
-        if home.habit == Habit::Quarterly && p == period(2025, 6) && !self.typo_done {
-            self.typo_done = true;
+        // In June of every other year, one quarterly cash payment is typed wrong.
+        let year = self.today.year();
+        let typo_year = p.month() == 6 && self.year_index(self.today) % 2 == 0;
+        if home.habit == Habit::Quarterly && typo_year && self.typo_year != Some(year) {
+            self.typo_year = Some(year);
             self.mistyped_cash_payment(&home, amount, &periods);
         } else {
             let body = PaymentReceived {
@@ -316,18 +326,22 @@ impl Gen {
             channel: Channel::Cash,
             periods: periods.to_vec(),
         };
-        let (id, _) = self.as_treasurer(LedgerEvent::PaymentReceived(body));
+        let Some((id, _)) = self.as_treasurer(LedgerEvent::PaymentReceived(body)) else {
+            return;
+        };
         self.later(240, 900);
         let reason = format!(
             "现金收款金额录入错误：误录为{}元，实收{}元，冲销后重录",
             fen(wrong),
             fen(amount)
         );
-        let (_, seq) = self.as_treasurer(LedgerEvent::Reversal(Reversal {
+        let reversal = Reversal {
             reverses: id,
             reason: label(&reason),
-        }));
-        self.summary.reversals.push(seq);
+        };
+        if let Some((_, seq)) = self.as_treasurer(LedgerEvent::Reversal(reversal)) {
+            self.summary.reversals.push(seq);
+        }
         self.later(30, 120);
         let body = PaymentReceived {
             unit: home.unit.clone(),
@@ -338,7 +352,9 @@ impl Gen {
         self.as_treasurer(LedgerEvent::PaymentReceived(body));
     }
 
-    /// Payment demands (催告) to every chronic debtor owing at least `months` months' worth.
+    /// Payment demands (催告) to every chronic debtor owing at least `months_owed` months' worth.
+    /// From the third year, half of the rare payers among them pay a few months' worth in one
+    /// of the two months after.
     pub(super) fn demands(&mut self, months_owed: i64) {
         for h in 0..self.homes.len() {
             if !matches!(self.homes[h].habit, Habit::Never | Habit::Rare) {
@@ -356,9 +372,30 @@ impl Gen {
                 amount_fen: owed,
                 document_sha256,
             };
-            self.as_treasurer(LedgerEvent::PaymentDemandIssued(body));
-            self.summary.demands.push(unit);
-            self.later(30, 100);
+            if self
+                .as_treasurer(LedgerEvent::PaymentDemandIssued(body))
+                .is_some()
+            {
+                self.summary.demands.push(unit);
+            }
+            self.brisk(30, 100);
+            if self.year_index(self.today) >= 2 && self.homes[h].habit == Habit::Rare {
+                self.plan_rare_payment(h);
+            }
         }
+    }
+
+    /// With even chances, a rare payer plans to pay two to four months' worth in one of the two
+    /// months after this one.
+    fn plan_rare_payment(&mut self, h: usize) {
+        if !self.chance(50) {
+            return;
+        }
+        let now = period_of(self.today);
+        let month = add_months(now, 1 + u32::try_from(self.below(2)).unwrap_or(0));
+        let worth = self.between(2, 4);
+        let home = &mut self.homes[h];
+        home.rare.retain(|(m, _)| *m > now);
+        home.rare.push((month, worth));
     }
 }

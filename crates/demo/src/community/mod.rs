@@ -1,14 +1,20 @@
-//! A realistic demo community, 幸福里小区 (Xingfuli), generated deterministically from a seed:
-//! about 600 households in twelve walk-up buildings of the 1980s and 90s, two years of monthly
-//! fees (2025-01 to 2026-12), payments with the habits real residents have, weekly and monthly
-//! spending, public revenue, a government grant spent on a one-meter-per-household project, a
-//! treasurer handover with key rotation, two reversals, payment demands, quarterly closes and a
-//! street-office audit.
+//! Communities generated deterministically from a seed, at any size; at its own size
+//! ([`Size::DEMO`]) the demo community 幸福里小区 (Xingfuli) that `gongzhang demo` serves and
+//! `gongzhang sample` writes ([`community`]). The program ships it: it is data, not a test
+//! fixture, and its bytes are pinned (seed 1: 10,912 entries).
+//!
+//! 幸福里 is about 600 households in twelve walk-up buildings of the 1980s and 90s, two years of
+//! monthly fees (2025-01 to 2026-12), payments with the habits real residents have, weekly and
+//! monthly spending, public revenue, a government grant spent on a one-meter-per-household
+//! project, a treasurer handover with key rotation, two reversals, payment demands, quarterly
+//! closes and a street-office audit. The same [`Generator`] with more buildings and years
+//! makes a larger community with the same story, its staff, contracts, income and grants in
+//! proportion, one day at a time (the benchmarks' long logs).
 //!
 //! The generator keeps its own [`Ledger`] and [`LogHead`] and applies every entry as it builds
-//! it: if the demo ever broke a rule it would panic with the rule broken (a bug in the
-//! generator, never in the demo's reader). Times are UTC, never decrease, and fall in Beijing
-//! office hours on working days (weekends and public holidays are closed).
+//! it: if it ever broke a rule it would panic with the rule broken (a bug in the generator,
+//! never in the log's reader). Times are UTC, never decrease, and fall in Beijing office hours
+//! on working days (weekends and public holidays are closed).
 //!
 //! The story, in Beijing time:
 //!
@@ -27,11 +33,19 @@
 //!   2026-05: a paid-parking motion fails. 2026-06/07: roof repair from the maintenance fund.
 //! - Every quarter is closed on the third office day of the next; 2027-01: the last close and
 //!   the street office's audit, which ends the demo.
+//! - A community of more years goes on by the same two-year cycle: in even years area
+//!   corrections, a grant project (energy saving, then a general renewal, then water meters
+//!   again), drainage dredging, a mistyped cash payment and a wrong invoice, and demands in
+//!   November; in odd years (from the fourth) the public revenue moved to the maintenance fund,
+//!   a treasurer handover, a failed parking motion, a roof repair and demands in October; a
+//!   budget every December; the street office's audit every January from 2027; the last year's
+//!   close and audit in the January after it.
 
 mod calendar;
 mod engine;
 mod governance;
 mod households;
+mod routines;
 mod spending;
 mod story;
 #[cfg(test)]
@@ -39,7 +53,7 @@ mod tests;
 mod values;
 
 use crate::example;
-use calendar::period;
+use calendar::{FIRST_YEAR, period};
 use engine::Gen;
 use gongzhang_core::entry::Entry;
 use gongzhang_core::hash::Hash;
@@ -49,6 +63,7 @@ use gongzhang_core::ledger::types::{Period, PeriodRange, Unit};
 use gongzhang_core::log::LogHead;
 use gongzhang_core::note::SignerKey;
 use std::collections::BTreeMap;
+use std::fmt;
 
 /// The demo ledger's origin (also the log key's name).
 pub const ORIGIN: &str = "gongzhang.example/xingfuli";
@@ -101,18 +116,173 @@ pub fn signer(role: &str) -> AuthorSigner {
 
 /// The log's checkpoint signing key: named [`ORIGIN`], seeded from [`LOG_KEY_ROLE`].
 pub fn log_signer() -> SignerKey {
-    SignerKey::from_seed(ORIGIN, example::seed(LOG_KEY_ROLE))
-        .unwrap_or_else(|e| panic!("the demo log key: {e}"))
+    Names::XINGFULI.log_signer()
 }
 
-/// The first month the demo accounts for.
+/// The first month every generated community accounts for (2025-01).
 pub fn first_period() -> Period {
-    period(2025, 1)
+    period(u16::try_from(FIRST_YEAR).unwrap_or(9999), 1)
 }
 
 /// The last month the demo charges fees for.
 pub fn last_charged_period() -> Period {
-    period(2026, 12)
+    Size::DEMO.last_charged_period()
+}
+
+/// How large a generated community is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Size {
+    /// Walk-up buildings of about 49 flats each. The staff, the contracts, the grants, the
+    /// opening balances and the public revenue are in proportion to 幸福里's twelve.
+    pub buildings: u32,
+    /// Years of accounts from 2025-01 (at least 1); the last close and the audit come in the
+    /// January after them.
+    pub years: u32,
+}
+
+impl Size {
+    /// The households of a building, about (three entrances, six floors, two or three flats a
+    /// floor; 幸福里 has 588 in twelve).
+    pub const HOUSEHOLDS_PER_BUILDING: usize = 49;
+
+    /// 幸福里's size: twelve buildings (about 600 households), two years.
+    pub const DEMO: Size = Size {
+        buildings: 12,
+        years: 2,
+    };
+
+    /// The last month charged: December of the last year.
+    pub fn last_charged_period(&self) -> Period {
+        let year = FIRST_YEAR + i32::try_from(self.years.max(1)).unwrap_or(1) - 1;
+        period(u16::try_from(year).unwrap_or(9999), 12)
+    }
+}
+
+/// Who a generated community is: its origin and name, and the role names its keys are seeded
+/// from ([`example::seed`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Names {
+    /// The ledger's origin (also the log key's name).
+    pub origin: &'static str,
+    /// The community's name.
+    pub community: &'static str,
+    /// What every role name starts with: `{roles}-committee-1` to `-5`, `{roles}-treasurer`
+    /// (`-2`, `-3`, … after each handover), `{roles}-auditor`, and `{roles}-log` for the log key.
+    pub roles: &'static str,
+    /// What receipt numbers start with: `{receipts}-SJ-2025-0001`.
+    pub receipts: &'static str,
+}
+
+impl Names {
+    /// 幸福里's names: [`ORIGIN`], [`COMMUNITY`], the roles of [`ROLES`] and [`LOG_KEY_ROLE`].
+    pub const XINGFULI: Names = Names {
+        origin: ORIGIN,
+        community: COMMUNITY,
+        roles: "demo",
+        receipts: "XFL",
+    };
+
+    /// The role of committee member `n` (from 1).
+    pub fn committee_member(&self, n: usize) -> String {
+        format!("{}-committee-{n}", self.roles)
+    }
+
+    /// The role of the `n`th treasurer (from 1).
+    pub fn treasurer(&self, n: u32) -> String {
+        if n <= 1 {
+            format!("{}-treasurer", self.roles)
+        } else {
+            format!("{}-treasurer-{n}", self.roles)
+        }
+    }
+
+    /// The street office auditor's role.
+    pub fn auditor(&self) -> String {
+        format!("{}-auditor", self.roles)
+    }
+
+    /// The role whose seed makes the log (checkpoint) signing key.
+    pub fn log_key_role(&self) -> String {
+        format!("{}-log", self.roles)
+    }
+
+    /// The log's checkpoint signing key: named by the origin, seeded from
+    /// [`Names::log_key_role`].
+    pub fn log_signer(&self) -> SignerKey {
+        SignerKey::from_seed(self.origin, example::seed(&self.log_key_role()))
+            .unwrap_or_else(|e| panic!("the log key of {}: {e}", self.origin))
+    }
+}
+
+/// A community's log, made as it is read, one day at a time: the generator holds the entries of
+/// at most one day, the ledger after them and a [`Summary`].
+pub struct Generator {
+    g: Gen,
+}
+
+impl fmt::Debug for Generator {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Generator")
+            .field("origin", &self.g.names.origin)
+            .field("size", &self.g.size)
+            .field("made", &self.g.head.size())
+            .field("today", &self.g.today)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Generator {
+    /// The community `names` of `size` for `seed`. The same arguments give the same bytes.
+    pub fn new(names: Names, size: Size, seed: u64) -> Generator {
+        Generator {
+            g: Gen::new(names, size, seed),
+        }
+    }
+
+    /// Stops after exactly `entries` entries, wherever the story is.
+    pub fn stop_after(mut self, entries: u64) -> Generator {
+        self.g.limit = Some(entries);
+        self.g.full = self.g.head.size() >= entries;
+        self
+    }
+
+    /// Keeps the text of every document the entries name ([`Demo::documents`]); a long log
+    /// need not.
+    pub fn keeping_documents(mut self) -> Generator {
+        self.g.keep_documents = true;
+        self
+    }
+
+    /// The ledger after the entries made so far (handed out, or of the day being handed out).
+    pub fn ledger(&self) -> &Ledger {
+        &self.g.ledger
+    }
+
+    /// The log head after the entries made so far.
+    pub fn head(&self) -> &LogHead {
+        &self.g.head
+    }
+
+    /// What was made so far.
+    pub fn summary(&self) -> &Summary {
+        &self.g.summary
+    }
+}
+
+impl Iterator for Generator {
+    type Item = Entry;
+
+    fn next(&mut self) -> Option<Entry> {
+        loop {
+            if let Some(entry) = self.g.pending.pop_front() {
+                return Some(entry);
+            }
+            if self.g.done || self.g.full {
+                return None;
+            }
+            self.g.step_day();
+        }
+    }
 }
 
 /// A generated demo community.
@@ -149,7 +319,7 @@ impl Demo {
     }
 }
 
-/// What the demo contains.
+/// What a generated community contains.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Summary {
     /// Households registered.
@@ -166,10 +336,10 @@ pub struct Summary {
     pub demands: Vec<Unit>,
     /// The reversals' seqs.
     pub reversals: Vec<u64>,
-    /// The handover: seqs of the `role_granted` to the new treasurer and the `key_revoked` of
-    /// the old key.
+    /// The (last) treasurer handover: seqs of the `role_granted` to the new treasurer and the
+    /// `key_revoked` of the old key.
     pub handover: Option<(u64, u64)>,
-    /// The audit's seq.
+    /// The (last) audit's seq.
     pub audit: Option<u64>,
     /// Proposals not made because the fund could not pay them (0 in a sound demo).
     pub skipped_for_funds: usize,
@@ -177,18 +347,24 @@ pub struct Summary {
 
 /// Generates the demo community for `seed`. The same seed gives the same bytes.
 pub fn community(seed: u64) -> Demo {
-    let mut g = Gen::new(seed);
-    g.run();
+    let mut generator = Generator::new(Names::XINGFULI, Size::DEMO, seed).keeping_documents();
+    let entries: Vec<Entry> = generator.by_ref().collect();
+    let mut g = generator.g;
+    g.check_finished();
     let keys = ROLES.iter().map(|r| (*r, g.key(r))).collect();
+    let treasurer = ROLES
+        .into_iter()
+        .find(|r| *r == g.treasurer)
+        .unwrap_or_else(|| panic!("the demo's treasurer {} is not one of ROLES", g.treasurer));
     Demo {
         seed,
         origin: ORIGIN.to_string(),
-        entries: g.entries,
+        entries,
         ledger: g.ledger,
         head: g.head,
         log_signer: log_signer(),
         keys,
-        treasurer: g.treasurer,
+        treasurer,
         summary: g.summary,
         documents: g.documents,
     }

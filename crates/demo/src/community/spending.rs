@@ -1,14 +1,13 @@
 //! Money in and out: income, and expenditures proposed, approved and paid.
 
-use super::APPROVAL_THRESHOLD_FEN;
-use super::APPROVALS_REQUIRED;
 use super::calendar::hm;
 use super::engine::Gen;
 use super::values::{fen, fund, label, slug};
+use super::{APPROVAL_THRESHOLD_FEN, APPROVALS_REQUIRED};
 use gongzhang_core::ledger::events::{
     ExpenseApproved, ExpensePaid, ExpenseProposed, IncomeReceived, Invoice, LedgerEvent, Reversal,
 };
-use gongzhang_core::ledger::types::Channel;
+use gongzhang_core::ledger::types::{Channel, FundId};
 use time::Date;
 
 /// The document an expenditure is paid against.
@@ -32,6 +31,7 @@ pub(super) struct Spend {
 }
 
 impl Spend {
+    /// An expenditure from the operating fund.
     pub(super) fn operating(
         payee: &str,
         category: &'static str,
@@ -53,6 +53,7 @@ impl Spend {
 }
 
 impl Gen {
+    /// Income into fund `f` (public revenue, interest).
     pub(super) fn income(
         &mut self,
         f: &str,
@@ -71,7 +72,17 @@ impl Gen {
         self.as_treasurer(LedgerEvent::IncomeReceived(body));
     }
 
-    /// Proposes an expenditure if its fund can pay it (after what earlier proposals promised).
+    /// What proposals not yet paid promise from `f`.
+    pub(super) fn promised(&self, f: &FundId) -> i64 {
+        self.open
+            .values()
+            .filter(|(of, _)| of == f)
+            .map(|(_, a)| a)
+            .sum()
+    }
+
+    /// Proposes an expenditure if its fund can pay it (after what earlier proposals promised);
+    /// returns the proposal's event id.
     pub(super) fn propose(&mut self, spend: &Spend) -> Option<String> {
         let f = fund(&spend.fund);
         let balance = self
@@ -79,13 +90,7 @@ impl Gen {
             .fund_balance(&f)
             .unwrap_or_else(|| panic!("fund {f}"))
             .get();
-        let promised: i64 = self
-            .open
-            .values()
-            .filter(|(of, _)| *of == f)
-            .map(|(_, a)| a)
-            .sum();
-        if balance - promised < spend.amount {
+        if balance - self.promised(&f) < spend.amount {
             self.summary.skipped_for_funds += 1;
             return None;
         }
@@ -102,49 +107,82 @@ impl Gen {
                 None
             },
         };
-        let (id, _) = self.as_treasurer(LedgerEvent::ExpenseProposed(body));
+        let (id, _) = self.as_treasurer(LedgerEvent::ExpenseProposed(body))?;
         self.open.insert(id.clone(), (f, spend.amount));
         Some(id)
     }
 
+    /// Records the payment of `proposal`; returns its event id.
     pub(super) fn pay_expense(
         &mut self,
         proposal: &str,
         channel: Channel,
         invoice: Invoice,
-    ) -> String {
+    ) -> Option<String> {
         let body = ExpensePaid {
             proposal: proposal.to_string(),
             channel,
             invoice,
         };
-        let (id, _) = self.as_treasurer(LedgerEvent::ExpensePaid(body));
+        let (id, _) = self.as_treasurer(LedgerEvent::ExpensePaid(body))?;
         self.open.remove(proposal);
-        id
+        Some(id)
     }
 
-    pub(super) fn approve(&mut self, proposal: &str, member: &'static str) {
-        let body = ExpenseApproved {
-            proposal: proposal.to_string(),
-        };
-        self.emit(LedgerEvent::ExpenseApproved(body), &[member]);
-    }
-
-    /// Proposes on `day` and pays on `pay_day` (at or below the approval threshold).
-    pub(super) fn spend(
+    /// Pays the proposal scheduled under `name`, if it was made; with `wrong_invoice`, the
+    /// payment is first recorded with another invoice's number, reversed, and recorded again.
+    pub(super) fn pay_named(
         &mut self,
-        day: Date,
-        minute: u32,
-        pay_day: Date,
-        pay_minute: u32,
-        spend: Spend,
+        name: &str,
+        channel: Channel,
+        doc: Doc,
+        wrong_invoice: bool,
     ) {
-        self.spend_with(day, minute, pay_day, pay_minute, spend, false);
+        let Some(id) = self.named.remove(name) else {
+            return;
+        };
+        if wrong_invoice {
+            let invoice = self.invoice(doc);
+            let Some(paid) = self.pay_expense(&id, channel, invoice) else {
+                return;
+            };
+            self.later(1_200, 3_000);
+            let reason = label("发票号码录错（误录为上月发票），冲销后按正确发票重新登记");
+            let reversal = Reversal {
+                reverses: paid,
+                reason,
+            };
+            if let Some((_, seq)) = self.as_treasurer(LedgerEvent::Reversal(reversal)) {
+                self.summary.reversals.push(seq);
+            }
+            self.later(60, 300);
+        }
+        let invoice = self.invoice(doc);
+        self.pay_expense(&id, channel, invoice);
     }
 
-    /// As [`Gen::spend`]; with `wrong_invoice`, the payment is first recorded with another
-    /// invoice's number, reversed, and recorded again.
-    pub(super) fn spend_with(
+    /// Proposes on `day` at `minute` and pays on `pay_day` at `pay_minute`. Above the approval
+    /// threshold, three committee members approve it first, and it is paid at 14:40 on
+    /// `pay_day` or, if that is too soon, on the fifth office day after `day`.
+    pub(super) fn spend_any(
+        &mut self,
+        (day, minute): (Date, u32),
+        (pay_day, pay_minute): (Date, u32),
+        spend: Spend,
+        wrong_invoice: bool,
+    ) {
+        if spend.amount > APPROVAL_THRESHOLD_FEN {
+            let pay_day = pay_day.max(self.calendar.office_day_after(day, 5));
+            self.large_spend(day, minute, spend, pay_day, wrong_invoice);
+        } else {
+            self.spend(day, minute, pay_day, pay_minute, spend, wrong_invoice);
+        }
+    }
+
+    /// Proposes on `day` and pays on `pay_day` (at or below the approval threshold); with
+    /// `wrong_invoice`, the payment is first recorded with the wrong invoice
+    /// ([`Gen::pay_named`]).
+    pub(super) fn spend(
         &mut self,
         day: Date,
         minute: u32,
@@ -158,48 +196,55 @@ impl Gen {
             "{} needs approvals",
             spend.description
         );
-        let name = self.fresh_name();
         let (channel, doc) = (spend.channel, spend.doc);
+        let name = self.schedule_proposal(day, minute, spend);
+        self.at(pay_day, pay_minute, move |g| {
+            g.pay_named(&name, channel, doc, wrong_invoice);
+        });
+    }
+
+    /// Proposes on `day` at `minute`; three committee members approve over the next office
+    /// days; paid on `pay_day`.
+    pub(super) fn large_spend(
+        &mut self,
+        day: Date,
+        minute: u32,
+        spend: Spend,
+        pay_day: Date,
+        wrong_invoice: bool,
+    ) {
+        assert!(spend.amount > APPROVAL_THRESHOLD_FEN);
+        let (channel, doc) = (spend.channel, spend.doc);
+        let name = self.schedule_proposal(day, minute, spend);
+        self.schedule_approvals(&name, day, pay_day, (hm(16, 0), hm(9, 0), 90));
+        self.at(pay_day, hm(14, 40), move |g| {
+            g.pay_named(&name, channel, doc, wrong_invoice);
+        });
+    }
+
+    /// Schedules the proposal of `spend` on `day` at `minute`; returns the name its approvals
+    /// and payment find it by.
+    fn schedule_proposal(&mut self, day: Date, minute: u32, spend: Spend) -> String {
+        let name = self.fresh_name();
         let key = name.clone();
         self.at(day, minute, move |g| {
             if let Some(id) = g.propose(&spend) {
                 g.named.insert(key, id);
             }
         });
-        self.at(pay_day, pay_minute, move |g| {
-            let Some(id) = g.named.remove(&name) else {
-                return;
-            };
-            if wrong_invoice {
-                let invoice = g.invoice(doc);
-                let paid = g.pay_expense(&id, channel, invoice);
-                g.later(1_200, 3_000);
-                let reason = label("发票号码录错（误录为上月发票），冲销后按正确发票重新登记");
-                let (_, seq) = g.as_treasurer(LedgerEvent::Reversal(Reversal {
-                    reverses: paid,
-                    reason,
-                }));
-                g.summary.reversals.push(seq);
-                g.later(60, 300);
-            }
-            let invoice = g.invoice(doc);
-            g.pay_expense(&id, channel, invoice);
-        });
+        name
     }
 
-    /// Proposes on `day`; three committee members approve over the next office days; paid on
-    /// `pay_day`.
-    pub(super) fn large_spend(&mut self, day: Date, spend: Spend, pay_day: Date) {
-        assert!(spend.amount > APPROVAL_THRESHOLD_FEN);
-        let name = self.fresh_name();
-        let (channel, doc) = (spend.channel, spend.doc);
-        let key = name.clone();
-        self.at(day, hm(9, 50), move |g| {
-            let id = g
-                .propose(&spend)
-                .unwrap_or_else(|| panic!("the fund cannot pay {}", spend.description));
-            g.named.insert(key, id);
-        });
+    /// Three committee members, drawn now, approve the proposal scheduled under `name`: the
+    /// first on `day` from `first_minute`, the others on the office days after from
+    /// `next_minute`, each within `spread` minutes; all before `pay_day`.
+    pub(super) fn schedule_approvals(
+        &mut self,
+        name: &str,
+        day: Date,
+        pay_day: Date,
+        (first_minute, next_minute, spread): (u32, u32, u64),
+    ) {
         let approvers = self.members(APPROVALS_REQUIRED as usize);
         let mut d = day;
         for (k, member) in approvers.into_iter().enumerate() {
@@ -207,26 +252,23 @@ impl Gen {
                 d = self.calendar.next_office_day(d);
             }
             assert!(d < pay_day, "approvals must come before the payment");
-            let minute = if k == 0 { hm(16, 0) } else { hm(9, 0) }
-                + u32::try_from(self.below(90)).unwrap_or(0);
-            let name = name.clone();
+            let minute = if k == 0 { first_minute } else { next_minute }
+                + u32::try_from(self.below(spread)).unwrap_or(0);
+            let name = name.to_string();
             self.at(d, minute, move |g| {
-                let id = g
-                    .named
-                    .get(&name)
-                    .cloned()
-                    .unwrap_or_else(|| panic!("no proposal {name}"));
-                g.approve(&id, member);
+                if let Some(id) = g.named.get(&name).cloned() {
+                    g.approve(&id, member);
+                }
             });
         }
-        self.at(pay_day, hm(14, 40), move |g| {
-            let id = g
-                .named
-                .remove(&name)
-                .unwrap_or_else(|| panic!("no proposal to pay"));
-            let invoice = g.invoice(doc);
-            g.pay_expense(&id, channel, invoice);
-        });
+    }
+
+    /// One committee member's approval of `proposal`.
+    pub(super) fn approve(&mut self, proposal: &str, member: String) {
+        let body = ExpenseApproved {
+            proposal: proposal.to_string(),
+        };
+        self.emit(LedgerEvent::ExpenseApproved(body), &[member]);
     }
 
     /// A small repair, paid the same day.
@@ -269,7 +311,7 @@ impl Gen {
         } else {
             Doc::Receipt
         };
-        let b = self.between(1, 12);
+        let b = self.between(1, i64::from(self.size.buildings));
         let spend = Spend::operating(
             payee,
             category,
@@ -278,7 +320,7 @@ impl Gen {
             Channel::WechatPay,
             doc,
         );
-        self.spend(day, hm(10, 10), day, hm(15, 30), spend);
+        self.spend(day, hm(10, 10), day, hm(15, 30), spend, false);
     }
 
     /// A small cash purchase, proposed and paid at once; tiny ones have no invoice.

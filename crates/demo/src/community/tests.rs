@@ -218,3 +218,98 @@ fn times_are_office_hours_in_beijing() {
         );
     }
 }
+
+#[test]
+fn the_demo_is_pinned_byte_for_byte() {
+    // The program ships this log, and the docs and tests quote its figures: a change to the
+    // generator must leave 幸福里 as it is (or change this test, the docs and the figures).
+    let (demo, _) = demo();
+    assert_eq!(demo.entries.len(), 10_912);
+    assert_eq!(
+        sha256(&demo.jsonl()).to_hex(),
+        "d3f1ffc769a2d23902e7ec4e380ad84bbc7f51081597124dddf063defd01f45f"
+    );
+}
+
+#[test]
+fn the_demo_names_are_its_roles() {
+    let names = Names::XINGFULI;
+    for (n, role) in COMMITTEE.iter().enumerate() {
+        assert_eq!(names.committee_member(n + 1), *role);
+    }
+    assert_eq!(names.treasurer(1), TREASURER);
+    assert_eq!(names.treasurer(2), NEW_TREASURER);
+    assert_eq!(names.auditor(), AUDITOR);
+    assert_eq!(names.log_key_role(), LOG_KEY_ROLE);
+    assert_eq!(format!("project:{METER_PROJECT}"), "project:meter-2025");
+}
+
+/// Verifies `entries` as a log and replays the rules; returns the ledger.
+fn replayed(entries: &[Entry]) -> Ledger {
+    let bytes = example::jsonl(entries);
+    verify_jsonl(&bytes).unwrap_or_else(|e| panic!("the log does not verify: {e}"));
+    let mut ledger = Ledger::new();
+    for line in split_lines(&bytes) {
+        let entry = Entry::parse(line).unwrap_or_else(|e| panic!("{e}"));
+        ledger
+            .apply(&entry)
+            .unwrap_or_else(|e| panic!("the log breaks a rule on replay: {e}"));
+    }
+    ledger
+}
+
+#[test]
+fn a_smaller_community_over_more_years_tells_the_story_every_year() {
+    // One building (a twelfth of 幸福里's staff, bills and revenue), five years.
+    let size = Size {
+        buildings: 1,
+        years: 5,
+    };
+    let mut generator = Generator::new(Names::XINGFULI, size, 3);
+    let entries: Vec<Entry> = generator.by_ref().collect();
+    generator.g.check_finished();
+    let ledger = replayed(&entries);
+    let s = generator.summary();
+    assert_eq!(ledger.last_closed(), Some(size.last_charged_period()));
+    assert_eq!(s.closes.len(), 4 * 5);
+    assert_eq!(s.charged_periods.len(), 12 * 5);
+    // Audits every January from the third year, and after the last.
+    assert_eq!(s.by_kind.get("audit_attested"), Some(&4));
+    // Handovers in the second and fourth years, the public revenue moved in the fourth.
+    assert_eq!(s.by_kind.get("key_revoked"), Some(&2));
+    assert_eq!(s.by_kind.get("funds_transferred"), Some(&1));
+    assert_eq!(
+        ledger.treasurer(),
+        Some(Names::XINGFULI.treasurer(3)).map(|r| signer(&r).public_key())
+    );
+    // Grants in the first and third years (each finished the year after).
+    assert_eq!(s.by_kind.get("grant_received"), Some(&2));
+    assert!(ledger.proposals().values().all(|p| p.paid_at.is_some()));
+    assert!(ledger.fund_balances().values().all(|b| b.get() >= 0));
+    assert_eq!(s.skipped_for_funds, 0);
+}
+
+#[test]
+fn a_larger_community_streams_and_stops_where_asked() {
+    // 26 buildings: three times 幸福里's staff; its monthly bills need approvals.
+    let size = Size {
+        buildings: 26,
+        years: 3,
+    };
+    let generator = Generator::new(Names::XINGFULI, size, 1).stop_after(6_000);
+    let entries: Vec<Entry> = generator.collect();
+    assert_eq!(entries.len(), 6_000);
+    let ledger = replayed(&entries);
+    let households = ledger.households().len();
+    assert!(
+        (1_150..=1_400).contains(&households),
+        "{households} households"
+    );
+    assert!(
+        entries
+            .iter()
+            .any(|e| e.event().kind() == "expense_approved"),
+        "no approvals"
+    );
+    assert!(ledger.fund_balances().values().all(|b| b.get() >= 0));
+}
