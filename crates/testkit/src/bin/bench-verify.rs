@@ -28,7 +28,7 @@ use gongzhang_core::ledger::rules::Ledger;
 use gongzhang_testkit::large;
 use std::collections::{BTreeMap, HashMap};
 use std::fs;
-use std::io::{BufRead as _, BufReader, BufWriter, Write as _};
+use std::io::{BufRead, BufReader, BufWriter, Write as _};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
@@ -313,6 +313,23 @@ struct Chunk {
     keys: Vec<VerifyingKey>,
 }
 
+/// Reads the next line of `log` into `line` and returns it without its line feed; `None` at the
+/// end of the file.
+fn read_line<'a>(
+    reader: &mut impl BufRead,
+    line: &'a mut Vec<u8>,
+    log: &Path,
+) -> anyhow::Result<Option<&'a [u8]>> {
+    line.clear();
+    let n = reader
+        .read_until(b'\n', line)
+        .with_context(|| format!("reading {}", log.display()))?;
+    if n == 0 {
+        return Ok(None);
+    }
+    Ok(Some(line.strip_suffix(b"\n").unwrap_or(line)))
+}
+
 fn bare_batch_verify(log: &Path, threads: usize) -> anyhow::Result<Bare> {
     let file = fs::File::open(log).with_context(|| format!("opening {}", log.display()))?;
     let mut reader = BufReader::with_capacity(1 << 20, file);
@@ -327,15 +344,7 @@ fn bare_batch_verify(log: &Path, threads: usize) -> anyhow::Result<Bare> {
     let mut line = Vec::new();
     let mut origin: Option<String> = None;
     let mut parse_start = Instant::now();
-    loop {
-        line.clear();
-        let n = reader
-            .read_until(b'\n', &mut line)
-            .with_context(|| format!("reading {}", log.display()))?;
-        if n == 0 {
-            break;
-        }
-        let bytes = line.strip_suffix(b"\n").unwrap_or(&line);
+    while let Some(bytes) = read_line(&mut reader, &mut line, log)? {
         let entry = Entry::parse(bytes)
             .with_context(|| format!("entry {} of {}", bare.entries, log.display()))?;
         if origin.is_none() {
@@ -432,15 +441,7 @@ fn rules_breakdown(log: &Path) -> anyhow::Result<()> {
     let mut by_kind: BTreeMap<String, (u64, Duration)> = BTreeMap::new();
     let mut parse = Duration::ZERO;
     let mut line = Vec::new();
-    loop {
-        line.clear();
-        let n = reader
-            .read_until(b'\n', &mut line)
-            .with_context(|| format!("reading {}", log.display()))?;
-        if n == 0 {
-            break;
-        }
-        let bytes = line.strip_suffix(b"\n").unwrap_or(&line);
+    while let Some(bytes) = read_line(&mut reader, &mut line, log)? {
         let start = Instant::now();
         let entry = Entry::parse(bytes).context("an entry of the log")?;
         parse += start.elapsed();
