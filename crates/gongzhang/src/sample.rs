@@ -71,16 +71,9 @@ pub fn sample(out: &Path, en: bool) -> anyhow::Result<()> {
 fn write_demo(dir: &Path, en: bool) -> anyhow::Result<()> {
     let t = |zh: &'static str, english: &'static str| if en { english } else { zh };
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    let demo = demo::community(1);
+    let demo = demo::community(crate::demo::DEMO_SEED);
     let log = demo.jsonl();
-    let mut tree = gongzhang_core::merkle::MerkleAccumulator::default();
-    for entry in &demo.entries {
-        tree.push(entry.hash());
-    }
-    let head = tree.tree_head();
-    let cp = checkpoint::Checkpoint::new(&demo.origin, head.size, head.root)
-        .context("making the demo's checkpoint")?;
-    let note = checkpoint::sign(&cp, &demo.log_signer);
+    let note = demo.checkpoint();
     for (name, bytes) in [
         ("log.jsonl", log.as_slice()),
         ("checkpoint", note.as_bytes()),
@@ -96,7 +89,7 @@ fn write_demo(dir: &Path, en: bool) -> anyhow::Result<()> {
             "wrote the demo community Xingfuli to"
         ),
         dir.display(),
-        head.size,
+        demo.entries.len(),
         t("个条目", "entries")
     );
     println!(

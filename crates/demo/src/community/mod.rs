@@ -55,12 +55,14 @@ mod values;
 use crate::example;
 use calendar::{FIRST_YEAR, period};
 use engine::Gen;
+use gongzhang_core::checkpoint::{self, Checkpoint};
 use gongzhang_core::entry::Entry;
 use gongzhang_core::hash::Hash;
 use gongzhang_core::keys::{AuthorSigner, PublicKey};
 use gongzhang_core::ledger::rules::Ledger;
 use gongzhang_core::ledger::types::{Period, PeriodRange, Unit};
 use gongzhang_core::log::LogHead;
+use gongzhang_core::merkle;
 use gongzhang_core::note::SignerKey;
 use std::collections::BTreeMap;
 use std::fmt;
@@ -316,6 +318,14 @@ impl Demo {
     /// The log as published: one entry per line, each ending with a line feed.
     pub fn jsonl(&self) -> Vec<u8> {
         example::jsonl(&self.entries)
+    }
+
+    /// The checkpoint over all the entries (a signed note), signed with [`Demo::log_signer`].
+    pub fn checkpoint(&self) -> String {
+        let leaves = example::leaves(&self.entries);
+        let cp = Checkpoint::new(&self.origin, leaves.len() as u64, merkle::root(&leaves))
+            .unwrap_or_else(|e| panic!("the demo's checkpoint: {e}"));
+        checkpoint::sign(&cp, &self.log_signer)
     }
 }
 
