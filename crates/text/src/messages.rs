@@ -11,15 +11,15 @@
 //! Every variant has its own Chinese message: the `match`es below have no wildcard arm, so a
 //! new variant does not compile until it has one.
 
-use crate::canonical::{CanonicalError, NESTING_DEPTH_MAX};
-use crate::entry::{ENTRY_BYTES_MAX, EntryError, FORMAT_VERSION, RecordedAt};
-use crate::hash::Hash;
-use crate::keys::{AuthorKeyError, PublicKey};
-use crate::ledger::ReplayError;
-use crate::ledger::events::{BodyError, Outcome};
-use crate::ledger::rules::{RuleError, Violation};
-use crate::ledger::types::{Fen, FundId, Matter, Period, Role, Slug};
-use crate::log::LogError;
+use gongzhang_core::canonical::{CanonicalError, NESTING_DEPTH_MAX};
+use gongzhang_core::entry::{ENTRY_BYTES_MAX, EntryError, FORMAT_VERSION, RecordedAt};
+use gongzhang_core::hash::Hash;
+use gongzhang_core::keys::{AuthorKeyError, PublicKey};
+use gongzhang_core::ledger::ReplayError;
+use gongzhang_core::ledger::events::{BodyError, Outcome};
+use gongzhang_core::ledger::rules::{RuleError, Violation};
+use gongzhang_core::ledger::types::{Fen, FundId, Matter, Period, Role, Slug};
+use gongzhang_core::log::LogError;
 
 /// The language of a message.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
@@ -1084,9 +1084,9 @@ fn statement_value_text(field: &str, value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::canonical::parse_canonical;
-    use crate::entry::Entry;
-    use crate::ledger::types::Unit;
+    use gongzhang_core::canonical::parse_canonical;
+    use gongzhang_core::entry::Entry;
+    use gongzhang_core::ledger::types::Unit;
     use std::collections::BTreeSet;
 
     fn k(byte: u8) -> PublicKey {
@@ -1583,19 +1583,22 @@ mod tests {
         }
         assert_eq!(
             names(&violations()),
-            variants(include_str!("ledger/rules.rs"), "Violation")
+            variants(include_str!("../../core/src/ledger/rules.rs"), "Violation")
         );
         assert_eq!(
             names(&log_errors()),
-            variants(include_str!("log.rs"), "LogError")
+            variants(include_str!("../../core/src/log.rs"), "LogError")
         );
         assert_eq!(
             names(&entry_errors()),
-            variants(include_str!("entry.rs"), "EntryError")
+            variants(include_str!("../../core/src/entry.rs"), "EntryError")
         );
         assert_eq!(
             names(&canonical_errors()),
-            variants(include_str!("canonical.rs"), "CanonicalError")
+            variants(
+                include_str!("../../core/src/canonical.rs"),
+                "CanonicalError"
+            )
         );
     }
 
@@ -1628,7 +1631,7 @@ mod tests {
 
     #[test]
     fn every_reason_the_code_gives_has_chinese() {
-        let rules = include_str!("ledger/rules.rs");
+        let rules = include_str!("../../core/src/ledger/rules.rs");
         let reasons = literals_after(rules, "reason: ");
         assert!(reasons.len() >= 9, "{reasons:?}");
         for r in reasons {
@@ -1645,7 +1648,7 @@ mod tests {
         for f in literals_after(rules, "AmountNotPositive { field: ") {
             assert!(!field_path(&f).is_ascii(), "no Chinese for {f:?}");
         }
-        let entry = include_str!("entry.rs");
+        let entry = include_str!("../../core/src/entry.rs");
         let expected = literals_after(entry, "expected: ");
         assert!(!expected.is_empty());
         for x in expected {
@@ -1681,7 +1684,7 @@ mod tests {
 
     #[test]
     fn every_event_type_has_a_chinese_name() {
-        use crate::ledger::events::EVENT_TYPES;
+        use gongzhang_core::ledger::events::EVENT_TYPES;
         let names: BTreeSet<&str> = EVENT_TYPES.iter().filter_map(|k| kind_name(k)).collect();
         assert_eq!(names.len(), EVENT_TYPES.len());
         assert_eq!(kind_label("meter_read"), "“meter_read”类");
@@ -1972,8 +1975,8 @@ mod tests {
 
     #[test]
     fn body_reasons_from_serde() {
-        use crate::entry::Event;
-        use crate::ledger::events::LedgerEvent;
+        use gongzhang_core::entry::Event;
+        use gongzhang_core::ledger::events::LedgerEvent;
         let body = |json: &str| match serde_json::from_str(json).unwrap() {
             serde_json::Value::Object(m) => m,
             _ => unreachable!(),

@@ -1,0 +1,15 @@
+//! Gongzhang's words for people, in one place: Chinese (zh-CN) first, English available.
+//!
+//! The trusted crates (`gongzhang-core` and the rule book in it) return typed errors and typed
+//! values; this crate turns them into what a treasurer, a committee member, a resident or an
+//! auditor reads. It holds no rule: changing a word here cannot change what a log proves.
+//!
+//! - [`Lang`]: the one language type every page, report and command line uses.
+//! - [`messages`]: every error a person can meet, explained ([`Explain`]), and the names of
+//!   funds, categories, roles, owners' matters and event kinds.
+//! - [`csv`]: a period statement as a CSV file that Excel opens correctly.
+
+pub mod csv;
+pub mod messages;
+
+pub use messages::{Explain, Lang, code_of};
