@@ -20,12 +20,12 @@ use gongzhang_core::merkle::{MerkleAccumulator, TreeHead};
 use gongzhang_core::note::{self, VerifierKey};
 use gongzhang_core::stream::{StreamError, StreamVerifier};
 use gongzhang_core::tlog_proof::{self, TlogProof};
-use gongzhang_text::messages::Explain as _;
+use gongzhang_text::Explain as _;
 use std::collections::BTreeSet;
 use std::io::{BufRead as _, BufReader, Read as _};
 use std::path::{Path, PathBuf};
 
-pub use gongzhang_text::messages::code_of;
+pub use gongzhang_text::code_of;
 
 /// The streaming pass never stops for the rules: see `stopped` in [`run`].
 enum Never {}

@@ -6,7 +6,7 @@ use gongzhang_core::entry::{Entry, RecordedAt};
 use gongzhang_core::ledger::events::{ArrearsSummary, CategoryAmount};
 use gongzhang_core::ledger::types::Fen;
 use gongzhang_core::merkle::TreeHead;
-use gongzhang_text::messages::event_kind_name;
+use gongzhang_text::names::event_kind_name;
 use serde::Serialize;
 use std::fmt::Write as _;
 use time::UtcOffset;
@@ -25,10 +25,10 @@ pub enum Lang {
 
 impl Lang {
     /// The same language for the core's messages.
-    pub fn core(self) -> gongzhang_text::messages::Lang {
+    pub fn core(self) -> gongzhang_text::Lang {
         match self {
-            Lang::Zh => gongzhang_text::messages::Lang::Zh,
-            Lang::En => gongzhang_text::messages::Lang::En,
+            Lang::Zh => gongzhang_text::Lang::Zh,
+            Lang::En => gongzhang_text::Lang::En,
         }
     }
 
@@ -298,12 +298,12 @@ pub fn describe(entry: &Entry, lang: Lang) -> EntryInfo {
 
 /// A fund's name for people (one naming with the rest of the program: core's).
 pub fn fund_name(fund: &str, lang: Lang) -> String {
-    gongzhang_text::messages::fund_name(fund, lang.core())
+    gongzhang_text::names::fund_name(fund, lang.core())
 }
 
 /// A category's name for people.
 pub fn category_name(slug: &str, lang: Lang) -> String {
-    gongzhang_text::messages::category_name(slug, lang.core())
+    gongzhang_text::names::category_name(slug, lang.core())
 }
 
 /// The name of a check, for the "what was checked" list.

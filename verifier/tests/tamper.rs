@@ -14,7 +14,7 @@ use gongzhang_core::ledger::rules::{Ledger, RuleError, Violation};
 use gongzhang_core::ledger::types::{Fen, FundId};
 use gongzhang_core::note::{self, SignerKey};
 use gongzhang_testkit::demo;
-use gongzhang_text::messages::{Explain as _, Lang};
+use gongzhang_text::{Explain as _, Lang};
 use serde_json::json;
 use support::{
     Case, Seq, append, checkpoint_of, demo, demo_log, event, jsonl, later, rechain, sign, sign_as,

@@ -12,7 +12,7 @@ use gongzhang_store::backend::Backend;
 use gongzhang_store::postgres::PostgresBackend;
 use gongzhang_store::sqlite::SqliteBackend;
 use gongzhang_store::store::Store;
-use gongzhang_text::messages::Lang;
+use gongzhang_text::Lang;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -29,7 +29,7 @@ use gongzhang_core::ledger::types::{
     PeriodRange, Role, Slug, Unit,
 };
 use gongzhang_core::note::VerifierKey;
-use gongzhang_text::messages::{Explain as _, Lang};
+use gongzhang_text::{Explain as _, Lang};
 use std::collections::BTreeSet;
 use std::fmt;
 use std::path::{Path, PathBuf};

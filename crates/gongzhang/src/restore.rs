@@ -31,7 +31,7 @@ use gongzhang_core::note;
 use gongzhang_store::backend::Backend;
 use gongzhang_store::store::Store;
 use gongzhang_store::{ImportError, Imported};
-use gongzhang_text::messages::{Explain as _, Lang};
+use gongzhang_text::{Explain as _, Lang};
 use std::collections::BTreeSet;
 use std::io::{BufReader, Read as _};
 use std::path::{Path, PathBuf};

@@ -19,7 +19,7 @@ use gongzhang_core::ledger::rules::{RuleError, Violation};
 use gongzhang_core::submission::SubmissionError;
 use gongzhang_store::backend::StoreError;
 use gongzhang_store::store::{AppendError, CosignError, ProofError, UploadError};
-use gongzhang_text::messages::{Explain, Lang, code_of};
+use gongzhang_text::{Explain, Lang, code_of};
 use serde_json::{Map, Value, json};
 
 /// The media type of a problem document.

@@ -5,7 +5,8 @@
 //! (`statements/<period>.csv`) and the notice board's download (`/statements/<period>.csv`), so
 //! that the two files are byte for byte the same for the same statement. Pure: text in, text out.
 
-use crate::messages::{self, Lang};
+use crate::Lang;
+use crate::names as messages;
 use gongzhang_core::ledger::events::Statement;
 use gongzhang_core::ledger::types::{Fen, FundId, PeriodRange};
 use std::collections::BTreeMap;

@@ -5,11 +5,15 @@
 //! auditor reads. It holds no rule: changing a word here cannot change what a log proves.
 //!
 //! - [`Lang`]: the one language type every page, report and command line uses.
-//! - [`messages`]: every error a person can meet, explained ([`Explain`]), and the names of
-//!   funds, categories, roles, owners' matters and event kinds.
+//! - [`explain`]: every error a person can meet, explained ([`Explain`]), and its stable code.
+//! - [`names`]: the names of funds, categories, roles, owners' matters and event kinds; keys,
+//!   months and times as people read them.
 //! - [`csv`]: a period statement as a CSV file that Excel opens correctly.
 
 pub mod csv;
-pub mod messages;
+pub mod explain;
+pub mod lang;
+pub mod names;
 
-pub use messages::{Explain, Lang, code_of};
+pub use explain::{Explain, code_of};
+pub use lang::Lang;

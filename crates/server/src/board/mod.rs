@@ -35,7 +35,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::{Extension, Router};
 use gongzhang_store::backend::{Backend, StoreError};
-use gongzhang_text::messages::Lang;
+use gongzhang_text::Lang;
 use std::collections::HashMap;
 use std::convert::Infallible;
 use std::sync::Arc;

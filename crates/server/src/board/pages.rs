@@ -24,7 +24,7 @@ use gongzhang_core::note;
 use gongzhang_store::backend::Backend;
 use gongzhang_store::store::Store;
 use gongzhang_text::csv::statement_csv;
-use gongzhang_text::messages::{category_name, event_kind_name, fund_name};
+use gongzhang_text::names::{category_name, event_kind_name, fund_name};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
