@@ -579,7 +579,7 @@ pub fn run(args: &Args, lang: Lang) -> anyhow::Result<Report> {
             let mut f = failure(
                 code_of(&rule.violation),
                 Some(rule.seq),
-                rule.explain(lang.core()),
+                rule.explain(lang),
                 lang.pick(
                     "签名和哈希链都没问题，但这笔记录本不该被接受（例如未经授权、资金透支、金额与公示标准不符）。",
                     "signatures and chain are fine, but this entry should never have been accepted (unauthorised, overdrawn, or not the posted standard).",
@@ -863,7 +863,7 @@ fn log_rejected(
     let mut f = failure(
         code_of(error),
         seq,
-        error.explain(lang.core()),
+        error.explain(lang),
         log_meaning(error, lang),
     );
     f.entry = seq.and_then(|s| describe_line(&inputs.log, recent, s, lang));

@@ -8,10 +8,12 @@
 //! - [`explain`]: every error a person can meet, explained ([`Explain`]), and its stable code.
 //! - [`names`]: the names of funds, categories, roles, owners' matters and event kinds; keys,
 //!   months and times as people read them.
+//! - [`format`]: amounts in yuan from integer fen, log times in Beijing time, short keys.
 //! - [`csv`]: a period statement as a CSV file that Excel opens correctly.
 
 pub mod csv;
 pub mod explain;
+pub mod format;
 pub mod lang;
 pub mod names;
 

@@ -2,51 +2,14 @@
 //! keys, hashes, months and times.
 
 use crate::Lang;
-use gongzhang_core::entry::RecordedAt;
-use gongzhang_core::hash::Hash;
-use gongzhang_core::keys::PublicKey;
 use gongzhang_core::ledger::events::Outcome;
-use gongzhang_core::ledger::types::{FundId, Matter, Period, Role, Slug};
+use gongzhang_core::ledger::types::{Channel, FundId, InvoiceKind, Matter, Role, Slug};
 
 // Names.
 
-/// `密钥 3ae63f54…`: a key by its first eight hexadecimal digits.
-pub(crate) fn key(k: &PublicKey) -> String {
-    let hex = k.to_hex();
-    format!("密钥 {}…", &hex[..8])
-}
-
-/// A hash by its first eight hexadecimal digits.
-pub(crate) fn hash(h: &Hash) -> String {
-    let hex = h.to_hex();
-    format!("{}…", &hex[..8])
-}
-
-/// `2026年1月`.
-pub(crate) fn month(p: Period) -> String {
-    format!("{}年{}月", p.year(), p.month())
-}
-
-/// A log time in Beijing time: `2026年1月5日 16:00:00` (milliseconds only when not zero).
-pub(crate) fn beijing(t: RecordedAt) -> String {
-    let offset = time::UtcOffset::from_whole_seconds(8 * 3600).unwrap_or(time::UtcOffset::UTC);
-    let b = t.as_offset_date_time().to_offset(offset);
-    let ms = b.millisecond();
-    let fraction = if ms == 0 {
-        String::new()
-    } else {
-        format!(".{ms:03}")
-    };
-    format!(
-        "北京时间 {}年{}月{}日 {:02}:{:02}:{:02}{fraction}",
-        b.year(),
-        u8::from(b.month()),
-        b.day(),
-        b.hour(),
-        b.minute(),
-        b.second()
-    )
-}
+pub(crate) use crate::format::{
+    beijing_zh as beijing, hash_short as hash, key_zh as key, month_zh as month,
+};
 
 /// 物业费资金, 公共收益, 维修资金, 专项资金（x）.
 pub(crate) fn fund(f: &FundId) -> String {
@@ -107,32 +70,68 @@ pub(crate) fn item(s: &Slug) -> String {
     format!("“{s}”")
 }
 
-pub(crate) fn role(r: Role) -> &'static str {
+/// A role's name: 出纳 / treasurer, 业委会委员 / committee member, 街道办审计 / street office auditor.
+pub fn role_name(r: Role, lang: Lang) -> &'static str {
     match r {
-        Role::Treasurer => "出纳",
-        Role::CommitteeMember => "业委会委员",
-        Role::Auditor => "街道办审计",
+        Role::Treasurer => lang.pick("出纳", "treasurer"),
+        Role::CommitteeMember => lang.pick("业委会委员", "committee member"),
+        Role::Auditor => lang.pick("街道办审计", "street office auditor"),
+    }
+}
+
+pub(crate) fn role(r: Role) -> &'static str {
+    role_name(r, Lang::Zh)
+}
+
+/// An owners' matter's name (what a decision decides), as the Civil Code names it.
+pub fn matter_name(m: Matter, lang: Lang) -> &'static str {
+    match m {
+        Matter::RaiseMaintenanceFund => lang.pick("筹集维修资金", "raising the maintenance fund"),
+        Matter::Rebuild => lang.pick("改建重建", "rebuilding"),
+        Matter::ChangeCommonUse => {
+            lang.pick("改变共有部分用途", "changing the use of common parts")
+        }
+        Matter::UseMaintenanceFund => lang.pick("使用维修资金", "using the maintenance fund"),
+        Matter::FeeSchedule => lang.pick("制定收费标准", "the fee schedule"),
+        Matter::ElectCommittee => lang.pick("选举业委会", "electing the committee"),
+        Matter::FundTransfer => lang.pick("资金调拨", "a transfer between funds"),
+        Matter::Budget => lang.pick("预算", "the budget"),
+        Matter::Other => lang.pick("其他", "other"),
     }
 }
 
 pub(crate) fn matter(m: Matter) -> &'static str {
-    match m {
-        Matter::RaiseMaintenanceFund => "筹集维修资金",
-        Matter::Rebuild => "改建重建",
-        Matter::ChangeCommonUse => "改变共有部分用途",
-        Matter::UseMaintenanceFund => "使用维修资金",
-        Matter::FeeSchedule => "制定收费标准",
-        Matter::ElectCommittee => "选举业委会",
-        Matter::FundTransfer => "资金调拨",
-        Matter::Budget => "预算",
-        Matter::Other => "其他",
+    matter_name(m, Lang::Zh)
+}
+
+/// A vote's outcome: 通过 / passed, 未通过 / rejected.
+pub fn outcome_name(o: Outcome, lang: Lang) -> &'static str {
+    match o {
+        Outcome::Passed => lang.pick("通过", "passed"),
+        Outcome::Rejected => lang.pick("未通过", "rejected"),
     }
 }
 
 pub(crate) fn outcome(o: Outcome) -> &'static str {
-    match o {
-        Outcome::Passed => "通过",
-        Outcome::Rejected => "未通过",
+    outcome_name(o, Lang::Zh)
+}
+
+/// How money moved: 现金 / cash, 微信支付 / WeChat Pay, 支付宝 / Alipay, 银行转账 / bank transfer.
+pub fn channel_name(c: Channel, lang: Lang) -> &'static str {
+    match c {
+        Channel::Cash => lang.pick("现金", "cash"),
+        Channel::WechatPay => lang.pick("微信支付", "WeChat Pay"),
+        Channel::Alipay => lang.pick("支付宝", "Alipay"),
+        Channel::BankTransfer => lang.pick("银行转账", "bank transfer"),
+    }
+}
+
+/// The kind of an expense's voucher: 发票 / fapiao, 收据 / receipt, 无 / none.
+pub fn invoice_kind_name(k: InvoiceKind, lang: Lang) -> &'static str {
+    match k {
+        InvoiceKind::Fapiao => lang.pick("发票", "fapiao (tax invoice)"),
+        InvoiceKind::Receipt => lang.pick("收据", "receipt"),
+        InvoiceKind::None => lang.pick("无", "none"),
     }
 }
 

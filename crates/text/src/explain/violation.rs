@@ -295,7 +295,5 @@ pub(crate) fn violation_zh(v: &Violation) -> String {
 
 /// An area in hundredths of a square metre, as square metres with two decimals.
 pub(crate) fn area(centi_m2: i64) -> String {
-    let sign = if centi_m2 < 0 { "-" } else { "" };
-    let abs = centi_m2.unsigned_abs();
-    format!("{sign}{}.{:02}", abs / 100, abs % 100)
+    crate::format::area_m2(centi_m2)
 }
