@@ -9,8 +9,10 @@
 //! - [`names`]: the names of funds, categories, roles, owners' matters and event kinds; keys,
 //!   months and times as people read them.
 //! - [`format`]: amounts in yuan from integer fen, log times in Beijing time, short keys.
+//! - [`api`]: what the ledger server's API says when it refuses a request.
 //! - [`csv`]: a period statement as a CSV file that Excel opens correctly.
 
+pub mod api;
 pub mod csv;
 pub mod explain;
 pub mod format;

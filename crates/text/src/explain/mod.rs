@@ -58,6 +58,12 @@ pub trait Explain {
     fn explain(&self, lang: Lang) -> String;
 }
 
+impl<T: Explain + ?Sized> Explain for &T {
+    fn explain(&self, lang: Lang) -> String {
+        (**self).explain(lang)
+    }
+}
+
 impl Explain for ReplayError {
     fn explain(&self, lang: Lang) -> String {
         match lang {
