@@ -50,6 +50,7 @@ use gongzhang_core::merkle::{MerkleAccumulator, TreeHead};
 use gongzhang_core::note::{self, VerifierKey};
 use gongzhang_store::backend::Backend;
 use gongzhang_store::store::{ENTRIES_PER_READ_MAX, Store};
+use gongzhang_text::Lang;
 use gongzhang_text::csv;
 use sha2::{Digest as _, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
@@ -255,8 +256,8 @@ pub async fn export<B: Backend>(
 
 /// Prints what [`export`] wrote, in Chinese (or English with `en`), with the command that checks
 /// the bundle.
-pub fn print_summary(summary: &ExportSummary, dir: &Path, en: bool) {
-    let t = |zh: &'static str, english: &'static str| if en { english } else { zh };
+pub fn print_summary(summary: &ExportSummary, dir: &Path, lang: Lang) {
+    let t = |zh: &'static str, english: &'static str| lang.pick(zh, english);
     println!(
         "{} {}",
         t("已导出审计包：", "wrote the export bundle"),
