@@ -20,10 +20,10 @@
 use crate::backend::{
     Backend, ImportBatch, ImportStep, ProjectionRows, StoreError, StoredCheckpoint,
 };
-use crate::store::{
-    MerkleFrontier, Store, add_attachment_refs, fund_rows, household_rows, posting_rows,
-    stored_entry,
+use crate::store::rows::{
+    add_attachment_refs, fund_rows, household_rows, posting_rows, stored_entry,
 };
+use crate::store::{MerkleFrontier, Store};
 use gongzhang_core::Hash;
 use gongzhang_core::checkpoint::{self, CheckpointError};
 use gongzhang_core::cosignature::{self, CosignatureError, CosignerKey};
