@@ -12,9 +12,10 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use gongzhang_core::checkpoint::{self, Checkpoint};
 use gongzhang_core::entry::{Entry, Event, RecordedAt};
 use gongzhang_core::hash::sha256;
+use gongzhang_core::merkle::MerkleAccumulator;
 use gongzhang_store::backend::{CommitBatch, ProjectionRows, StoredCheckpoint, StoredEntry};
 use gongzhang_store::sqlite::SqliteBackend;
-use gongzhang_store::{Backend, Clock, MerkleFrontier, Store, Submission};
+use gongzhang_store::{Backend, Clock, Store, Submission};
 use gongzhang_testkit::{demo, example, generate, vectors};
 use serde_json::{Value, json};
 use std::collections::VecDeque;
@@ -309,14 +310,14 @@ async fn write_log<B: Backend>(backend: &B, entries: &[Entry]) {
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let key = vectors::log_signer();
-    let mut frontier = MerkleFrontier::new();
+    let mut frontier = MerkleAccumulator::new();
     for chunk in entries.chunks(BUILD_BATCH) {
         let expected = frontier.size();
         let mut nodes = Vec::new();
         let stored: Vec<StoredEntry> = chunk
             .iter()
             .map(|e| {
-                frontier.push(e.hash(), Some(&mut nodes));
+                frontier.push_completing(e.hash(), &mut nodes);
                 StoredEntry {
                     seq: e.seq(),
                     hash: e.hash(),

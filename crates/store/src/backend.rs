@@ -4,6 +4,9 @@
 use gongzhang_core::Hash;
 use gongzhang_core::keys::PublicKey;
 
+// The Merkle nodes a batch writes and proofs read: perfect subtrees, named as core names them.
+pub use gongzhang_core::merkle::NodeId;
+
 /// How many sizes the provided [`Backend::checkpoint_covering`] probes: at least the most
 /// entries one committed batch may hold (`store::COMMIT_ENTRIES_MAX`).
 pub const CHECKPOINT_PROBES_MAX: u64 = 1024;
@@ -24,16 +27,6 @@ pub struct StoredEntry {
     pub event_hash: Hash,
     /// The canonical entry bytes, without the line feed.
     pub bytes: Vec<u8>,
-}
-
-/// A complete (perfect) Merkle subtree: level 0 are the leaves, a node at `level` covers leaves
-/// `index << level .. (index + 1) << level`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct NodeId {
-    /// Height above the leaves.
-    pub level: u8,
-    /// Index among the nodes of that level.
-    pub index: u64,
 }
 
 /// A signed checkpoint as stored, with the cosignature lines witnesses added.

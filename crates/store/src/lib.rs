@@ -31,6 +31,5 @@ pub mod store;
 pub use backend::{Backend, LedgerId, StoreError};
 pub use import::{ImportError, Imported};
 pub use store::{
-    AppendError, Clock, CosignError, MerkleFrontier, ProofError, RebuildReport, Receipt, Store,
-    Submission,
+    AppendError, Clock, CosignError, ProofError, RebuildReport, Receipt, Store, Submission,
 };

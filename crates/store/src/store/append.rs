@@ -4,7 +4,6 @@
 
 use super::Store;
 use super::commit::{GROUP_COMMIT_QUEUE_MAX, Request, group_commit_task};
-use super::proofs::MerkleFrontier;
 use super::rows::{attachment_refs_of, fund_rows, household_rows, posting_rows, stored_entry};
 use crate::backend::{Backend, CommitBatch, ProjectionRows, StoreError, StoredCheckpoint};
 use gongzhang_core::checkpoint::{self, Checkpoint, CheckpointParseError};
@@ -13,7 +12,7 @@ use gongzhang_core::hash::Hash;
 use gongzhang_core::keys::{AuthorKey, AuthorKeyError, PublicKey, event_message};
 use gongzhang_core::ledger::rules::{Ledger, RuleError};
 use gongzhang_core::log::{LogError, LogHead, LogVerifier, SignatureCheck, verify_signatures};
-use gongzhang_core::merkle::TreeHead;
+use gongzhang_core::merkle::{MerkleAccumulator, TreeHead};
 use gongzhang_core::note::SignerKey;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -210,9 +209,9 @@ impl<B: Backend> Store<B> {
         }
         let backend = &self.shared.backend;
         let id = backend.create_ledger(&origin).await?;
-        let mut tree = MerkleFrontier::new();
+        let mut tree = MerkleAccumulator::new();
         let mut nodes = Vec::new();
-        tree.push(genesis.hash(), Some(&mut nodes));
+        tree.push_completing(genesis.hash(), &mut nodes);
         let head = tree.tree_head();
         let cp = Checkpoint::new(&origin, head.size, head.root).map_err(AppendError::Checkpoint)?;
         let batch = CommitBatch {

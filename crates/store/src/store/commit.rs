@@ -403,7 +403,7 @@ fn validate_one<B: Backend>(
         Err(rule) => return Err(AppendError::Rule(rule)),
     };
     state.head.advance(&entry);
-    state.tree.push(entry.hash(), Some(&mut work.nodes));
+    state.tree.push_completing(entry.hash(), &mut work.nodes);
     work.postings.extend(posting_rows(seq, &applied.postings));
     work.entries.push(entry);
     Ok(Pending::InGroup(seq))

@@ -2,7 +2,7 @@
 //! verifier's checks and the ledger's rules, its Merkle root compared with the latest stored
 //! checkpoint, whose signature must verify with the genesis's log key.
 
-use super::proofs::{MerkleFrontier, perfect_subtrees};
+use super::proofs::perfect_subtrees;
 use super::rows::{add_attachment_refs, fund_rows, household_rows, posting_rows};
 use crate::backend::{Backend, HouseholdRow, LedgerId, StoreError, StoredEntry};
 use gongzhang_core::checkpoint;
@@ -10,6 +10,7 @@ use gongzhang_core::entry::Entry;
 use gongzhang_core::hash::{Hash, sha256};
 use gongzhang_core::ledger::rules::Ledger;
 use gongzhang_core::log::{LogError, LogHead, LogVerifier};
+use gongzhang_core::merkle::MerkleAccumulator;
 use gongzhang_core::note::VerifierKey;
 use std::collections::BTreeMap;
 use std::fmt;
@@ -22,7 +23,7 @@ pub const LOAD_ENTRIES_PER_READ: u64 = 4096;
 pub(super) struct LedgerState {
     pub(super) head: LogHead,
     pub(super) ledger: Ledger,
-    pub(super) tree: MerkleFrontier,
+    pub(super) tree: MerkleAccumulator,
     /// Fund rows as last written.
     pub(super) funds: BTreeMap<String, i64>,
     /// Household rows as last written.
@@ -48,7 +49,7 @@ pub(super) async fn load<B: Backend>(
     let mut verifier = LogVerifier::new().expect_origin(origin);
     let mut head = LogHead::empty();
     let mut ledger = Ledger::new();
-    let mut tree = MerkleFrontier::new();
+    let mut tree = MerkleAccumulator::new();
     let mut refs = BTreeMap::new();
     let mut from = 0u64;
     while from < size {
@@ -80,7 +81,7 @@ pub(super) async fn load<B: Backend>(
                     ));
                 }
             }
-            tree.push(entry.hash(), None);
+            tree.push(entry.hash());
             add_attachment_refs(&entry, &mut refs);
         }
         from = to;
@@ -168,9 +169,9 @@ async fn check_latest_checkpoint<B: Backend>(
     ledger_id: LedgerId,
     origin: &str,
     ledger: &Ledger,
-    tree: &MerkleFrontier,
+    tree: &MerkleAccumulator,
 ) -> Result<(), StoreError> {
-    let last = tree.size.saturating_sub(1);
+    let last = tree.size().saturating_sub(1);
     let head = tree.tree_head();
     // Compare with the checkpoint over exactly the entries read: another store sharing the
     // database may have committed (and checkpointed) more since they were read.
@@ -210,9 +211,9 @@ async fn check_latest_checkpoint<B: Backend>(
         ));
     }
     let mut ids = Vec::new();
-    perfect_subtrees(0..tree.size, &mut ids);
+    perfect_subtrees(0..tree.size(), &mut ids);
     let stored = backend.nodes(ledger_id, &ids).await?;
-    if stored != tree.peaks {
+    if stored != tree.peaks() {
         return Err(corrupt(
             last,
             "the stored Merkle nodes do not match the entries",

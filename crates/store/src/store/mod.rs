@@ -69,7 +69,7 @@ pub use commit::{
 };
 pub use load::LOAD_ENTRIES_PER_READ;
 pub use projections::RebuildReport;
-pub use proofs::{MerkleFrontier, ProofError};
+pub use proofs::ProofError;
 
 use crate::backend::{Backend, LedgerId, StoreError};
 use commit::Request;

@@ -5,8 +5,8 @@
 use super::Store;
 use super::checkpoints::note_with_cosignatures;
 use crate::backend::{Backend, LedgerId, NodeId, StoreError};
-use gongzhang_core::hash::{Hash, node_hash};
-use gongzhang_core::merkle::{self, ProofRequestError, TreeHead};
+use gongzhang_core::hash::Hash;
+use gongzhang_core::merkle::{self, ProofRequestError};
 use gongzhang_core::tlog_proof::{TlogProof, TlogProofParseError};
 use std::ops::Range;
 
@@ -39,81 +39,6 @@ pub enum ProofError {
     /// The database failed.
     #[error("{0}")]
     Store(#[from] StoreError),
-}
-
-/// The right edge of a log's Merkle tree: the roots of the perfect subtrees covering its leaves,
-/// largest first (O(log n) hashes). Pushing a leaf reports the nodes it completes — what a batch
-/// stores so that proofs can be served from nodes
-/// ([`CommitBatch::nodes`](crate::backend::CommitBatch::nodes)).
-#[derive(Debug, Clone, Default)]
-pub struct MerkleFrontier {
-    pub(super) size: u64,
-    pub(super) peaks: Vec<Hash>,
-}
-
-impl MerkleFrontier {
-    /// The frontier of the empty tree.
-    pub fn new() -> MerkleFrontier {
-        MerkleFrontier::default()
-    }
-
-    /// Appends a leaf; the nodes it completes (the leaf itself first, then each level it
-    /// closes) are pushed to `completed`, if given.
-    pub fn push(&mut self, leaf: Hash, mut completed: Option<&mut Vec<(NodeId, Hash)>>) {
-        let index = self.size;
-        let mut node = leaf;
-        let mut level = 0u8;
-        if let Some(out) = completed.as_deref_mut() {
-            out.push((NodeId { level, index }, leaf));
-        }
-        let mut carry = index;
-        while carry & 1 == 1 {
-            // INVARIANT: there is one peak per set bit of `size`, so a carry always has a peak.
-            let Some(left) = self.peaks.pop() else { break };
-            node = node_hash(&left, &node);
-            level += 1;
-            carry >>= 1;
-            if let Some(out) = completed.as_deref_mut() {
-                out.push((
-                    NodeId {
-                        level,
-                        index: index >> level,
-                    },
-                    node,
-                ));
-            }
-        }
-        self.peaks.push(node);
-        self.size += 1;
-    }
-
-    /// Leaves so far.
-    pub fn size(&self) -> u64 {
-        self.size
-    }
-
-    /// The root over the leaves so far.
-    pub fn root(&self) -> Hash {
-        fold_right(&self.peaks)
-    }
-
-    /// Size and root.
-    pub fn tree_head(&self) -> TreeHead {
-        TreeHead {
-            size: self.size,
-            root: self.root(),
-        }
-    }
-}
-
-/// The RFC 6962 root over consecutive perfect subtrees, largest first: `H(p0, H(p1, … pk))`.
-fn fold_right(peaks: &[Hash]) -> Hash {
-    let Some((last, rest)) = peaks.split_last() else {
-        return Hash::EMPTY_TREE_ROOT;
-    };
-    rest.iter()
-        .rev()
-        .fold(*last, |acc, peak| node_hash(peak, &acc))
 }
 
 /// Cuts `range`, a subtree of the RFC 6962 tree (its start a multiple of a power of two at least
@@ -162,7 +87,7 @@ async fn range_hashes<B: Backend>(
     let mut rest = hashes.as_slice();
     for count in counts {
         let (these, after) = rest.split_at(count);
-        out.push(fold_right(these));
+        out.push(merkle::fold_peaks(these));
         rest = after;
     }
     Ok(out)
@@ -272,34 +197,6 @@ mod tests {
     }
 
     #[test]
-    fn frontier_roots_and_nodes_match_the_tree() {
-        let leaves = leaves(70);
-        let mut frontier = MerkleFrontier::new();
-        let mut nodes = Vec::new();
-        for (i, leaf) in leaves.iter().enumerate() {
-            frontier.push(*leaf, Some(&mut nodes));
-            assert_eq!(frontier.root(), merkle::root(&leaves[..=i]));
-        }
-        // Every perfect subtree inside the tree, exactly once, with its root.
-        let mut expected = Vec::new();
-        for level in 0..7u8 {
-            let width = 1usize << level;
-            for (index, chunk) in leaves.chunks_exact(width).enumerate() {
-                expected.push((
-                    NodeId {
-                        level,
-                        index: index as u64,
-                    },
-                    merkle::root(chunk),
-                ));
-            }
-        }
-        nodes.sort_by_key(|(id, _)| *id);
-        expected.sort_by_key(|(id, _)| *id);
-        assert_eq!(nodes, expected);
-    }
-
-    #[test]
     fn proof_ranges_cut_into_perfect_subtrees_fold_to_their_roots() {
         let leaves = leaves(100);
         for size in 1..=100u64 {
@@ -315,7 +212,11 @@ mod tests {
                         })
                         .collect();
                     let slice = &leaves[range.start as usize..range.end as usize];
-                    assert_eq!(fold_right(&hashes), merkle::root(slice), "{range:?}");
+                    assert_eq!(
+                        merkle::fold_peaks(&hashes),
+                        merkle::root(slice),
+                        "{range:?}"
+                    );
                 }
             }
         }
