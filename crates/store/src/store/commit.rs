@@ -8,13 +8,16 @@ use super::load::{LedgerState, corrupt, load};
 use super::rows::{attachment_refs_of, fund_rows, household_rows, posting_rows, stored_entry};
 use super::{LedgerShared, Shared};
 use crate::backend::{
-    Backend, CHECKPOINT_PROBES_MAX, CommitBatch, NodeId, ProjectionRows, StoredCheckpoint,
+    Backend, CHECKPOINT_PROBES_MAX, CommitBatch, HouseholdRow, NodeId, ProjectionRows,
+    StoredCheckpoint,
 };
 use gongzhang_core::checkpoint::{self, Checkpoint};
 use gongzhang_core::entry::Entry;
 use gongzhang_core::hash::Hash;
 use gongzhang_core::ledger::rules::{RuleError, Violation};
 use gongzhang_core::merkle::TreeHead;
+use gongzhang_core::note::SignerKey;
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
@@ -157,59 +160,7 @@ async fn commit_group<B: Backend>(shared: &Shared<B>, ledger: &LedgerShared, gro
         ));
     }
 
-    let committed = if work.entries.is_empty() {
-        Ok(None)
-    } else {
-        let head = state.tree.tree_head();
-        let batch = (|| {
-            let cp = Checkpoint::new(&ledger.origin, head.size, head.root)
-                .map_err(AppendError::Checkpoint)?;
-            let funds = fund_rows(&state.ledger);
-            let households = household_rows(&state.ledger);
-            let projections = ProjectionRows {
-                funds: funds
-                    .iter()
-                    .filter(|(fund, balance)| state.funds.get(*fund) != Some(balance))
-                    .map(|(fund, balance)| (fund.clone(), *balance))
-                    .collect(),
-                households: households
-                    .iter()
-                    .filter(|(unit, row)| state.households.get(*unit) != Some(row))
-                    .map(|(_, row)| row.clone())
-                    .collect(),
-                postings: std::mem::take(&mut work.postings),
-            };
-            let batch = CommitBatch {
-                entries: work.entries.iter().map(stored_entry).collect(),
-                nodes: std::mem::take(&mut work.nodes),
-                projections,
-                checkpoint: StoredCheckpoint {
-                    size: head.size,
-                    root: head.root,
-                    note: checkpoint::sign(&cp, &key),
-                    cosignatures: Vec::new(),
-                },
-                attachment_refs: attachment_refs_of(&work.entries),
-            };
-            Ok::<_, AppendError>((batch, funds, households))
-        })();
-        match batch {
-            Err(error) => Err(error),
-            Ok((batch, funds, households)) => {
-                match shared.backend.commit_batch(ledger.id, start, &batch).await {
-                    Ok(()) => {
-                        state.funds = funds;
-                        state.households = households;
-                        Ok(Some(head))
-                    }
-                    Err(error) => {
-                        tracing::warn!(origin = %ledger.origin, %error, "group commit failed; the ledger will be reloaded");
-                        Err(AppendError::from(error))
-                    }
-                }
-            }
-        }
-    };
+    let committed = write_group(shared, ledger, &key, &mut state, &mut work, start).await;
     match &committed {
         Ok(_) => *guard = Some(state),
         // The in-memory state holds entries that are not in the database: drop it, so that the
@@ -225,6 +176,92 @@ async fn commit_group<B: Backend>(shared: &Shared<B>, ledger: &LedgerShared, gro
         };
         let _ = reply.send(answer);
     }
+}
+
+/// Writes the entries the group accepted, if any, in one transaction: the tree head they make
+/// (`None` if the group appended nothing). On success the state remembers the projection rows
+/// written.
+async fn write_group<B: Backend>(
+    shared: &Shared<B>,
+    ledger: &LedgerShared,
+    key: &SignerKey,
+    state: &mut LedgerState,
+    work: &mut Work,
+    start: u64,
+) -> Result<Option<TreeHead>, AppendError> {
+    if work.entries.is_empty() {
+        return Ok(None);
+    }
+    let head = state.tree.tree_head();
+    let group = group_batch(&ledger.origin, key, state, work, head)?;
+    match shared
+        .backend
+        .commit_batch(ledger.id, start, &group.batch)
+        .await
+    {
+        Ok(()) => {
+            state.funds = group.funds;
+            state.households = group.households;
+            Ok(Some(head))
+        }
+        Err(error) => {
+            tracing::warn!(origin = %ledger.origin, %error, "group commit failed; the ledger will be reloaded");
+            Err(AppendError::from(error))
+        }
+    }
+}
+
+/// A group's batch, with every fund and household row after it: what the state remembers as
+/// written once the batch has committed.
+struct GroupBatch {
+    batch: CommitBatch,
+    funds: BTreeMap<String, i64>,
+    households: BTreeMap<String, HouseholdRow>,
+}
+
+/// The group's batch: its entries with the nodes they complete and their postings (taken from
+/// `work`), the fund and household rows that differ from those last written, and a checkpoint
+/// over `head` signed with the log key.
+fn group_batch(
+    origin: &str,
+    key: &SignerKey,
+    state: &LedgerState,
+    work: &mut Work,
+    head: TreeHead,
+) -> Result<GroupBatch, AppendError> {
+    let cp = Checkpoint::new(origin, head.size, head.root).map_err(AppendError::Checkpoint)?;
+    let funds = fund_rows(&state.ledger);
+    let households = household_rows(&state.ledger);
+    let projections = ProjectionRows {
+        funds: funds
+            .iter()
+            .filter(|(fund, balance)| state.funds.get(*fund) != Some(balance))
+            .map(|(fund, balance)| (fund.clone(), *balance))
+            .collect(),
+        households: households
+            .iter()
+            .filter(|(unit, row)| state.households.get(*unit) != Some(row))
+            .map(|(_, row)| row.clone())
+            .collect(),
+        postings: std::mem::take(&mut work.postings),
+    };
+    let batch = CommitBatch {
+        entries: work.entries.iter().map(stored_entry).collect(),
+        nodes: std::mem::take(&mut work.nodes),
+        projections,
+        checkpoint: StoredCheckpoint {
+            size: head.size,
+            root: head.root,
+            note: checkpoint::sign(&cp, key),
+            cosignatures: Vec::new(),
+        },
+        attachment_refs: attachment_refs_of(&work.entries),
+    };
+    Ok(GroupBatch {
+        batch,
+        funds,
+        households,
+    })
 }
 
 /// What the group accepted so far.
