@@ -112,6 +112,20 @@ pub struct ImportBatch {
     pub attachment_refs: Vec<(Hash, u64)>,
 }
 
+impl ImportBatch {
+    /// Refuses a step whose first entry does not continue the `size` entries written before it
+    /// ([`StoreError::ImportOutOfOrder`]).
+    pub(crate) fn check_continues(&self, size: u64) -> Result<(), StoreError> {
+        match self.entries.first() {
+            Some(first) if first.seq != size => Err(StoreError::ImportOutOfOrder {
+                expected: size,
+                found: first.seq,
+            }),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// One step of [`Backend::import_ledger`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ImportStep {

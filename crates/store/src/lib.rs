@@ -25,6 +25,7 @@
 pub mod backend;
 pub mod import;
 pub mod postgres;
+mod sql;
 pub mod sqlite;
 pub mod store;
 

@@ -24,13 +24,16 @@ use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 
 use crate::backend::{
-    Attachment, Backend, CollectedUploads, CommitBatch, HouseholdRow, ImportStep, LedgerId, NodeId,
+    Attachment, Backend, CollectedUploads, CommitBatch, ImportStep, LedgerId, NodeId,
     ProjectionRows, StoreError, StoredCheckpoint, StoredEntry, check_upload_quota, from_db,
     hash_from_db, to_db,
 };
 
 mod batch;
 
+use crate::sql::{
+    self, EntryRow, HouseholdColumns, attachment_from_row, entry_from_row, household_from_row,
+};
 use batch::{
     COMMIT_SQL, EntryColumns, IMPORT_CHECKPOINT_SQL, IMPORT_ENTRIES_SQL, ProjectionColumns,
     REPLACE_PROJECTIONS_SQL, insert_refs,
@@ -113,24 +116,6 @@ fn unknown(ledger: LedgerId) -> StoreError {
     StoreError::UnknownLedger(format!("#{ledger}"))
 }
 
-/// Reads one `entries` row.
-fn entry_from_row(row: &sqlx::postgres::PgRow) -> Result<StoredEntry, StoreError> {
-    let seq_db: i64 = row.try_get("seq")?;
-    let seq = from_db(seq_db, 0, "an entry's seq")?;
-    let hash: Vec<u8> = row.try_get("hash")?;
-    let event_hash: Vec<u8> = row.try_get("event_hash")?;
-    Ok(StoredEntry {
-        seq,
-        hash: hash_from_db(&hash, seq, "entry hash")?,
-        event_id: row.try_get("event_id")?,
-        event_hash: hash_from_db(&event_hash, seq, "event hash")?,
-        bytes: row.try_get("bytes")?,
-    })
-}
-
-/// The columns of `entries` a [`StoredEntry`] is read from.
-const ENTRY_COLUMNS: &str = "seq, hash, event_id, event_hash, bytes";
-
 /// The columns a [`StoredCheckpoint`] is read from, for a checkpoint row `c`: its cosignature
 /// lines come in the same query, in the order they were added.
 const CHECKPOINT_SELECT: &str = "SELECT c.size, c.root, c.note, \
@@ -172,10 +157,6 @@ async fn lock_head(tx: &mut sqlx::PgConnection, ledger: LedgerId) -> Result<u64,
     }
 }
 
-/// The bytes one ledger's upload claims hold (the quota's measure).
-const UPLOAD_BYTES_SQL: &str =
-    "SELECT COALESCE(SUM(bytes_len), 0)::bigint FROM attachment_uploads WHERE ledger_id = $1";
-
 impl Backend for PostgresBackend {
     async fn create_ledger(&self, origin: &str) -> Result<LedgerId, StoreError> {
         for _ in 0..CREATE_LEDGER_ATTEMPTS {
@@ -203,18 +184,14 @@ impl Backend for PostgresBackend {
     }
 
     async fn find_ledger(&self, origin: &str) -> Result<Option<LedgerId>, StoreError> {
-        Ok(
-            sqlx::query_scalar("SELECT id FROM ledgers WHERE origin = $1")
-                .bind(origin)
-                .fetch_optional(&self.pool)
-                .await?,
-        )
+        Ok(sqlx::query_scalar(sql::FIND_LEDGER)
+            .bind(origin)
+            .fetch_optional(&self.pool)
+            .await?)
     }
 
     async fn ledgers(&self) -> Result<Vec<(LedgerId, String)>, StoreError> {
-        Ok(sqlx::query_as("SELECT id, origin FROM ledgers ORDER BY id")
-            .fetch_all(&self.pool)
-            .await?)
+        Ok(sqlx::query_as(sql::LEDGERS).fetch_all(&self.pool).await?)
     }
 
     async fn size(&self, ledger: LedgerId) -> Result<u64, StoreError> {
@@ -241,16 +218,13 @@ impl Backend for PostgresBackend {
         // Positions past i64::MAX hold nothing: clamping them is exact.
         let from = i64::try_from(from).unwrap_or(i64::MAX);
         let to = i64::try_from(to).unwrap_or(i64::MAX);
-        let rows = sqlx::query(&format!(
-            "SELECT {ENTRY_COLUMNS} FROM entries \
-             WHERE ledger_id = $1 AND seq >= $2 AND seq < $3 ORDER BY seq"
-        ))
-        .bind(ledger)
-        .bind(from)
-        .bind(to)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(entry_from_row).collect()
+        let rows: Vec<EntryRow> = sqlx::query_as(sql::ENTRIES)
+            .bind(ledger)
+            .bind(from)
+            .bind(to)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.into_iter().map(entry_from_row).collect()
     }
 
     async fn entry_by_event(
@@ -258,14 +232,12 @@ impl Backend for PostgresBackend {
         ledger: LedgerId,
         event_id: &str,
     ) -> Result<Option<StoredEntry>, StoreError> {
-        let row = sqlx::query(&format!(
-            "SELECT {ENTRY_COLUMNS} FROM entries WHERE ledger_id = $1 AND event_id = $2"
-        ))
-        .bind(ledger)
-        .bind(event_id)
-        .fetch_optional(&self.pool)
-        .await?;
-        row.as_ref().map(entry_from_row).transpose()
+        let row: Option<EntryRow> = sqlx::query_as(sql::ENTRY_BY_EVENT)
+            .bind(ledger)
+            .bind(event_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(entry_from_row).transpose()
     }
 
     async fn commit_batch(
@@ -390,28 +362,22 @@ impl Backend for PostgresBackend {
         size: u64,
         line: &str,
     ) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO cosignatures (ledger_id, size, line) VALUES ($1, $2, $3) \
-             ON CONFLICT (ledger_id, size, line) DO NOTHING",
-        )
-        .bind(ledger)
-        .bind(to_db(size, "checkpoint size")?)
-        .bind(line)
-        .execute(&self.pool)
-        .await?;
+        sqlx::query(sql::INSERT_COSIGNATURE)
+            .bind(ledger)
+            .bind(to_db(size, "checkpoint size")?)
+            .bind(line)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 
     async fn put_attachment(&self, attachment: &Attachment) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO attachments (sha256, media_type, bytes) VALUES ($1, $2, $3) \
-             ON CONFLICT (sha256) DO NOTHING",
-        )
-        .bind(attachment.sha256.as_bytes().as_slice())
-        .bind(&attachment.media_type)
-        .bind(&attachment.bytes)
-        .execute(&self.pool)
-        .await?;
+        sqlx::query(sql::INSERT_ATTACHMENT)
+            .bind(attachment.sha256.as_bytes().as_slice())
+            .bind(&attachment.media_type)
+            .bind(&attachment.bytes)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 
@@ -430,14 +396,12 @@ impl Backend for PostgresBackend {
             .bind(ledger)
             .execute(&mut *tx)
             .await?;
-        let claimed: Option<i64> = sqlx::query_scalar(
-            "SELECT bytes_len FROM attachment_uploads WHERE ledger_id = $1 AND sha256 = $2",
-        )
-        .bind(ledger)
-        .bind(attachment.sha256.as_bytes().as_slice())
-        .fetch_optional(&mut *tx)
-        .await?;
-        let used: i64 = sqlx::query_scalar(UPLOAD_BYTES_SQL)
+        let claimed: Option<i64> = sqlx::query_scalar(sql::UPLOAD_CLAIM)
+            .bind(ledger)
+            .bind(attachment.sha256.as_bytes().as_slice())
+            .fetch_optional(&mut *tx)
+            .await?;
+        let used: i64 = sqlx::query_scalar(sql::UPLOAD_BYTES)
             .bind(ledger)
             .fetch_one(&mut *tx)
             .await?;
@@ -446,33 +410,26 @@ impl Backend for PostgresBackend {
             tx.rollback().await?;
             return Err(refused);
         }
-        sqlx::query(
-            "INSERT INTO attachments (sha256, media_type, bytes) VALUES ($1, $2, $3) \
-             ON CONFLICT (sha256) DO NOTHING",
-        )
-        .bind(attachment.sha256.as_bytes().as_slice())
-        .bind(&attachment.media_type)
-        .bind(&attachment.bytes)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query(
-            "INSERT INTO attachment_uploads (ledger_id, sha256, bytes_len, uploaded_at_ms, key) \
-             VALUES ($1, $2, $3, $4, $5) \
-             ON CONFLICT (ledger_id, sha256) DO UPDATE SET uploaded_at_ms = EXCLUDED.uploaded_at_ms",
-        )
-        .bind(ledger)
-        .bind(attachment.sha256.as_bytes().as_slice())
-        .bind(to_db(adding_bytes, "attachment length")?)
-        .bind(uploaded_at_ms)
-        .bind(key.0.as_slice())
-        .execute(&mut *tx)
-        .await?;
+        sqlx::query(sql::INSERT_ATTACHMENT)
+            .bind(attachment.sha256.as_bytes().as_slice())
+            .bind(&attachment.media_type)
+            .bind(&attachment.bytes)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(sql::UPSERT_UPLOAD)
+            .bind(ledger)
+            .bind(attachment.sha256.as_bytes().as_slice())
+            .bind(to_db(adding_bytes, "attachment length")?)
+            .bind(uploaded_at_ms)
+            .bind(key.0.as_slice())
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(())
     }
 
     async fn upload_bytes(&self, ledger: LedgerId) -> Result<u64, StoreError> {
-        let used: i64 = sqlx::query_scalar(UPLOAD_BYTES_SQL)
+        let used: i64 = sqlx::query_scalar(sql::UPLOAD_BYTES)
             .bind(ledger)
             .fetch_one(&self.pool)
             .await?;
@@ -495,14 +452,10 @@ impl Backend for PostgresBackend {
 
     async fn collect_uploads(&self, before_ms: i64) -> Result<CollectedUploads, StoreError> {
         let mut tx = self.pool.begin().await?;
-        let removed: Vec<Vec<u8>> = sqlx::query_scalar(
-            "DELETE FROM attachment_uploads AS u WHERE uploaded_at_ms < $1 AND NOT EXISTS \
-             (SELECT 1 FROM attachment_refs r WHERE r.ledger_id = u.ledger_id AND r.sha256 = u.sha256) \
-             RETURNING sha256",
-        )
-        .bind(before_ms)
-        .fetch_all(&mut *tx)
-        .await?;
+        let removed: Vec<Vec<u8>> = sqlx::query_scalar(sql::COLLECT_UPLOAD_CLAIMS)
+            .bind(before_ms)
+            .fetch_all(&mut *tx)
+            .await?;
         let mut collected = CollectedUploads {
             uploads: removed.len() as u64,
             ..CollectedUploads::default()
@@ -526,16 +479,11 @@ impl Backend for PostgresBackend {
     }
 
     async fn attachment(&self, sha256: &Hash) -> Result<Option<Attachment>, StoreError> {
-        let row: Option<(String, Vec<u8>)> =
-            sqlx::query_as("SELECT media_type, bytes FROM attachments WHERE sha256 = $1")
-                .bind(sha256.as_bytes().as_slice())
-                .fetch_optional(&self.pool)
-                .await?;
-        Ok(row.map(|(media_type, bytes)| Attachment {
-            sha256: *sha256,
-            media_type,
-            bytes,
-        }))
+        let row: Option<(String, Vec<u8>)> = sqlx::query_as(sql::ATTACHMENT)
+            .bind(sha256.as_bytes().as_slice())
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|row| attachment_from_row(sha256, row)))
     }
 
     async fn projections(&self, ledger: LedgerId) -> Result<ProjectionRows, StoreError> {
@@ -544,26 +492,18 @@ impl Backend for PostgresBackend {
         sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             .execute(&mut *tx)
             .await?;
-        let funds: Vec<(String, i64)> = sqlx::query_as(
-            "SELECT fund, balance_fen FROM fund_balances WHERE ledger_id = $1 ORDER BY fund",
-        )
-        .bind(ledger)
-        .fetch_all(&mut *tx)
-        .await?;
-        let households: Vec<(String, i64, i64, i64, i64)> = sqlx::query_as(
-            "SELECT unit, area_centi_m2, charged_fen, paid_fen, owed_fen FROM households \
-             WHERE ledger_id = $1 ORDER BY unit",
-        )
-        .bind(ledger)
-        .fetch_all(&mut *tx)
-        .await?;
-        let posting_rows: Vec<(i64, i32, String, i64)> = sqlx::query_as(
-            "SELECT seq, idx, account, amount_fen FROM postings \
-             WHERE ledger_id = $1 ORDER BY seq, idx",
-        )
-        .bind(ledger)
-        .fetch_all(&mut *tx)
-        .await?;
+        let funds: Vec<(String, i64)> = sqlx::query_as(sql::FUND_ROWS)
+            .bind(ledger)
+            .fetch_all(&mut *tx)
+            .await?;
+        let households: Vec<HouseholdColumns> = sqlx::query_as(sql::HOUSEHOLD_ROWS)
+            .bind(ledger)
+            .fetch_all(&mut *tx)
+            .await?;
+        let posting_rows: Vec<(i64, i32, String, i64)> = sqlx::query_as(sql::POSTING_ROWS)
+            .bind(ledger)
+            .fetch_all(&mut *tx)
+            .await?;
         tx.commit().await?;
         let mut postings = Vec::with_capacity(posting_rows.len());
         for (seq, index, account, amount) in posting_rows {
@@ -576,18 +516,7 @@ impl Backend for PostgresBackend {
         }
         Ok(ProjectionRows {
             funds,
-            households: households
-                .into_iter()
-                .map(
-                    |(unit, area_centi_m2, charged_fen, paid_fen, owed_fen)| HouseholdRow {
-                        unit,
-                        area_centi_m2,
-                        charged_fen,
-                        paid_fen,
-                        owed_fen,
-                    },
-                )
-                .collect(),
+            households: households.into_iter().map(household_from_row).collect(),
             postings,
         })
     }
@@ -615,7 +544,7 @@ impl Backend for PostgresBackend {
         let ledger = match created {
             Some(id) => id,
             None => {
-                let id: LedgerId = sqlx::query_scalar("SELECT id FROM ledgers WHERE origin = $1")
+                let id: LedgerId = sqlx::query_scalar(sql::FIND_LEDGER)
                     .bind(origin)
                     .fetch_one(&mut *tx)
                     .await?;
@@ -634,14 +563,7 @@ impl Backend for PostgresBackend {
         while let Some(step) = steps.recv().await {
             match step {
                 ImportStep::Entries(batch) => {
-                    if let Some(first) = batch.entries.first() {
-                        if first.seq != size {
-                            return Err(StoreError::ImportOutOfOrder {
-                                expected: size,
-                                found: first.seq,
-                            });
-                        }
-                    }
+                    batch.check_continues(size)?;
                     size += batch.entries.len() as u64;
                     let postings = ProjectionRows {
                         postings: batch.postings,
