@@ -2,6 +2,8 @@
 //! ledger's rules (the [`crate::Store`] checks them before it calls [`Backend::commit_batch`]).
 
 use gongzhang_core::Hash;
+use gongzhang_core::entry::Entry;
+use gongzhang_core::hash::sha256;
 use gongzhang_core::keys::PublicKey;
 
 // The Merkle nodes a batch writes and proofs read: perfect subtrees, named as core names them.
@@ -27,6 +29,19 @@ pub struct StoredEntry {
     pub event_hash: Hash,
     /// The canonical entry bytes, without the line feed.
     pub bytes: Vec<u8>,
+}
+
+impl From<&Entry> for StoredEntry {
+    /// The entry's row: its bytes as sealed, and the values indexed from them.
+    fn from(entry: &Entry) -> StoredEntry {
+        StoredEntry {
+            seq: entry.seq(),
+            hash: entry.hash(),
+            event_id: entry.event().id().to_string(),
+            event_hash: sha256(entry.event().canonical_bytes()),
+            bytes: entry.bytes().to_vec(),
+        }
+    }
 }
 
 /// A signed checkpoint as stored, with the cosignature lines witnesses added.

@@ -18,12 +18,10 @@
 //! [`LogHead::check_next`]: gongzhang_core::log::LogHead::check_next
 
 use crate::backend::{
-    Backend, ImportBatch, ImportStep, ProjectionRows, StoreError, StoredCheckpoint,
+    Backend, ImportBatch, ImportStep, ProjectionRows, StoreError, StoredCheckpoint, StoredEntry,
 };
 use crate::store::Store;
-use crate::store::rows::{
-    add_attachment_refs, fund_rows, household_rows, posting_rows, stored_entry,
-};
+use crate::store::rows::{add_attachment_refs, fund_rows, household_rows, posting_rows};
 use gongzhang_core::Hash;
 use gongzhang_core::checkpoint::{self, CheckpointError};
 use gongzhang_core::cosignature::{self, CosignatureError, CosignerKey};
@@ -225,7 +223,7 @@ fn verify_log(
         batch
             .postings
             .extend(posting_rows(entry.seq(), &applied.postings));
-        batch.entries.push(stored_entry(entry));
+        batch.entries.push(StoredEntry::from(entry));
         attachment_refs(entry.event().body(), &mut attachments);
         add_attachment_refs(entry, &mut batch_refs);
         if batch.entries.len() >= IMPORT_ENTRIES_PER_STEP {

@@ -4,8 +4,10 @@
 
 use super::Store;
 use super::commit::{GROUP_COMMIT_QUEUE_MAX, Request, group_commit_task};
-use super::rows::{attachment_refs_of, fund_rows, household_rows, posting_rows, stored_entry};
-use crate::backend::{Backend, CommitBatch, ProjectionRows, StoreError, StoredCheckpoint};
+use super::rows::{attachment_refs_of, fund_rows, household_rows, posting_rows};
+use crate::backend::{
+    Backend, CommitBatch, ProjectionRows, StoreError, StoredCheckpoint, StoredEntry,
+};
 use gongzhang_core::checkpoint::{self, Checkpoint, CheckpointParseError};
 use gongzhang_core::entry::{AuthorSignature, Entry, EntryError, Event};
 use gongzhang_core::hash::Hash;
@@ -215,7 +217,7 @@ impl<B: Backend> Store<B> {
         let head = tree.tree_head();
         let cp = Checkpoint::new(&origin, head.size, head.root).map_err(AppendError::Checkpoint)?;
         let batch = CommitBatch {
-            entries: vec![stored_entry(&genesis)],
+            entries: vec![StoredEntry::from(&genesis)],
             nodes,
             projections: ProjectionRows {
                 funds: fund_rows(&ledger).into_iter().collect(),
@@ -242,9 +244,7 @@ impl<B: Backend> Store<B> {
         }
         self.add_log_key(&origin, log_signer)?;
         // A state loaded before the genesis existed (an empty log) is stale now.
-        if let Some(handle) = self.ledgers.lock().await.get(&origin) {
-            *handle.shared.state.write().await = None;
-        }
+        self.forget_state(&origin).await;
         let checkpoint = backend
             .checkpoint_covering(id, 0)
             .await?

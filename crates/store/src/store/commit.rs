@@ -5,11 +5,11 @@
 
 use super::append::{AppendError, Receipt, SUBMISSIONS_PER_BATCH_MAX, Submission};
 use super::load::{LedgerState, corrupt, load};
-use super::rows::{attachment_refs_of, fund_rows, household_rows, posting_rows, stored_entry};
+use super::rows::{attachment_refs_of, fund_rows, household_rows, posting_rows};
 use super::{LedgerShared, Shared};
 use crate::backend::{
     Backend, CHECKPOINT_PROBES_MAX, CommitBatch, HouseholdRow, NodeId, ProjectionRows,
-    StoredCheckpoint,
+    StoredCheckpoint, StoredEntry,
 };
 use gongzhang_core::checkpoint::{self, Checkpoint};
 use gongzhang_core::entry::Entry;
@@ -246,7 +246,7 @@ fn group_batch(
         postings: std::mem::take(&mut work.postings),
     };
     let batch = CommitBatch {
-        entries: work.entries.iter().map(stored_entry).collect(),
+        entries: work.entries.iter().map(StoredEntry::from).collect(),
         nodes: std::mem::take(&mut work.nodes),
         projections,
         checkpoint: StoredCheckpoint {

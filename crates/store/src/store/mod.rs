@@ -215,8 +215,8 @@ impl<B: Backend> Store<B> {
         Ok(())
     }
 
-    /// After an import has committed the ledger `origin`: forgets any
-    /// state loaded before the ledger existed, so that the next use loads what was imported.
+    /// Forgets any state of the ledger `origin` loaded before its genesis or an import was
+    /// committed, so that the next use loads what the database holds.
     pub(crate) async fn forget_state(&self, origin: &str) {
         if let Some(handle) = self.ledgers.lock().await.get(origin) {
             *handle.shared.state.write().await = None;

@@ -1,16 +1,17 @@
-//! The rows the store writes, made from the core's values: stored entries, projection rows
+//! The rows the store writes besides the entries, made from the core's values: projection rows
 //! (fund and household balances, postings) and the attachments entries name. Appends, loads,
 //! rebuilds and imports all make them here.
 
-use crate::backend::{HouseholdRow, StoredEntry};
+use crate::backend::HouseholdRow;
 use gongzhang_core::entry::Entry;
-use gongzhang_core::hash::{Hash, sha256};
+use gongzhang_core::hash::Hash;
 use gongzhang_core::ledger::events::attachment_refs;
 use gongzhang_core::ledger::households::Household;
 use gongzhang_core::ledger::rules::Ledger;
 use gongzhang_core::ledger::types::Unit;
 use std::collections::{BTreeMap, BTreeSet};
 
+/// Every fund's row: (fund, balance in fen).
 pub(crate) fn fund_rows(ledger: &Ledger) -> BTreeMap<String, i64> {
     ledger
         .fund_balances()
@@ -35,6 +36,7 @@ fn household_row(unit: &Unit, household: &Household) -> HouseholdRow {
     }
 }
 
+/// Every household's row, by unit.
 pub(crate) fn household_rows(ledger: &Ledger) -> BTreeMap<String, HouseholdRow> {
     ledger
         .households()
@@ -43,6 +45,7 @@ pub(crate) fn household_rows(ledger: &Ledger) -> BTreeMap<String, HouseholdRow> 
         .collect()
 }
 
+/// The rows of the postings entry `seq` derives: (seq, index within the entry, account, fen).
 pub(crate) fn posting_rows(
     seq: u64,
     postings: &[gongzhang_core::ledger::accounts::Posting],
@@ -78,14 +81,4 @@ pub(crate) fn attachment_refs_of(entries: &[Entry]) -> Vec<(Hash, u64)> {
         add_attachment_refs(entry, &mut refs);
     }
     refs.into_iter().collect()
-}
-
-pub(crate) fn stored_entry(entry: &Entry) -> StoredEntry {
-    StoredEntry {
-        seq: entry.seq(),
-        hash: entry.hash(),
-        event_id: entry.event().id().to_string(),
-        event_hash: sha256(entry.event().canonical_bytes()),
-        bytes: entry.bytes().to_vec(),
-    }
 }
