@@ -11,7 +11,6 @@
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use gongzhang_core::checkpoint::{self, Checkpoint};
 use gongzhang_core::entry::{Entry, Event, RecordedAt};
-use gongzhang_core::hash::sha256;
 use gongzhang_core::merkle::MerkleAccumulator;
 use gongzhang_store::backend::{CommitBatch, ProjectionRows, StoredCheckpoint, StoredEntry};
 use gongzhang_store::sqlite::SqliteBackend;
@@ -85,12 +84,18 @@ fn resubmission(entry: &Entry) -> Submission {
     }
 }
 
-/// The example ledger in a fresh store; later entries are recorded on 2026-02-10.
+/// The example ledger in a fresh database file `name` in `dir`.
 async fn example_store(dir: &Path, name: &str) -> Store<SqliteBackend> {
+    example_store_on(fresh(dir, name).await).await
+}
+
+/// The example ledger in a store over `backend` (an empty database); later entries are recorded
+/// on 2026-02-10.
+async fn example_store_on<B: Backend>(backend: B) -> Store<B> {
     let entries = example::entries();
     let after = RecordedAt::parse("2026-02-10T08:00:00.000Z").unwrap_or_else(|| unreachable!());
     let times = entries[1..].iter().map(Entry::recorded_at).collect();
-    let store = Store::new(fresh(dir, name).await).with_clock(scripted_clock(times, after));
+    let store = Store::new(backend).with_clock(scripted_clock(times, after));
     store
         .create_ledger(entries[0].clone(), vectors::log_signer())
         .await
@@ -334,13 +339,7 @@ async fn write_log<B: Backend>(backend: &B, entries: &[Entry]) {
             .iter()
             .map(|e| {
                 frontier.push_completing(e.hash(), &mut nodes);
-                StoredEntry {
-                    seq: e.seq(),
-                    hash: e.hash(),
-                    event_id: e.event().id().to_string(),
-                    event_hash: sha256(e.event().canonical_bytes()),
-                    bytes: e.bytes().to_vec(),
-                }
+                StoredEntry::from(e)
             })
             .collect();
         let head = frontier.tree_head();

@@ -11,13 +11,12 @@ mod pg;
 
 use super::{
     BUILD_BATCH, MILLION, append_concurrently, append_one_by_one, payments, print_percentiles,
-    proof_benches, resubmission, runtime, scripted_clock, shares,
+    proof_benches, runtime, shares,
 };
 use criterion::{Criterion, Throughput};
-use gongzhang_core::entry::{Entry, RecordedAt};
 use gongzhang_store::Store;
 use gongzhang_store::postgres::PostgresBackend;
-use gongzhang_testkit::{example, generate, vectors};
+use gongzhang_testkit::generate;
 use std::cell::OnceCell;
 use std::time::{Duration, Instant};
 
@@ -31,23 +30,7 @@ async fn fresh() -> PostgresBackend {
 
 /// The example ledger in a fresh database; later entries are recorded on 2026-02-10.
 async fn example_store() -> Store<PostgresBackend> {
-    let entries = example::entries();
-    let after = RecordedAt::parse("2026-02-10T08:00:00.000Z").unwrap_or_else(|| unreachable!());
-    let times = entries[1..].iter().map(Entry::recorded_at).collect();
-    let store = Store::new(fresh().await).with_clock(scripted_clock(times, after));
-    store
-        .create_ledger(entries[0].clone(), vectors::log_signer())
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    store
-        .append_batch(
-            example::ORIGIN,
-            None,
-            entries[1..].iter().map(resubmission).collect(),
-        )
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    store
+    super::example_store_on(fresh().await).await
 }
 
 /// Appends per second, one event per append: one writer, then [`WRITERS`](super::WRITERS) concurrent writers
