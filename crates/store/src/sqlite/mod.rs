@@ -4,9 +4,12 @@
 //! applied when the database is opened.
 
 use crate::backend::{
-    Attachment, Backend, CollectedUploads, CommitBatch, HouseholdRow, ImportStep, LedgerId, NodeId,
+    Attachment, Backend, CollectedUploads, CommitBatch, ImportStep, LedgerId, NodeId,
     ProjectionRows, StoreError, StoredCheckpoint, StoredEntry, check_upload_quota, from_db,
     hash_from_db, to_db,
+};
+use crate::sql::{
+    self, EntryRow, HouseholdColumns, attachment_from_row, entry_from_row, household_from_row,
 };
 use gongzhang_core::Hash;
 use gongzhang_core::keys::PublicKey;
@@ -16,6 +19,10 @@ use sqlx::sqlite::{
 use sqlx::{QueryBuilder, Row, Sqlite, SqlitePool};
 use std::path::Path;
 use std::time::Duration;
+
+mod batch;
+
+use batch::{insert_checkpoint, insert_entries, insert_projections, insert_refs};
 
 /// How long a connection waits for another process's write lock before failing (SQLite's busy
 /// timeout). Group commit keeps one writer per ledger in a process; this covers other processes.
@@ -103,20 +110,6 @@ impl SqliteBackend {
     }
 }
 
-fn entry_from_row(row: &SqliteRow) -> Result<StoredEntry, StoreError> {
-    let seq_raw: i64 = row.try_get("seq")?;
-    let seq = from_db(seq_raw, 0, "seq")?;
-    let hash: Vec<u8> = row.try_get("hash")?;
-    let event_hash: Vec<u8> = row.try_get("event_hash")?;
-    Ok(StoredEntry {
-        seq,
-        hash: hash_from_db(&hash, seq, "entry hash")?,
-        event_id: row.try_get("event_id")?,
-        event_hash: hash_from_db(&event_hash, seq, "event hash")?,
-        bytes: row.try_get("bytes")?,
-    })
-}
-
 async fn read_checkpoint(
     pool: &SqlitePool,
     ledger: LedgerId,
@@ -158,173 +151,6 @@ where
     }
 }
 
-/// Records the attachments entries name (ignoring ones recorded already), in the caller's
-/// transaction.
-async fn insert_refs(
-    conn: &mut sqlx::SqliteConnection,
-    ledger: LedgerId,
-    refs: &[(Hash, u64)],
-) -> Result<(), StoreError> {
-    for chunk in refs.chunks(SQLITE_INSERT_ROWS_MAX) {
-        let mut values = Vec::with_capacity(chunk.len());
-        for (sha, seq) in chunk {
-            values.push((sha, to_db(*seq, "entry seq")?));
-        }
-        QueryBuilder::<Sqlite>::new("INSERT INTO attachment_refs (ledger_id, sha256, seq) ")
-            .push_values(values, |mut b, (sha, seq)| {
-                b.push_bind(ledger).push_bind(&sha.0[..]).push_bind(seq);
-            })
-            .push(" ON CONFLICT (ledger_id, sha256) DO NOTHING")
-            .build()
-            .execute(&mut *conn)
-            .await?;
-    }
-    Ok(())
-}
-
-async fn insert_projections(
-    conn: &mut sqlx::SqliteConnection,
-    ledger: LedgerId,
-    rows: &ProjectionRows,
-) -> Result<(), StoreError> {
-    for chunk in rows.funds.chunks(SQLITE_INSERT_ROWS_MAX) {
-        QueryBuilder::<Sqlite>::new("INSERT INTO fund_balances (ledger_id, fund, balance_fen) ")
-            .push_values(chunk, |mut b, (fund, balance)| {
-                b.push_bind(ledger)
-                    .push_bind(fund.as_str())
-                    .push_bind(*balance);
-            })
-            .push(" ON CONFLICT (ledger_id, fund) DO UPDATE SET balance_fen = excluded.balance_fen")
-            .build()
-            .execute(&mut *conn)
-            .await?;
-    }
-    for chunk in rows.households.chunks(SQLITE_INSERT_ROWS_MAX) {
-        QueryBuilder::<Sqlite>::new(
-            "INSERT INTO households (ledger_id, unit, area_centi_m2, charged_fen, paid_fen, owed_fen) ",
-        )
-        .push_values(chunk, |mut b, h: &HouseholdRow| {
-            b.push_bind(ledger)
-                .push_bind(h.unit.as_str())
-                .push_bind(h.area_centi_m2)
-                .push_bind(h.charged_fen)
-                .push_bind(h.paid_fen)
-                .push_bind(h.owed_fen);
-        })
-        .push(
-            " ON CONFLICT (ledger_id, unit) DO UPDATE SET area_centi_m2 = excluded.area_centi_m2, \
-             charged_fen = excluded.charged_fen, paid_fen = excluded.paid_fen, \
-             owed_fen = excluded.owed_fen",
-        )
-        .build()
-        .execute(&mut *conn)
-        .await?;
-    }
-    for chunk in rows.postings.chunks(SQLITE_INSERT_ROWS_MAX) {
-        let mut values = Vec::with_capacity(chunk.len());
-        for (seq, index, account, amount) in chunk {
-            values.push((
-                to_db(*seq, "posting seq")?,
-                *index,
-                account.as_str(),
-                *amount,
-            ));
-        }
-        QueryBuilder::<Sqlite>::new(
-            "INSERT INTO postings (ledger_id, seq, idx, account, amount_fen) ",
-        )
-        .push_values(values, |mut b, (seq, index, account, amount)| {
-            b.push_bind(ledger)
-                .push_bind(seq)
-                .push_bind(index)
-                .push_bind(account)
-                .push_bind(amount);
-        })
-        .build()
-        .execute(&mut *conn)
-        .await?;
-    }
-    Ok(())
-}
-
-/// Inserts entries and Merkle nodes (the part of an append or an import that grows the log).
-async fn insert_entries(
-    conn: &mut sqlx::SqliteConnection,
-    ledger: LedgerId,
-    entries: &[StoredEntry],
-    nodes: &[(NodeId, Hash)],
-) -> Result<(), StoreError> {
-    for chunk in entries.chunks(SQLITE_INSERT_ROWS_MAX) {
-        let mut values = Vec::with_capacity(chunk.len());
-        for e in chunk {
-            values.push((to_db(e.seq, "entry seq")?, e));
-        }
-        QueryBuilder::<Sqlite>::new(
-            "INSERT INTO entries (ledger_id, seq, hash, event_id, event_hash, bytes) ",
-        )
-        .push_values(values, |mut b, (seq, e)| {
-            b.push_bind(ledger)
-                .push_bind(seq)
-                .push_bind(&e.hash.0[..])
-                .push_bind(e.event_id.as_str())
-                .push_bind(&e.event_hash.0[..])
-                .push_bind(e.bytes.as_slice());
-        })
-        .build()
-        .execute(&mut *conn)
-        .await?;
-    }
-    for chunk in nodes.chunks(SQLITE_INSERT_ROWS_MAX) {
-        let mut values = Vec::with_capacity(chunk.len());
-        for (id, hash) in chunk {
-            values.push((id.level, to_db(id.index, "node index")?, hash));
-        }
-        QueryBuilder::<Sqlite>::new("INSERT INTO tree_nodes (ledger_id, level, idx, hash) ")
-            .push_values(values, |mut b, (level, index, hash)| {
-                b.push_bind(ledger)
-                    .push_bind(level)
-                    .push_bind(index)
-                    .push_bind(&hash.0[..]);
-            })
-            .build()
-            .execute(&mut *conn)
-            .await?;
-    }
-    Ok(())
-}
-
-/// Inserts a checkpoint and its cosignature lines, in their order.
-async fn insert_checkpoint(
-    conn: &mut sqlx::SqliteConnection,
-    ledger: LedgerId,
-    checkpoint: &StoredCheckpoint,
-) -> Result<(), StoreError> {
-    let size = to_db(checkpoint.size, "checkpoint size")?;
-    sqlx::query("INSERT INTO checkpoints (ledger_id, size, root, note) VALUES (?, ?, ?, ?)")
-        .bind(ledger)
-        .bind(size)
-        .bind(&checkpoint.root.0[..])
-        .bind(checkpoint.note.as_str())
-        .execute(&mut *conn)
-        .await?;
-    for line in &checkpoint.cosignatures {
-        sqlx::query(
-            "INSERT INTO cosignatures (ledger_id, size, line) VALUES (?, ?, ?) \
-             ON CONFLICT (ledger_id, size, line) DO NOTHING",
-        )
-        .bind(ledger)
-        .bind(size)
-        .bind(line.as_str())
-        .execute(&mut *conn)
-        .await?;
-    }
-    Ok(())
-}
-
-/// The bytes one ledger's upload claims hold (the quota's measure).
-const UPLOAD_BYTES_SQL: &str =
-    "SELECT COALESCE(SUM(bytes_len), 0) FROM attachment_uploads WHERE ledger_id = ?";
-
 impl Backend for SqliteBackend {
     async fn create_ledger(&self, origin: &str) -> Result<LedgerId, StoreError> {
         sqlx::query("INSERT INTO ledgers (origin) VALUES (?) ON CONFLICT (origin) DO NOTHING")
@@ -337,18 +163,14 @@ impl Backend for SqliteBackend {
     }
 
     async fn find_ledger(&self, origin: &str) -> Result<Option<LedgerId>, StoreError> {
-        Ok(
-            sqlx::query_scalar("SELECT id FROM ledgers WHERE origin = ?")
-                .bind(origin)
-                .fetch_optional(&self.pool)
-                .await?,
-        )
+        Ok(sqlx::query_scalar(sql::FIND_LEDGER)
+            .bind(origin)
+            .fetch_optional(&self.pool)
+            .await?)
     }
 
     async fn ledgers(&self) -> Result<Vec<(LedgerId, String)>, StoreError> {
-        Ok(sqlx::query_as("SELECT id, origin FROM ledgers ORDER BY id")
-            .fetch_all(&self.pool)
-            .await?)
+        Ok(sqlx::query_as(sql::LEDGERS).fetch_all(&self.pool).await?)
     }
 
     async fn size(&self, ledger: LedgerId) -> Result<u64, StoreError> {
@@ -363,16 +185,13 @@ impl Backend for SqliteBackend {
     ) -> Result<Vec<StoredEntry>, StoreError> {
         let from = i64::try_from(from).unwrap_or(i64::MAX);
         let to = i64::try_from(to).unwrap_or(i64::MAX);
-        let rows = sqlx::query(
-            "SELECT seq, hash, event_id, event_hash, bytes FROM entries \
-             WHERE ledger_id = ? AND seq >= ? AND seq < ? ORDER BY seq",
-        )
-        .bind(ledger)
-        .bind(from)
-        .bind(to)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(entry_from_row).collect()
+        let rows: Vec<EntryRow> = sqlx::query_as(sql::ENTRIES)
+            .bind(ledger)
+            .bind(from)
+            .bind(to)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.into_iter().map(entry_from_row).collect()
     }
 
     async fn entry_by_event(
@@ -380,15 +199,12 @@ impl Backend for SqliteBackend {
         ledger: LedgerId,
         event_id: &str,
     ) -> Result<Option<StoredEntry>, StoreError> {
-        let row = sqlx::query(
-            "SELECT seq, hash, event_id, event_hash, bytes FROM entries \
-             WHERE ledger_id = ? AND event_id = ?",
-        )
-        .bind(ledger)
-        .bind(event_id)
-        .fetch_optional(&self.pool)
-        .await?;
-        row.as_ref().map(entry_from_row).transpose()
+        let row: Option<EntryRow> = sqlx::query_as(sql::ENTRY_BY_EVENT)
+            .bind(ledger)
+            .bind(event_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(entry_from_row).transpose()
     }
 
     async fn commit_batch(
@@ -510,28 +326,22 @@ impl Backend for SqliteBackend {
         size: u64,
         line: &str,
     ) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO cosignatures (ledger_id, size, line) VALUES (?, ?, ?) \
-             ON CONFLICT (ledger_id, size, line) DO NOTHING",
-        )
-        .bind(ledger)
-        .bind(to_db(size, "checkpoint size")?)
-        .bind(line)
-        .execute(&self.pool)
-        .await?;
+        sqlx::query(sql::INSERT_COSIGNATURE)
+            .bind(ledger)
+            .bind(to_db(size, "checkpoint size")?)
+            .bind(line)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 
     async fn put_attachment(&self, attachment: &Attachment) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO attachments (sha256, media_type, bytes) VALUES (?, ?, ?) \
-             ON CONFLICT (sha256) DO NOTHING",
-        )
-        .bind(&attachment.sha256.0[..])
-        .bind(attachment.media_type.as_str())
-        .bind(attachment.bytes.as_slice())
-        .execute(&self.pool)
-        .await?;
+        sqlx::query(sql::INSERT_ATTACHMENT)
+            .bind(&attachment.sha256.0[..])
+            .bind(attachment.media_type.as_str())
+            .bind(attachment.bytes.as_slice())
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 
@@ -545,14 +355,12 @@ impl Backend for SqliteBackend {
     ) -> Result<(), StoreError> {
         let adding_bytes = attachment.bytes.len() as u64;
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let claimed: Option<i64> = sqlx::query_scalar(
-            "SELECT bytes_len FROM attachment_uploads WHERE ledger_id = ? AND sha256 = ?",
-        )
-        .bind(ledger)
-        .bind(&attachment.sha256.0[..])
-        .fetch_optional(&mut *tx)
-        .await?;
-        let used: i64 = sqlx::query_scalar(UPLOAD_BYTES_SQL)
+        let claimed: Option<i64> = sqlx::query_scalar(sql::UPLOAD_CLAIM)
+            .bind(ledger)
+            .bind(&attachment.sha256.0[..])
+            .fetch_optional(&mut *tx)
+            .await?;
+        let used: i64 = sqlx::query_scalar(sql::UPLOAD_BYTES)
             .bind(ledger)
             .fetch_one(&mut *tx)
             .await?;
@@ -561,33 +369,26 @@ impl Backend for SqliteBackend {
             tx.rollback().await?;
             return Err(refused);
         }
-        sqlx::query(
-            "INSERT INTO attachments (sha256, media_type, bytes) VALUES (?, ?, ?) \
-             ON CONFLICT (sha256) DO NOTHING",
-        )
-        .bind(&attachment.sha256.0[..])
-        .bind(attachment.media_type.as_str())
-        .bind(attachment.bytes.as_slice())
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query(
-            "INSERT INTO attachment_uploads (ledger_id, sha256, bytes_len, uploaded_at_ms, key) \
-             VALUES (?, ?, ?, ?, ?) \
-             ON CONFLICT (ledger_id, sha256) DO UPDATE SET uploaded_at_ms = excluded.uploaded_at_ms",
-        )
-        .bind(ledger)
-        .bind(&attachment.sha256.0[..])
-        .bind(to_db(adding_bytes, "attachment length")?)
-        .bind(uploaded_at_ms)
-        .bind(&key.0[..])
-        .execute(&mut *tx)
-        .await?;
+        sqlx::query(sql::INSERT_ATTACHMENT)
+            .bind(&attachment.sha256.0[..])
+            .bind(attachment.media_type.as_str())
+            .bind(attachment.bytes.as_slice())
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(sql::UPSERT_UPLOAD)
+            .bind(ledger)
+            .bind(&attachment.sha256.0[..])
+            .bind(to_db(adding_bytes, "attachment length")?)
+            .bind(uploaded_at_ms)
+            .bind(&key.0[..])
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(())
     }
 
     async fn upload_bytes(&self, ledger: LedgerId) -> Result<u64, StoreError> {
-        let used: i64 = sqlx::query_scalar(UPLOAD_BYTES_SQL)
+        let used: i64 = sqlx::query_scalar(sql::UPLOAD_BYTES)
             .bind(ledger)
             .fetch_one(&self.pool)
             .await?;
@@ -610,14 +411,10 @@ impl Backend for SqliteBackend {
 
     async fn collect_uploads(&self, before_ms: i64) -> Result<CollectedUploads, StoreError> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let removed: Vec<Vec<u8>> = sqlx::query_scalar(
-            "DELETE FROM attachment_uploads AS u WHERE uploaded_at_ms < ? AND NOT EXISTS \
-             (SELECT 1 FROM attachment_refs r WHERE r.ledger_id = u.ledger_id AND r.sha256 = u.sha256) \
-             RETURNING sha256",
-        )
-        .bind(before_ms)
-        .fetch_all(&mut *tx)
-        .await?;
+        let removed: Vec<Vec<u8>> = sqlx::query_scalar(sql::COLLECT_UPLOAD_CLAIMS)
+            .bind(before_ms)
+            .fetch_all(&mut *tx)
+            .await?;
         let mut collected = CollectedUploads {
             uploads: removed.len() as u64,
             ..CollectedUploads::default()
@@ -645,53 +442,29 @@ impl Backend for SqliteBackend {
     }
 
     async fn attachment(&self, sha256: &Hash) -> Result<Option<Attachment>, StoreError> {
-        let row: Option<(String, Vec<u8>)> =
-            sqlx::query_as("SELECT media_type, bytes FROM attachments WHERE sha256 = ?")
-                .bind(&sha256.0[..])
-                .fetch_optional(&self.pool)
-                .await?;
-        Ok(row.map(|(media_type, bytes)| Attachment {
-            sha256: *sha256,
-            media_type,
-            bytes,
-        }))
+        let row: Option<(String, Vec<u8>)> = sqlx::query_as(sql::ATTACHMENT)
+            .bind(&sha256.0[..])
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|row| attachment_from_row(sha256, row)))
     }
 
     async fn projections(&self, ledger: LedgerId) -> Result<ProjectionRows, StoreError> {
-        let funds: Vec<(String, i64)> = sqlx::query_as(
-            "SELECT fund, balance_fen FROM fund_balances WHERE ledger_id = ? ORDER BY fund",
-        )
-        .bind(ledger)
-        .fetch_all(&self.pool)
-        .await?;
-        let households: Vec<(String, i64, i64, i64, i64)> = sqlx::query_as(
-            "SELECT unit, area_centi_m2, charged_fen, paid_fen, owed_fen FROM households \
-             WHERE ledger_id = ? ORDER BY unit",
-        )
-        .bind(ledger)
-        .fetch_all(&self.pool)
-        .await?;
-        let postings: Vec<(i64, u32, String, i64)> = sqlx::query_as(
-            "SELECT seq, idx, account, amount_fen FROM postings WHERE ledger_id = ? \
-             ORDER BY seq, idx",
-        )
-        .bind(ledger)
-        .fetch_all(&self.pool)
-        .await?;
+        let funds: Vec<(String, i64)> = sqlx::query_as(sql::FUND_ROWS)
+            .bind(ledger)
+            .fetch_all(&self.pool)
+            .await?;
+        let households: Vec<HouseholdColumns> = sqlx::query_as(sql::HOUSEHOLD_ROWS)
+            .bind(ledger)
+            .fetch_all(&self.pool)
+            .await?;
+        let postings: Vec<(i64, u32, String, i64)> = sqlx::query_as(sql::POSTING_ROWS)
+            .bind(ledger)
+            .fetch_all(&self.pool)
+            .await?;
         Ok(ProjectionRows {
             funds,
-            households: households
-                .into_iter()
-                .map(
-                    |(unit, area_centi_m2, charged_fen, paid_fen, owed_fen)| HouseholdRow {
-                        unit,
-                        area_centi_m2,
-                        charged_fen,
-                        paid_fen,
-                        owed_fen,
-                    },
-                )
-                .collect(),
+            households: households.into_iter().map(household_from_row).collect(),
             postings: postings
                 .into_iter()
                 .map(|(seq, index, account, amount)| {
@@ -707,7 +480,7 @@ impl Backend for SqliteBackend {
         mut steps: tokio::sync::mpsc::Receiver<ImportStep>,
     ) -> Result<LedgerId, StoreError> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let found: Option<LedgerId> = sqlx::query_scalar("SELECT id FROM ledgers WHERE origin = ?")
+        let found: Option<LedgerId> = sqlx::query_scalar(sql::FIND_LEDGER)
             .bind(origin)
             .fetch_optional(&mut *tx)
             .await?;
@@ -735,14 +508,7 @@ impl Backend for SqliteBackend {
         while let Some(step) = steps.recv().await {
             match step {
                 ImportStep::Entries(batch) => {
-                    if let Some(first) = batch.entries.first() {
-                        if first.seq != size {
-                            return Err(StoreError::ImportOutOfOrder {
-                                expected: size,
-                                found: first.seq,
-                            });
-                        }
-                    }
+                    batch.check_continues(size)?;
                     insert_entries(&mut tx, ledger, &batch.entries, &batch.nodes).await?;
                     let postings = ProjectionRows {
                         postings: batch.postings,

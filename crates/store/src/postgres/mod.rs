@@ -15,7 +15,6 @@
 //! returns. [`PostgresBackend::connect`] warns (through `tracing`) when the server is set up to
 //! lose commits.
 
-use std::sync::LazyLock;
 use std::time::Duration;
 
 use gongzhang_core::Hash;
@@ -25,9 +24,19 @@ use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 
 use crate::backend::{
-    Attachment, Backend, CollectedUploads, CommitBatch, HouseholdRow, ImportStep, LedgerId, NodeId,
+    Attachment, Backend, CollectedUploads, CommitBatch, ImportStep, LedgerId, NodeId,
     ProjectionRows, StoreError, StoredCheckpoint, StoredEntry, check_upload_quota, from_db,
     hash_from_db, to_db,
+};
+
+mod batch;
+
+use crate::sql::{
+    self, EntryRow, HouseholdColumns, attachment_from_row, entry_from_row, household_from_row,
+};
+use batch::{
+    COMMIT_SQL, EntryColumns, IMPORT_CHECKPOINT_SQL, IMPORT_ENTRIES_SQL, ProjectionColumns,
+    REPLACE_PROJECTIONS_SQL, insert_refs,
 };
 
 /// The PostgreSQL schema, embedded at compile time from `migrations/postgres` and applied by
@@ -107,24 +116,6 @@ fn unknown(ledger: LedgerId) -> StoreError {
     StoreError::UnknownLedger(format!("#{ledger}"))
 }
 
-/// Reads one `entries` row.
-fn entry_from_row(row: &sqlx::postgres::PgRow) -> Result<StoredEntry, StoreError> {
-    let seq_db: i64 = row.try_get("seq")?;
-    let seq = from_db(seq_db, 0, "an entry's seq")?;
-    let hash: Vec<u8> = row.try_get("hash")?;
-    let event_hash: Vec<u8> = row.try_get("event_hash")?;
-    Ok(StoredEntry {
-        seq,
-        hash: hash_from_db(&hash, seq, "entry hash")?,
-        event_id: row.try_get("event_id")?,
-        event_hash: hash_from_db(&event_hash, seq, "event hash")?,
-        bytes: row.try_get("bytes")?,
-    })
-}
-
-/// The columns of `entries` a [`StoredEntry`] is read from.
-const ENTRY_COLUMNS: &str = "seq, hash, event_id, event_hash, bytes";
-
 /// The columns a [`StoredCheckpoint`] is read from, for a checkpoint row `c`: its cosignature
 /// lines come in the same query, in the order they were added.
 const CHECKPOINT_SELECT: &str = "SELECT c.size, c.root, c.note, \
@@ -151,200 +142,6 @@ fn first_leaf(id: &NodeId) -> u64 {
         .unwrap_or(u64::MAX)
 }
 
-/// Data-modifying CTEs that write projection rows given as column arrays: funds and households
-/// upserted, postings inserted. `$1` is the ledger id, `$2`–`$12` the columns, bound by
-/// [`ProjectionColumns::bind`].
-const PROJECTION_CTES: &str = "\
-    funds AS ( \
-        INSERT INTO fund_balances (ledger_id, fund, balance_fen) \
-        SELECT $1, * FROM UNNEST($2::text[], $3::bigint[]) \
-        ON CONFLICT (ledger_id, fund) DO UPDATE SET balance_fen = EXCLUDED.balance_fen \
-    ), households AS ( \
-        INSERT INTO households \
-            (ledger_id, unit, area_centi_m2, charged_fen, paid_fen, owed_fen) \
-        SELECT $1, * \
-        FROM UNNEST($4::text[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[]) \
-        ON CONFLICT (ledger_id, unit) DO UPDATE SET \
-            area_centi_m2 = EXCLUDED.area_centi_m2, charged_fen = EXCLUDED.charged_fen, \
-            paid_fen = EXCLUDED.paid_fen, owed_fen = EXCLUDED.owed_fen \
-    ), postings AS ( \
-        INSERT INTO postings (ledger_id, seq, idx, account, amount_fen) \
-        SELECT $1, * FROM UNNEST($9::bigint[], $10::integer[], $11::text[], $12::bigint[]) \
-    )";
-
-/// Data-modifying CTEs that write entries (`$13`–`$17`) and Merkle nodes (`$18`–`$20`) given as
-/// column arrays, after [`PROJECTION_CTES`].
-const ENTRY_CTES: &str = "\
-    new_entries AS ( \
-        INSERT INTO entries (ledger_id, seq, hash, event_id, event_hash, bytes) \
-        SELECT $1, * \
-        FROM UNNEST($13::bigint[], $14::bytea[], $15::text[], $16::bytea[], $17::bytea[]) \
-    ), new_nodes AS ( \
-        INSERT INTO tree_nodes (ledger_id, level, idx, hash) \
-        SELECT $1, * FROM UNNEST($18::smallint[], $19::bigint[], $20::bytea[]) \
-    )";
-
-/// One statement that appends a batch after the head was locked and checked: the projection
-/// CTEs (`$1`–`$12`), then the entries and nodes ([`ENTRY_CTES`], `$13`–`$20`), the
-/// checkpoint (`$21`–`$23`) with its cosignature lines (`$24`), and the new size (`$25`). One
-/// round trip whatever the batch's size; the sub-statements touch different tables.
-const COMMIT_STATEMENT: &str = "WITH \
-    {PROJECTION_CTES}, {ENTRY_CTES}, \
-    new_checkpoint AS ( \
-        INSERT INTO checkpoints (ledger_id, size, root, note) VALUES ($1, $21, $22, $23) \
-    ), new_cosignatures AS ( \
-        INSERT INTO cosignatures (ledger_id, size, line) \
-        SELECT $1, $21, line FROM UNNEST($24::text[]) WITH ORDINALITY AS c (line, ord) \
-        ORDER BY ord \
-        ON CONFLICT (ledger_id, size, line) DO NOTHING \
-    ) \
-    UPDATE ledger_heads SET size = $25 WHERE ledger_id = $1";
-
-/// [`COMMIT_STATEMENT`] with the CTEs in place.
-static COMMIT_SQL: LazyLock<String> = LazyLock::new(|| {
-    COMMIT_STATEMENT
-        .replace("{PROJECTION_CTES}", PROJECTION_CTES)
-        .replace("{ENTRY_CTES}", ENTRY_CTES)
-});
-
-/// One step of an import: postings (through [`PROJECTION_CTES`], `$1`–`$12`, with no fund or
-/// household rows), entries and nodes ([`ENTRY_CTES`], `$13`–`$20`), and the new size (`$21`).
-static IMPORT_ENTRIES_SQL: LazyLock<String> = LazyLock::new(|| {
-    format!(
-        "WITH {PROJECTION_CTES}, {ENTRY_CTES} \
-         UPDATE ledger_heads SET size = $21 WHERE ledger_id = $1"
-    )
-});
-
-/// The end of an import: the checkpoint (`$2`–`$4`) and its cosignature lines (`$5`), in their
-/// order.
-const IMPORT_CHECKPOINT_SQL: &str = "WITH new_checkpoint AS ( \
-        INSERT INTO checkpoints (ledger_id, size, root, note) VALUES ($1, $2, $3, $4) \
-    ) \
-    INSERT INTO cosignatures (ledger_id, size, line) \
-    SELECT $1, $2, line FROM UNNEST($5::text[]) WITH ORDINALITY AS c (line, ord) \
-    ORDER BY ord \
-    ON CONFLICT (ledger_id, size, line) DO NOTHING";
-
-/// The statement that writes a rebuild's projection rows (after they were deleted).
-static REPLACE_PROJECTIONS_SQL: LazyLock<String> =
-    LazyLock::new(|| format!("WITH {PROJECTION_CTES} SELECT 1"));
-
-/// Projection rows as the column arrays [`PROJECTION_CTES`] takes.
-#[derive(Debug, Default)]
-struct ProjectionColumns<'a> {
-    funds: Vec<&'a str>,
-    balances: Vec<i64>,
-    units: Vec<&'a str>,
-    areas: Vec<i64>,
-    charged: Vec<i64>,
-    paid: Vec<i64>,
-    owed: Vec<i64>,
-    posting_seqs: Vec<i64>,
-    posting_indexes: Vec<i32>,
-    accounts: Vec<&'a str>,
-    amounts: Vec<i64>,
-}
-
-impl<'a> ProjectionColumns<'a> {
-    /// The columns of `rows`, in their order.
-    fn new(rows: &'a ProjectionRows) -> Result<Self, StoreError> {
-        let mut columns = ProjectionColumns::default();
-        for (fund, balance) in &rows.funds {
-            columns.funds.push(fund);
-            columns.balances.push(*balance);
-        }
-        for household in &rows.households {
-            columns.units.push(&household.unit);
-            columns.areas.push(household.area_centi_m2);
-            columns.charged.push(household.charged_fen);
-            columns.paid.push(household.paid_fen);
-            columns.owed.push(household.owed_fen);
-        }
-        for (seq, index, account, amount) in &rows.postings {
-            columns.posting_seqs.push(to_db(*seq, "posting seq")?);
-            columns
-                .posting_indexes
-                .push(
-                    i32::try_from(*index).map_err(|_| StoreError::ValueOutOfRange {
-                        what: "posting index",
-                        value: u64::from(*index),
-                    })?,
-                );
-            columns.accounts.push(account);
-            columns.amounts.push(*amount);
-        }
-        Ok(columns)
-    }
-
-    /// Binds `$2`–`$12` (after the ledger id, `$1`).
-    fn bind(self, query: PgQuery<'a>) -> PgQuery<'a> {
-        query
-            .bind(self.funds)
-            .bind(self.balances)
-            .bind(self.units)
-            .bind(self.areas)
-            .bind(self.charged)
-            .bind(self.paid)
-            .bind(self.owed)
-            .bind(self.posting_seqs)
-            .bind(self.posting_indexes)
-            .bind(self.accounts)
-            .bind(self.amounts)
-    }
-}
-
-/// Entries and Merkle nodes as the column arrays [`ENTRY_CTES`] takes.
-#[derive(Debug, Default)]
-struct EntryColumns<'a> {
-    seqs: Vec<i64>,
-    hashes: Vec<&'a [u8]>,
-    event_ids: Vec<&'a str>,
-    event_hashes: Vec<&'a [u8]>,
-    bytes: Vec<&'a [u8]>,
-    levels: Vec<i16>,
-    indexes: Vec<i64>,
-    node_hashes: Vec<&'a [u8]>,
-}
-
-impl<'a> EntryColumns<'a> {
-    /// The columns of `entries` and `nodes`, in their order.
-    fn new(entries: &'a [StoredEntry], nodes: &'a [(NodeId, Hash)]) -> Result<Self, StoreError> {
-        let mut columns = EntryColumns::default();
-        for entry in entries {
-            columns.seqs.push(to_db(entry.seq, "entry seq")?);
-            columns.hashes.push(entry.hash.as_bytes().as_slice());
-            columns.event_ids.push(entry.event_id.as_str());
-            columns
-                .event_hashes
-                .push(entry.event_hash.as_bytes().as_slice());
-            columns.bytes.push(entry.bytes.as_slice());
-        }
-        for (id, hash) in nodes {
-            columns.levels.push(i16::from(id.level));
-            columns.indexes.push(to_db(id.index, "node index")?);
-            columns.node_hashes.push(hash.as_bytes().as_slice());
-        }
-        Ok(columns)
-    }
-
-    /// Binds `$13`–`$20` (after the projection columns).
-    fn bind(self, query: PgQuery<'a>) -> PgQuery<'a> {
-        query
-            .bind(self.seqs)
-            .bind(self.hashes)
-            .bind(self.event_ids)
-            .bind(self.event_hashes)
-            .bind(self.bytes)
-            .bind(self.levels)
-            .bind(self.indexes)
-            .bind(self.node_hashes)
-    }
-}
-
-/// A statement with its arguments.
-type PgQuery<'q> = sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments>;
-
 /// Locks the ledger's head row until the end of the transaction and returns its size; every
 /// appender (and a projection rebuild) takes this lock first, so they run one at a time per
 /// ledger.
@@ -359,10 +156,6 @@ async fn lock_head(tx: &mut sqlx::PgConnection, ledger: LedgerId) -> Result<u64,
         None => Err(unknown(ledger)),
     }
 }
-
-/// The bytes one ledger's upload claims hold (the quota's measure).
-const UPLOAD_BYTES_SQL: &str =
-    "SELECT COALESCE(SUM(bytes_len), 0)::bigint FROM attachment_uploads WHERE ledger_id = $1";
 
 impl Backend for PostgresBackend {
     async fn create_ledger(&self, origin: &str) -> Result<LedgerId, StoreError> {
@@ -391,18 +184,14 @@ impl Backend for PostgresBackend {
     }
 
     async fn find_ledger(&self, origin: &str) -> Result<Option<LedgerId>, StoreError> {
-        Ok(
-            sqlx::query_scalar("SELECT id FROM ledgers WHERE origin = $1")
-                .bind(origin)
-                .fetch_optional(&self.pool)
-                .await?,
-        )
+        Ok(sqlx::query_scalar(sql::FIND_LEDGER)
+            .bind(origin)
+            .fetch_optional(&self.pool)
+            .await?)
     }
 
     async fn ledgers(&self) -> Result<Vec<(LedgerId, String)>, StoreError> {
-        Ok(sqlx::query_as("SELECT id, origin FROM ledgers ORDER BY id")
-            .fetch_all(&self.pool)
-            .await?)
+        Ok(sqlx::query_as(sql::LEDGERS).fetch_all(&self.pool).await?)
     }
 
     async fn size(&self, ledger: LedgerId) -> Result<u64, StoreError> {
@@ -429,16 +218,13 @@ impl Backend for PostgresBackend {
         // Positions past i64::MAX hold nothing: clamping them is exact.
         let from = i64::try_from(from).unwrap_or(i64::MAX);
         let to = i64::try_from(to).unwrap_or(i64::MAX);
-        let rows = sqlx::query(&format!(
-            "SELECT {ENTRY_COLUMNS} FROM entries \
-             WHERE ledger_id = $1 AND seq >= $2 AND seq < $3 ORDER BY seq"
-        ))
-        .bind(ledger)
-        .bind(from)
-        .bind(to)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(entry_from_row).collect()
+        let rows: Vec<EntryRow> = sqlx::query_as(sql::ENTRIES)
+            .bind(ledger)
+            .bind(from)
+            .bind(to)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.into_iter().map(entry_from_row).collect()
     }
 
     async fn entry_by_event(
@@ -446,14 +232,12 @@ impl Backend for PostgresBackend {
         ledger: LedgerId,
         event_id: &str,
     ) -> Result<Option<StoredEntry>, StoreError> {
-        let row = sqlx::query(&format!(
-            "SELECT {ENTRY_COLUMNS} FROM entries WHERE ledger_id = $1 AND event_id = $2"
-        ))
-        .bind(ledger)
-        .bind(event_id)
-        .fetch_optional(&self.pool)
-        .await?;
-        row.as_ref().map(entry_from_row).transpose()
+        let row: Option<EntryRow> = sqlx::query_as(sql::ENTRY_BY_EVENT)
+            .bind(ledger)
+            .bind(event_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(entry_from_row).transpose()
     }
 
     async fn commit_batch(
@@ -578,28 +362,22 @@ impl Backend for PostgresBackend {
         size: u64,
         line: &str,
     ) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO cosignatures (ledger_id, size, line) VALUES ($1, $2, $3) \
-             ON CONFLICT (ledger_id, size, line) DO NOTHING",
-        )
-        .bind(ledger)
-        .bind(to_db(size, "checkpoint size")?)
-        .bind(line)
-        .execute(&self.pool)
-        .await?;
+        sqlx::query(sql::INSERT_COSIGNATURE)
+            .bind(ledger)
+            .bind(to_db(size, "checkpoint size")?)
+            .bind(line)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 
     async fn put_attachment(&self, attachment: &Attachment) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO attachments (sha256, media_type, bytes) VALUES ($1, $2, $3) \
-             ON CONFLICT (sha256) DO NOTHING",
-        )
-        .bind(attachment.sha256.as_bytes().as_slice())
-        .bind(&attachment.media_type)
-        .bind(&attachment.bytes)
-        .execute(&self.pool)
-        .await?;
+        sqlx::query(sql::INSERT_ATTACHMENT)
+            .bind(attachment.sha256.as_bytes().as_slice())
+            .bind(&attachment.media_type)
+            .bind(&attachment.bytes)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 
@@ -618,14 +396,12 @@ impl Backend for PostgresBackend {
             .bind(ledger)
             .execute(&mut *tx)
             .await?;
-        let claimed: Option<i64> = sqlx::query_scalar(
-            "SELECT bytes_len FROM attachment_uploads WHERE ledger_id = $1 AND sha256 = $2",
-        )
-        .bind(ledger)
-        .bind(attachment.sha256.as_bytes().as_slice())
-        .fetch_optional(&mut *tx)
-        .await?;
-        let used: i64 = sqlx::query_scalar(UPLOAD_BYTES_SQL)
+        let claimed: Option<i64> = sqlx::query_scalar(sql::UPLOAD_CLAIM)
+            .bind(ledger)
+            .bind(attachment.sha256.as_bytes().as_slice())
+            .fetch_optional(&mut *tx)
+            .await?;
+        let used: i64 = sqlx::query_scalar(sql::UPLOAD_BYTES)
             .bind(ledger)
             .fetch_one(&mut *tx)
             .await?;
@@ -634,33 +410,26 @@ impl Backend for PostgresBackend {
             tx.rollback().await?;
             return Err(refused);
         }
-        sqlx::query(
-            "INSERT INTO attachments (sha256, media_type, bytes) VALUES ($1, $2, $3) \
-             ON CONFLICT (sha256) DO NOTHING",
-        )
-        .bind(attachment.sha256.as_bytes().as_slice())
-        .bind(&attachment.media_type)
-        .bind(&attachment.bytes)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query(
-            "INSERT INTO attachment_uploads (ledger_id, sha256, bytes_len, uploaded_at_ms, key) \
-             VALUES ($1, $2, $3, $4, $5) \
-             ON CONFLICT (ledger_id, sha256) DO UPDATE SET uploaded_at_ms = EXCLUDED.uploaded_at_ms",
-        )
-        .bind(ledger)
-        .bind(attachment.sha256.as_bytes().as_slice())
-        .bind(to_db(adding_bytes, "attachment length")?)
-        .bind(uploaded_at_ms)
-        .bind(key.0.as_slice())
-        .execute(&mut *tx)
-        .await?;
+        sqlx::query(sql::INSERT_ATTACHMENT)
+            .bind(attachment.sha256.as_bytes().as_slice())
+            .bind(&attachment.media_type)
+            .bind(&attachment.bytes)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(sql::UPSERT_UPLOAD)
+            .bind(ledger)
+            .bind(attachment.sha256.as_bytes().as_slice())
+            .bind(to_db(adding_bytes, "attachment length")?)
+            .bind(uploaded_at_ms)
+            .bind(key.0.as_slice())
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(())
     }
 
     async fn upload_bytes(&self, ledger: LedgerId) -> Result<u64, StoreError> {
-        let used: i64 = sqlx::query_scalar(UPLOAD_BYTES_SQL)
+        let used: i64 = sqlx::query_scalar(sql::UPLOAD_BYTES)
             .bind(ledger)
             .fetch_one(&self.pool)
             .await?;
@@ -683,14 +452,10 @@ impl Backend for PostgresBackend {
 
     async fn collect_uploads(&self, before_ms: i64) -> Result<CollectedUploads, StoreError> {
         let mut tx = self.pool.begin().await?;
-        let removed: Vec<Vec<u8>> = sqlx::query_scalar(
-            "DELETE FROM attachment_uploads AS u WHERE uploaded_at_ms < $1 AND NOT EXISTS \
-             (SELECT 1 FROM attachment_refs r WHERE r.ledger_id = u.ledger_id AND r.sha256 = u.sha256) \
-             RETURNING sha256",
-        )
-        .bind(before_ms)
-        .fetch_all(&mut *tx)
-        .await?;
+        let removed: Vec<Vec<u8>> = sqlx::query_scalar(sql::COLLECT_UPLOAD_CLAIMS)
+            .bind(before_ms)
+            .fetch_all(&mut *tx)
+            .await?;
         let mut collected = CollectedUploads {
             uploads: removed.len() as u64,
             ..CollectedUploads::default()
@@ -714,16 +479,11 @@ impl Backend for PostgresBackend {
     }
 
     async fn attachment(&self, sha256: &Hash) -> Result<Option<Attachment>, StoreError> {
-        let row: Option<(String, Vec<u8>)> =
-            sqlx::query_as("SELECT media_type, bytes FROM attachments WHERE sha256 = $1")
-                .bind(sha256.as_bytes().as_slice())
-                .fetch_optional(&self.pool)
-                .await?;
-        Ok(row.map(|(media_type, bytes)| Attachment {
-            sha256: *sha256,
-            media_type,
-            bytes,
-        }))
+        let row: Option<(String, Vec<u8>)> = sqlx::query_as(sql::ATTACHMENT)
+            .bind(sha256.as_bytes().as_slice())
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|row| attachment_from_row(sha256, row)))
     }
 
     async fn projections(&self, ledger: LedgerId) -> Result<ProjectionRows, StoreError> {
@@ -732,26 +492,18 @@ impl Backend for PostgresBackend {
         sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             .execute(&mut *tx)
             .await?;
-        let funds: Vec<(String, i64)> = sqlx::query_as(
-            "SELECT fund, balance_fen FROM fund_balances WHERE ledger_id = $1 ORDER BY fund",
-        )
-        .bind(ledger)
-        .fetch_all(&mut *tx)
-        .await?;
-        let households: Vec<(String, i64, i64, i64, i64)> = sqlx::query_as(
-            "SELECT unit, area_centi_m2, charged_fen, paid_fen, owed_fen FROM households \
-             WHERE ledger_id = $1 ORDER BY unit",
-        )
-        .bind(ledger)
-        .fetch_all(&mut *tx)
-        .await?;
-        let posting_rows: Vec<(i64, i32, String, i64)> = sqlx::query_as(
-            "SELECT seq, idx, account, amount_fen FROM postings \
-             WHERE ledger_id = $1 ORDER BY seq, idx",
-        )
-        .bind(ledger)
-        .fetch_all(&mut *tx)
-        .await?;
+        let funds: Vec<(String, i64)> = sqlx::query_as(sql::FUND_ROWS)
+            .bind(ledger)
+            .fetch_all(&mut *tx)
+            .await?;
+        let households: Vec<HouseholdColumns> = sqlx::query_as(sql::HOUSEHOLD_ROWS)
+            .bind(ledger)
+            .fetch_all(&mut *tx)
+            .await?;
+        let posting_rows: Vec<(i64, i32, String, i64)> = sqlx::query_as(sql::POSTING_ROWS)
+            .bind(ledger)
+            .fetch_all(&mut *tx)
+            .await?;
         tx.commit().await?;
         let mut postings = Vec::with_capacity(posting_rows.len());
         for (seq, index, account, amount) in posting_rows {
@@ -764,18 +516,7 @@ impl Backend for PostgresBackend {
         }
         Ok(ProjectionRows {
             funds,
-            households: households
-                .into_iter()
-                .map(
-                    |(unit, area_centi_m2, charged_fen, paid_fen, owed_fen)| HouseholdRow {
-                        unit,
-                        area_centi_m2,
-                        charged_fen,
-                        paid_fen,
-                        owed_fen,
-                    },
-                )
-                .collect(),
+            households: households.into_iter().map(household_from_row).collect(),
             postings,
         })
     }
@@ -803,7 +544,7 @@ impl Backend for PostgresBackend {
         let ledger = match created {
             Some(id) => id,
             None => {
-                let id: LedgerId = sqlx::query_scalar("SELECT id FROM ledgers WHERE origin = $1")
+                let id: LedgerId = sqlx::query_scalar(sql::FIND_LEDGER)
                     .bind(origin)
                     .fetch_one(&mut *tx)
                     .await?;
@@ -822,14 +563,7 @@ impl Backend for PostgresBackend {
         while let Some(step) = steps.recv().await {
             match step {
                 ImportStep::Entries(batch) => {
-                    if let Some(first) = batch.entries.first() {
-                        if first.seq != size {
-                            return Err(StoreError::ImportOutOfOrder {
-                                expected: size,
-                                found: first.seq,
-                            });
-                        }
-                    }
+                    batch.check_continues(size)?;
                     size += batch.entries.len() as u64;
                     let postings = ProjectionRows {
                         postings: batch.postings,
@@ -893,35 +627,4 @@ impl Backend for PostgresBackend {
         tx.commit().await?;
         Ok(())
     }
-}
-
-/// Records the attachments entries name (ignoring ones recorded already), in the caller's
-/// transaction, as one statement.
-async fn insert_refs(
-    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
-    ledger: LedgerId,
-    refs: &[(Hash, u64)],
-) -> Result<(), StoreError> {
-    if refs.is_empty() {
-        return Ok(());
-    }
-    let shas: Vec<&[u8]> = refs
-        .iter()
-        .map(|(sha, _)| sha.as_bytes().as_slice())
-        .collect();
-    let seqs = refs
-        .iter()
-        .map(|(_, seq)| to_db(*seq, "entry seq"))
-        .collect::<Result<Vec<_>, _>>()?;
-    sqlx::query(
-        "INSERT INTO attachment_refs (ledger_id, sha256, seq) \
-         SELECT $1, sha256, seq FROM UNNEST($2::bytea[], $3::bigint[]) AS r (sha256, seq) \
-         ON CONFLICT (ledger_id, sha256) DO NOTHING",
-    )
-    .bind(ledger)
-    .bind(shas)
-    .bind(seqs)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
 }
