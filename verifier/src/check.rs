@@ -1,30 +1,40 @@
 //! The checks, in one streaming pass over the log, then the checks that need the whole ledger
 //! (the checkpoint's root, receipts, published statements, attachments, the bundle's manifest).
 
+mod checkpoints;
+mod lines;
+mod pass;
+mod receipts;
+mod statements;
+mod summary;
+
 use crate::Args;
-use crate::inputs::{self, Inputs, LogSource, ManifestProblem};
+use crate::inputs::{self, ManifestProblem};
 use crate::report::{
-    self, AttachmentInfo, EntryInfo, Failure, FundInfo, HeadInfo, Lang, LedgerInfo, OutcomeKind,
-    ReceiptInfo, Report, StatementInfo, WitnessInfo,
+    self, AttachmentInfo, EntryInfo, Failure, HeadInfo, Lang, OutcomeKind, ReceiptInfo, Report,
+    StatementInfo, WitnessInfo,
 };
 use anyhow::Context as _;
+use checkpoints::{history_failure, open_checkpoints, refuse_empty_older_checkpoint};
 use gongzhang_core::Hash;
-use gongzhang_core::checkpoint::{self, CheckpointError, OpenedCheckpoint};
+use gongzhang_core::checkpoint::{self, OpenedCheckpoint};
 use gongzhang_core::cosignature::{CosignerKey, WitnessPolicy};
-use gongzhang_core::entry::{ENTRY_BYTES_MAX, Entry};
+use gongzhang_core::entry::Entry;
 use gongzhang_core::ledger::events::{Statement, attachment_refs};
 use gongzhang_core::ledger::rules::{Ledger, RuleError};
-use gongzhang_core::ledger::types::PeriodRange;
-use gongzhang_core::log::LogError;
 use gongzhang_core::merkle::{MerkleAccumulator, TreeHead};
-use gongzhang_core::messages::Explain as _;
 use gongzhang_core::note::{self, VerifierKey};
 use gongzhang_core::stream::{StreamError, StreamVerifier};
 use gongzhang_core::tlog_proof::{self, TlogProof};
+use lines::{RecentLines, stream_log};
+use pass::{log_rejected, progress_bar};
+use receipts::Receipt;
+use statements::first_difference;
 use std::collections::BTreeSet;
-use std::io::{BufRead as _, BufReader, Read as _};
 use std::path::{Path, PathBuf};
+use summary::ledger_info;
 
+use gongzhang_core::messages::Explain;
 pub use gongzhang_core::messages::code_of;
 
 /// The streaming pass never stops for the rules: see `stopped` in [`run`].
@@ -37,16 +47,6 @@ enum Stop {
     History(Failure),
 }
 
-/// A receipt read from a file, and what the log showed about it.
-struct Receipt {
-    file: String,
-    proof: TlogProof,
-    checkpoint: Option<TreeHead>,
-    leaf: Option<Hash>,
-    head_at_size: Option<TreeHead>,
-    entry: Option<EntryInfo>,
-}
-
 fn failure(code: impl Into<String>, seq: Option<u64>, message: String, meaning: &str) -> Failure {
     Failure {
         code: code.into(),
@@ -55,284 +55,6 @@ fn failure(code: impl Into<String>, seq: Option<u64>, message: String, meaning: 
         meaning: meaning.to_string(),
         entry: None,
     }
-}
-
-fn explain_checkpoint(error: &CheckpointError, lang: Lang) -> Failure {
-    let message = match (lang, error) {
-        (Lang::Zh, CheckpointError::Witnesses(e)) => {
-            format!("见证人的联署不够或无效：{e}")
-        }
-        (Lang::Zh, CheckpointError::OriginMismatch { expected, found }) => {
-            format!("检查点属于账本 {found}，不是 {expected}")
-        }
-        (Lang::Zh, e) => format!("检查点无法用这把日志公钥打开：{e}"),
-        (Lang::En, e) => e.to_string(),
-    };
-    let meaning = match error {
-        CheckpointError::Witnesses(_) => lang.pick(
-            "没有足够的独立见证人为这个检查点作证；它可能只给你一个人看过。",
-            "not enough independent witnesses vouch for this checkpoint; it may have been shown to you alone.",
-        ),
-        CheckpointError::OriginMismatch { .. } => lang.pick(
-            "这个检查点是另一个账本的，不能用来核对这份日志。",
-            "this checkpoint belongs to another ledger and cannot vouch for this log.",
-        ),
-        _ => lang.pick(
-            "检查点不是由公告栏上的日志公钥签名的：不能相信它代表的账目。",
-            "the checkpoint is not signed by the log key on the notice board: it vouches for nothing.",
-        ),
-    };
-    failure(code_of(error), None, message, meaning)
-}
-
-fn log_meaning(error: &LogError, lang: Lang) -> &'static str {
-    match error {
-        LogError::BadSignature { .. } => lang.pick(
-            "这条记录在签名之后被改动过，或签名是伪造的。",
-            "this entry was changed after it was signed, or the signature is forged.",
-        ),
-        LogError::PrevHashMismatch { .. }
-        | LogError::SeqMismatch { .. }
-        | LogError::TimeWentBackwards { .. } => lang.pick(
-            "日志的前后顺序被打乱：有记录被删除、插入、调换或改动过。",
-            "the order of the log was disturbed: entries were removed, inserted, swapped or changed.",
-        ),
-        LogError::SizeMismatch { .. } | LogError::UnterminatedLastLine { .. } => lang.pick(
-            "你拿到的日志不完整（下载中断或被截断），或检查点不是这份日志的。",
-            "the log you have is incomplete (an interrupted download or a cut), or the checkpoint is for another log.",
-        ),
-        LogError::RootMismatch { .. } => lang.pick(
-            "日志的内容与签名的检查点不同：有记录被改动过。",
-            "the log's content differs from what the signed checkpoint covers: entries were changed.",
-        ),
-        LogError::OriginMismatch { .. } | LogError::GenesisHashMismatch { .. } => lang.pick(
-            "这不是公告栏上的那个账本。",
-            "this is not the ledger on the notice board.",
-        ),
-        _ => lang.pick(
-            "这份日志的格式不对，不能作为账目的依据。",
-            "the log is not well-formed and cannot stand as the accounts.",
-        ),
-    }
-}
-
-fn log_seq(error: &LogError) -> Option<u64> {
-    match error {
-        LogError::Malformed { seq, .. }
-        | LogError::PrevHashMismatch { seq, .. }
-        | LogError::TimeWentBackwards { seq, .. }
-        | LogError::SecondGenesis { seq }
-        | LogError::BadSignature { seq, .. }
-        | LogError::InvalidKey { seq, .. }
-        | LogError::NonCanonicalKey { seq, .. }
-        | LogError::UnterminatedLastLine { seq } => Some(*seq),
-        LogError::SeqMismatch { expected, .. } => Some(*expected),
-        LogError::FirstEntryNotGenesis { .. }
-        | LogError::GenesisOriginInvalid
-        | LogError::OriginMismatch { .. }
-        | LogError::GenesisHashMismatch { .. } => Some(0),
-        LogError::Empty | LogError::SizeMismatch { .. } | LogError::RootMismatch { .. } => None,
-    }
-}
-
-/// The last lines read from a pipe, enough to describe the entry an error names: an error is
-/// found at most `threads + 2` chunks behind the line being read, so the window keeps that many
-/// chunks' worth of lines and bytes.
-#[derive(Debug, Default)]
-struct RecentLines {
-    lines: std::collections::VecDeque<(u64, Vec<u8>)>,
-    bytes: usize,
-    max_lines: usize,
-    max_bytes: usize,
-}
-
-impl RecentLines {
-    fn new(threads: usize) -> RecentLines {
-        let chunks = threads + 3;
-        RecentLines {
-            max_lines: chunks * gongzhang_core::stream::CHUNK_LINES,
-            max_bytes: chunks * (gongzhang_core::stream::CHUNK_BYTES + ENTRY_BYTES_MAX),
-            ..RecentLines::default()
-        }
-    }
-
-    fn push(&mut self, index: u64, line: &[u8]) {
-        self.lines.push_back((index, line.to_vec()));
-        self.bytes += line.len();
-        // The newest line stays, however long.
-        while self.lines.len() > 1
-            && (self.lines.len() > self.max_lines || self.bytes > self.max_bytes)
-        {
-            match self.lines.pop_front() {
-                Some((_, old)) => self.bytes -= old.len(),
-                None => break,
-            }
-        }
-    }
-
-    fn get(&self, index: u64) -> Option<&[u8]> {
-        let first = self.lines.front()?.0;
-        let (i, line) = self
-            .lines
-            .get(usize::try_from(index.checked_sub(first)?).ok()?)?;
-        (*i == index).then_some(line.as_slice())
-    }
-}
-
-/// Reads back the entry on the line for `seq` to describe it: from the file, or from the last
-/// lines kept when the log came through a pipe.
-fn describe_line(
-    source: &LogSource,
-    recent: &RecentLines,
-    seq: u64,
-    lang: Lang,
-) -> Option<EntryInfo> {
-    let LogSource::File(path) = source else {
-        let line = recent.get(seq)?;
-        return Entry::parse(line).ok().map(|e| report::describe(&e, lang));
-    };
-    let mut reader = BufReader::new(std::fs::File::open(path).ok()?);
-    let mut line = Vec::new();
-    for _ in 0..=seq {
-        line.clear();
-        let n = (&mut reader)
-            .take((ENTRY_BYTES_MAX + 2) as u64)
-            .read_until(b'\n', &mut line)
-            .ok()?;
-        if n == 0 {
-            return None;
-        }
-    }
-    let bytes = line.strip_suffix(b"\n").unwrap_or(&line);
-    Entry::parse(bytes).ok().map(|e| report::describe(&e, lang))
-}
-
-/// An older checkpoint of size 0 is refused as input (exit 2): a consistency proof from the empty
-/// tree proves nothing (docs/log-format.md §7, as transparency-dev/merkle), and a Gongzhang log is
-/// never empty, so such a file cannot be one the resident saved from the notice board.
-fn refuse_empty_older_checkpoint(text: &str, lang: Lang) -> anyhow::Result<()> {
-    let body = text
-        .split_once("\n\n")
-        .map_or(text, |(body, _)| body)
-        .to_string()
-        + "\n";
-    if checkpoint::Checkpoint::parse(&body).is_ok_and(|c| c.tree_head().size == 0) {
-        anyhow::bail!(
-            "{}",
-            lang.pick(
-                "--older-checkpoint 给的检查点条目数为 0：从空账本出发的一致性核对证明不了任何事（日志格式说明第 7 节），账本也从来不会是空的。请给出你以前从公告栏保存的检查点",
-                "--older-checkpoint is a checkpoint of size 0: consistency from the empty tree proves nothing (docs/log-format.md section 7), and a ledger is never empty; give a checkpoint you saved from the notice board"
-            )
-        );
-    }
-    Ok(())
-}
-
-fn open_checkpoints(
-    note: &str,
-    origin: &str,
-    key: &VerifierKey,
-    policy: Option<&WitnessPolicy>,
-    older: Option<&str>,
-    lang: Lang,
-) -> Result<(OpenedCheckpoint, Option<TreeHead>), Failure> {
-    let opened =
-        checkpoint::open(note, origin, key, policy).map_err(|e| explain_checkpoint(&e, lang))?;
-    let older = match older {
-        None => None,
-        Some(text) => Some(
-            checkpoint::open(text, origin, key, None)
-                .map_err(|e| explain_checkpoint(&e, lang))?
-                .tree_head(),
-        ),
-    };
-    Ok((opened, older))
-}
-
-fn history_failure(saved: TreeHead, found: Option<TreeHead>, lang: Lang) -> Failure {
-    match found {
-        Some(now) => failure(
-            "log_rewritten",
-            None,
-            format!(
-                "{} {}: {} ≠ {}",
-                lang.pick(
-                    "你以前保存的检查点与现在日志的前面部分不一致。条目数",
-                    "the checkpoint you saved differs from the start of the log now. Size"
-                ),
-                saved.size,
-                saved.root,
-                now.root
-            ),
-            lang.pick(
-                "同一个日志公钥签过两个互相矛盾的版本：有人改写了已经公布的账目。请把两个检查点都交给街道办。",
-                "the log key signed two contradicting versions: someone rewrote published accounts. Give both checkpoints to the street office.",
-            ),
-        ),
-        None => failure(
-            "log_shortened",
-            None,
-            format!(
-                "{} {}",
-                lang.pick(
-                    "你以前保存的检查点包括的条目比现在的日志还多：日志被删减了。保存的条目数：",
-                    "the checkpoint you saved covers more entries than the log has now: entries were removed. Saved size:"
-                ),
-                saved.size
-            ),
-            lang.pick(
-                "已经公布过的记录不见了。请把保存的检查点交给街道办。",
-                "records that were published have disappeared. Give the saved checkpoint to the street office.",
-            ),
-        ),
-    }
-}
-
-/// The first place two JSON values differ, as a path and the two values.
-fn first_difference(
-    path: &str,
-    published: &serde_json::Value,
-    recomputed: &serde_json::Value,
-) -> Option<(String, String, String)> {
-    use serde_json::Value;
-    match (published, recomputed) {
-        (Value::Object(a), Value::Object(b)) => {
-            let keys: BTreeSet<&String> = a.keys().chain(b.keys()).collect();
-            keys.into_iter().find_map(|k| {
-                first_difference(
-                    &format!("{path}.{k}"),
-                    a.get(k).unwrap_or(&Value::Null),
-                    b.get(k).unwrap_or(&Value::Null),
-                )
-            })
-        }
-        (Value::Array(a), Value::Array(b)) => (0..a.len().max(b.len())).find_map(|i| {
-            first_difference(
-                &format!("{path}[{i}]"),
-                a.get(i).unwrap_or(&Value::Null),
-                b.get(i).unwrap_or(&Value::Null),
-            )
-        }),
-        (a, b) if a == b => None,
-        (a, b) => Some((path.to_string(), a.to_string(), b.to_string())),
-    }
-}
-
-fn progress_bar(size: Option<u64>, args: &Args) -> Option<indicatif::ProgressBar> {
-    use std::io::IsTerminal as _;
-    if args.no_progress || args.json || !std::io::stderr().is_terminal() {
-        return None;
-    }
-    let bar = match size {
-        Some(n) => indicatif::ProgressBar::new(n),
-        None => indicatif::ProgressBar::new_spinner(),
-    };
-    let style = indicatif::ProgressStyle::with_template(
-        "{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} ({per_sec}, {eta})",
-    )
-    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
-    bar.set_style(style);
-    Some(bar)
 }
 
 /// Runs every check. `Err` is a usage or input error (exit code 2); a failed check is a report.
@@ -850,134 +572,4 @@ fn display_name(path: &Path) -> String {
         || path.display().to_string(),
         |n| n.to_string_lossy().to_string(),
     )
-}
-
-fn log_rejected(
-    report: Report,
-    error: &LogError,
-    inputs: &Inputs,
-    recent: &RecentLines,
-    lang: Lang,
-) -> Report {
-    let seq = log_seq(error);
-    let mut f = failure(
-        code_of(error),
-        seq,
-        error.explain(lang.core()),
-        log_meaning(error, lang),
-    );
-    f.entry = seq.and_then(|s| describe_line(&inputs.log, recent, s, lang));
-    report.fail(OutcomeKind::LogRejected, f)
-}
-
-fn ledger_info(
-    verified: &gongzhang_core::log::VerifiedLog,
-    ledger: &Ledger,
-    lang: Lang,
-) -> LedgerInfo {
-    let statement = match (ledger.first_period(), ledger.last_period()) {
-        (Some(from), Some(to)) => Some(ledger.statement(PeriodRange { from, to })),
-        _ => None,
-    };
-    let funds = ledger
-        .fund_balances()
-        .into_iter()
-        .map(|(fund, balance)| FundInfo {
-            name: report::fund_name(fund.as_str(), lang),
-            fund: fund.as_str().to_string(),
-            balance_fen: balance,
-        })
-        .collect();
-    let (income, spending, arrears) = statement
-        .map(|s| (s.income, s.spending, s.arrears))
-        .unwrap_or_default();
-    LedgerInfo {
-        origin: verified.origin.clone(),
-        community: ledger.community().to_string(),
-        entries: verified.tree_head.size,
-        genesis_hash: verified.genesis_hash.to_string(),
-        first_recorded_at: report::beijing(verified.first_time),
-        last_recorded_at: report::beijing(verified.last_time),
-        first_period: ledger.first_period().map(|p| p.to_string()),
-        last_period: ledger.last_period().map(|p| p.to_string()),
-        last_closed: ledger.last_closed().map(|p| p.to_string()),
-        households: ledger.households().len(),
-        funds,
-        income,
-        spending,
-        arrears,
-    }
-}
-
-/// Reads the log line by line (each read bounded, so a file without line feeds cannot fill
-/// memory) and feeds the verifier.
-fn stream_log<F>(
-    inputs: &Inputs,
-    verifier: &mut StreamVerifier,
-    recent: &mut RecentLines,
-    on_entry: &mut F,
-) -> std::io::Result<Result<(), StreamError<Never>>>
-where
-    F: FnMut(&Entry, &MerkleAccumulator) -> Result<(), Never>,
-{
-    let input: Box<dyn std::io::Read> = match &inputs.log {
-        LogSource::Stdin => Box::new(std::io::stdin().lock()),
-        LogSource::File(path) => Box::new(std::fs::File::open(path)?),
-    };
-    let mut reader = BufReader::with_capacity(1 << 20, input);
-    let mut line = Vec::new();
-    let limit = (ENTRY_BYTES_MAX + 2) as u64;
-    let mut index: u64 = 0;
-    loop {
-        line.clear();
-        let n = (&mut reader).take(limit).read_until(b'\n', &mut line)?;
-        if n == 0 {
-            return Ok(Ok(()));
-        }
-        let terminated = line.ends_with(b"\n");
-        let bytes = line.strip_suffix(b"\n").unwrap_or(&line);
-        if matches!(inputs.log, LogSource::Stdin) {
-            recent.push(index, bytes);
-        }
-        index += 1;
-        if let Err(e) = verifier.push(bytes, terminated, on_entry) {
-            return Ok(Err(e));
-        }
-        if !terminated {
-            // The end of the file without a line feed, or an over-long line cut short: either
-            // way this line is the last one judged.
-            return Ok(Ok(()));
-        }
-    }
-}
-
-#[cfg(test)]
-mod recent_lines_tests {
-    use super::RecentLines;
-
-    #[test]
-    fn keeps_the_last_lines_within_both_limits() {
-        let mut r = RecentLines {
-            max_lines: 4,
-            max_bytes: 10,
-            ..RecentLines::default()
-        };
-        for i in 0..10u64 {
-            r.push(i, format!("l{i}").as_bytes());
-        }
-        assert_eq!(r.get(5), None);
-        assert_eq!(r.get(6), Some(&b"l6"[..]));
-        assert_eq!(r.get(9), Some(&b"l9"[..]));
-        assert_eq!(r.get(10), None);
-        // Bytes: a long line pushes out older ones, but the newest line is always kept.
-        r.push(10, b"0123456789");
-        assert_eq!(r.get(9), None);
-        assert_eq!(r.get(10), Some(&b"0123456789"[..]));
-        r.push(11, b"0123456789ab");
-        assert_eq!(r.get(10), None);
-        assert_eq!(r.get(11), Some(&b"0123456789ab"[..]));
-        // The window for 2 threads covers the chunks that can be in flight.
-        let w = RecentLines::new(2);
-        assert_eq!(w.max_lines, 5 * gongzhang_core::stream::CHUNK_LINES);
-    }
 }
