@@ -1,14 +1,61 @@
 //! The checkpoints: the one the log is checked against (opened with the log key, its witnesses
 //! counted) and an older one the resident saved, which the log must extend.
 
-use super::{code_of, failure};
-use crate::report::{Failure, Lang};
+use super::anchors::Anchors;
+use super::{Checked, Halt, code_of, failure};
+use crate::report::{Failure, Lang, OutcomeKind};
 use gongzhang_core::checkpoint::{self, CheckpointError, OpenedCheckpoint};
 use gongzhang_core::cosignature::WitnessPolicy;
 use gongzhang_core::merkle::TreeHead;
 use gongzhang_core::note::VerifierKey;
 
-pub(super) fn explain_checkpoint(error: &CheckpointError, lang: Lang) -> Failure {
+/// The checkpoint opened with the log key, and the tree head of the older one.
+pub(super) struct Opened {
+    /// The checkpoint the log is checked against.
+    pub(super) checkpoint: OpenedCheckpoint,
+    /// The tree head of the checkpoint saved before, which the log must extend.
+    pub(super) older: Option<TreeHead>,
+}
+
+/// With `--key`, the checkpoints are opened before the log is read; without it, they are opened
+/// when the genesis names the log key (see [`open`]).
+pub(super) fn open_with_given_key(anchors: &Anchors, lang: Lang) -> Checked<Option<Opened>> {
+    match &anchors.key {
+        Some(key) => open(anchors, &anchors.origin(), key, lang).map(Some),
+        None => Ok(None),
+    }
+}
+
+/// Opens the checkpoint and the older one with `key`; an older checkpoint that covers more
+/// entries than the checkpoint shows the log was shortened.
+pub(super) fn open(
+    anchors: &Anchors,
+    origin: &str,
+    key: &VerifierKey,
+    lang: Lang,
+) -> Checked<Opened> {
+    let (checkpoint, older) = open_checkpoints(
+        &anchors.note,
+        origin,
+        key,
+        anchors.policy.as_ref(),
+        anchors.older.as_deref(),
+        lang,
+    )
+    .map_err(|f| Halt::failed(OutcomeKind::CheckpointRejected, f))?;
+    if let Some(saved) = older {
+        if saved.size > checkpoint.tree_head().size {
+            return Err(Halt::failed(
+                OutcomeKind::HistoryRewritten,
+                history_failure(saved, None, lang),
+            ));
+        }
+    }
+    Ok(Opened { checkpoint, older })
+}
+
+/// A checkpoint that cannot be opened, as the report tells it.
+fn explain_checkpoint(error: &CheckpointError, lang: Lang) -> Failure {
     let message = match (lang, error) {
         (Lang::Zh, CheckpointError::Witnesses(e)) => {
             format!("见证人的联署不够或无效：{e}")
@@ -57,7 +104,8 @@ pub(super) fn refuse_empty_older_checkpoint(text: &str, lang: Lang) -> anyhow::R
     Ok(())
 }
 
-pub(super) fn open_checkpoints(
+/// Opens the checkpoint with its witnesses, and the older one without.
+fn open_checkpoints(
     note: &str,
     origin: &str,
     key: &VerifierKey,
@@ -78,6 +126,8 @@ pub(super) fn open_checkpoints(
     Ok((opened, older))
 }
 
+/// A log that does not extend a checkpoint seen before: `found` is the log's tree head at the
+/// saved checkpoint's size, `None` when the log now has fewer entries than the saved one.
 pub(super) fn history_failure(saved: TreeHead, found: Option<TreeHead>, lang: Lang) -> Failure {
     match found {
         Some(now) => failure(
@@ -115,4 +165,37 @@ pub(super) fn history_failure(saved: TreeHead, found: Option<TreeHead>, lang: La
             ),
         ),
     }
+}
+
+/// The genesis names another log key than the one given with `--key`.
+pub(super) fn log_key_mismatch(named: &VerifierKey, lang: Lang) -> Failure {
+    failure(
+        "log_key_mismatch",
+        Some(0),
+        format!(
+            "{} {named}",
+            lang.pick(
+                "你给的日志公钥不是这个账本创世条目里登记的那一把：",
+                "the log key you gave is not the one this ledger's genesis entry names:"
+            )
+        ),
+        lang.pick(
+            "检查点和日志可能来自不同的人；请核对公告栏上的日志公钥。",
+            "the checkpoint and the log may come from different people; check the log key on the notice board.",
+        ),
+    )
+}
+
+/// Without `--key` the genesis supplies the key; a log that verified without one has none usable.
+pub(super) fn no_log_key(lang: Lang) -> Failure {
+    failure(
+        "no_log_key",
+        Some(0),
+        lang.pick(
+            "创世条目里没有可用的日志公钥。",
+            "the genesis entry names no usable log key.",
+        )
+        .to_string(),
+        "",
+    )
 }

@@ -1,7 +1,6 @@
 //! Reading the log's lines: from a file or a pipe, each read bounded, and the entry an error
 //! names read back to describe it.
 
-use super::Never;
 use crate::inputs::{Inputs, LogSource};
 use crate::report::{self, EntryInfo, Lang};
 use gongzhang_core::entry::{ENTRY_BYTES_MAX, Entry};
@@ -21,6 +20,7 @@ pub(super) struct RecentLines {
 }
 
 impl RecentLines {
+    /// The window for a verifier with `threads` worker threads.
     pub(super) fn new(threads: usize) -> RecentLines {
         let chunks = threads + 3;
         RecentLines {
@@ -30,6 +30,7 @@ impl RecentLines {
         }
     }
 
+    /// Keeps line `index`, dropping the oldest lines beyond the window.
     fn push(&mut self, index: u64, line: &[u8]) {
         self.lines.push_back((index, line.to_vec()));
         self.bytes += line.len();
@@ -44,6 +45,7 @@ impl RecentLines {
         }
     }
 
+    /// Line `index`, if it is still in the window.
     fn get(&self, index: u64) -> Option<&[u8]> {
         let first = self.lines.front()?.0;
         let (i, line) = self
@@ -83,14 +85,14 @@ pub(super) fn describe_line(
 
 /// Reads the log line by line (each read bounded, so a file without line feeds cannot fill
 /// memory) and feeds the verifier.
-pub(super) fn stream_log<F>(
+pub(super) fn stream_log<E, F>(
     inputs: &Inputs,
     verifier: &mut StreamVerifier,
     recent: &mut RecentLines,
     on_entry: &mut F,
-) -> std::io::Result<Result<(), StreamError<Never>>>
+) -> std::io::Result<Result<(), StreamError<E>>>
 where
-    F: FnMut(&Entry, &MerkleAccumulator) -> Result<(), Never>,
+    F: FnMut(&Entry, &MerkleAccumulator) -> Result<(), E>,
 {
     let input: Box<dyn std::io::Read> = match &inputs.log {
         LogSource::Stdin => Box::new(std::io::stdin().lock()),

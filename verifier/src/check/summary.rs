@@ -1,10 +1,49 @@
-//! What the report says about a ledger whose log verified.
+//! What the report says about a ledger whose log verified: the checks done, the checkpoint and
+//! its witnesses, the older checkpoint, and the ledger's figures.
 
-use crate::report::{self, FundInfo, Lang, LedgerInfo};
+use super::anchors::Anchors;
+use super::pass::VerifiedLedger;
+use crate::report::{self, FundInfo, HeadInfo, Lang, LedgerInfo, Report, WitnessInfo};
 use gongzhang_core::ledger::rules::Ledger;
 use gongzhang_core::ledger::types::PeriodRange;
 
-pub(super) fn ledger_info(
+/// Records in the report what the pass established.
+pub(super) fn record(report: &mut Report, anchors: &Anchors, log: &VerifiedLedger, lang: Lang) {
+    report.checks = vec![
+        "format",
+        "chain",
+        "signatures",
+        "ledger_rules",
+        "checkpoint",
+    ];
+    if anchors.key.is_some() {
+        report.checks.push("log_key");
+    }
+    if anchors.genesis.is_some() {
+        report.checks.push("genesis_hash");
+    }
+    let checkpoint = &log.opened.checkpoint;
+    report.checkpoint = Some(HeadInfo::from(checkpoint.tree_head()));
+    report.witnesses = checkpoint
+        .cosignatures()
+        .iter()
+        .map(|c| WitnessInfo {
+            name: c.name().to_string(),
+            timestamp: c.timestamp(),
+        })
+        .collect();
+    if anchors.policy.is_some() {
+        report.checks.push("witnesses");
+    }
+    if let Some(saved) = log.opened.older {
+        report.older_checkpoint = Some(HeadInfo::from(saved));
+        report.checks.push("older_checkpoint");
+    }
+    report.ledger = Some(ledger_info(&log.log, &log.ledger, lang));
+}
+
+/// The ledger's figures as the report gives them.
+fn ledger_info(
     verified: &gongzhang_core::log::VerifiedLog,
     ledger: &Ledger,
     lang: Lang,
