@@ -85,7 +85,8 @@ impl Inputs {
     }
 }
 
-pub(super) fn read_log_key(text: &str, lang: Lang) -> Input<VerifierKey> {
+/// Parses `--key`, naming a private key or a witness key given in its place.
+fn read_log_key(text: &str, lang: Lang) -> Input<VerifierKey> {
     let text = text.trim();
     VerifierKey::parse(text).map_err(|e| {
         if text.starts_with(SIGNER_KEY_PREFIX) {
@@ -114,7 +115,8 @@ pub(super) fn read_log_key(text: &str, lang: Lang) -> Input<VerifierKey> {
     })
 }
 
-pub(super) fn read_policy(
+/// Parses the `--witness` keys and `--witnesses-required` into a policy.
+fn read_policy(
     witnesses: &[String],
     required: Option<usize>,
     lang: Lang,
@@ -174,7 +176,8 @@ pub(super) fn read_policy(
         })
 }
 
-pub(super) fn parse_leaf_hash(text: &str, lang: Lang) -> Input<Hash> {
+/// Parses `--leaf-hash`: 64 hexadecimal digits, or base64.
+fn parse_leaf_hash(text: &str, lang: Lang) -> Input<Hash> {
     let text = text.trim();
     let parsed = if text.len() == 64 {
         Hash::from_hex(&text.to_ascii_lowercase())
@@ -191,7 +194,8 @@ pub(super) fn parse_leaf_hash(text: &str, lang: Lang) -> Input<Hash> {
     })
 }
 
-pub(super) fn read_leaf(path: &Path, lang: Lang) -> Input<Leaf> {
+/// Reads the leaf file and hashes it as a leaf, and without a final line feed if it has one.
+fn read_leaf(path: &Path, lang: Lang) -> Input<Leaf> {
     let data = read_bounded(
         path,
         MAX_LEAF_BYTES,
@@ -207,7 +211,8 @@ pub(super) fn read_leaf(path: &Path, lang: Lang) -> Input<Leaf> {
     })
 }
 
-pub(super) fn read_proof(path: &Path, lang: Lang) -> Input<TlogProof> {
+/// Reads and parses the proof file, naming the line of a parse error and a BOM or CRLF.
+fn read_proof(path: &Path, lang: Lang) -> Input<TlogProof> {
     let what = lang.pick("证明文件", "the proof file");
     let data = read_bounded(path, MAX_PROOF_BYTES, what, lang)?;
     let text = String::from_utf8(data).map_err(|e| {

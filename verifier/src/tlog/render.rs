@@ -35,6 +35,7 @@ pub(super) fn beijing(seconds: u64, lang: Lang) -> String {
     }
 }
 
+/// What a proof that verifies shows: the log, its key, the tree, the leaf and the witnesses.
 pub(super) fn render_verified(inputs: &Inputs, verified: &VerifiedProof, lang: Lang) -> String {
     let head = verified.tree_head();
     let mut out = String::new();
@@ -166,10 +167,37 @@ pub(super) fn note_signers(inputs: &Inputs) -> Vec<String> {
     labels
 }
 
+/// Why a proof does not verify: a heading, the reason, then further details.
 pub(super) fn render_failure(inputs: &Inputs, error: &TlogProofError, lang: Lang) -> String {
+    let (heading, details) = match error {
+        TlogProofError::Checkpoint(e) => checkpoint_failure(inputs, e, lang),
+        TlogProofError::Inclusion(e) => inclusion_failure(inputs, e, lang),
+    };
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{}{heading}",
+        lang.pick("✘ 核对失败：", "✘ Verification failed: ")
+    );
+    let mut details = details.into_iter();
+    if let Some(reason) = details.next() {
+        let _ = writeln!(out, "  {} {reason}", lang.pick("原因：", "reason:"));
+    }
+    for detail in details {
+        let _ = writeln!(out, "  {detail}");
+    }
+    out
+}
+
+/// The checkpoint cannot be opened with the log key, or its witnesses do not suffice.
+fn checkpoint_failure(
+    inputs: &Inputs,
+    error: &CheckpointError,
+    lang: Lang,
+) -> (&'static str, Vec<String>) {
     let key = key_label(inputs.key.name(), inputs.key.key_id());
-    let (heading, details): (&str, Vec<String>) = match error {
-        TlogProofError::Checkpoint(CheckpointError::Note(NoteError::NoKnownSignature)) => {
+    match error {
+        CheckpointError::Note(NoteError::NoKnownSignature) => {
             let signers = note_signers(inputs);
             (
                 lang.pick(
@@ -188,7 +216,7 @@ pub(super) fn render_failure(inputs: &Inputs, error: &TlogProofError, lang: Lang
                 }],
             )
         }
-        TlogProofError::Checkpoint(CheckpointError::Note(NoteError::BadSignature { .. })) => (
+        CheckpointError::Note(NoteError::BadSignature { .. }) => (
             lang.pick(
                 "检查点不是由这把日志密钥签名的。",
                 "the checkpoint is not signed by this log key.",
@@ -202,21 +230,21 @@ pub(super) fn render_failure(inputs: &Inputs, error: &TlogProofError, lang: Lang
                 ),
             }],
         ),
-        TlogProofError::Checkpoint(CheckpointError::Note(e)) => (
+        CheckpointError::Note(e) => (
             lang.pick(
                 "检查点无法用这把日志密钥打开。",
                 "the checkpoint cannot be opened with this log key.",
             ),
             vec![explain(lang, e, note_error_zh)],
         ),
-        TlogProofError::Checkpoint(CheckpointError::Checkpoint(e)) => (
+        CheckpointError::Checkpoint(e) => (
             lang.pick(
                 "日志签名的检查点格式有误。",
                 "the checkpoint the log signed is malformed.",
             ),
             vec![explain(lang, e, checkpoint_parse_error_zh)],
         ),
-        TlogProofError::Checkpoint(CheckpointError::OriginMismatch { expected, found }) => (
+        CheckpointError::OriginMismatch { expected, found } => (
             lang.pick(
                 "检查点属于另一个日志（origin 不符）。",
                 "the checkpoint is for another log (origin mismatch).",
@@ -228,14 +256,24 @@ pub(super) fn render_failure(inputs: &Inputs, error: &TlogProofError, lang: Lang
                 }
             }],
         ),
-        TlogProofError::Checkpoint(CheckpointError::Witnesses(e)) => (
+        CheckpointError::Witnesses(e) => (
             lang.pick(
                 "见证人的联署不够或无效。",
                 "witness cosignatures are missing or invalid.",
             ),
             witness_details(inputs, e, lang),
         ),
-        TlogProofError::Inclusion(InclusionError::IndexOutOfRange { index, size }) => (
+    }
+}
+
+/// The inclusion proof does not lead from the leaf to the checkpoint's root.
+fn inclusion_failure(
+    inputs: &Inputs,
+    error: &InclusionError,
+    lang: Lang,
+) -> (&'static str, Vec<String>) {
+    match error {
+        InclusionError::IndexOutOfRange { index, size } => (
             lang.pick(
                 "叶子序号超出了树的大小。",
                 "the leaf index is beyond the tree size.",
@@ -253,7 +291,7 @@ pub(super) fn render_failure(inputs: &Inputs, error: &TlogProofError, lang: Lang
                 }
             }],
         ),
-        TlogProofError::Inclusion(e) => {
+        e => {
             let mut details = vec![match (lang, e) {
                 (
                     Lang::Zh,
@@ -296,28 +334,11 @@ pub(super) fn render_failure(inputs: &Inputs, error: &TlogProofError, lang: Lang
                 details,
             )
         }
-    };
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "{}{heading}",
-        lang.pick("✘ 核对失败：", "✘ Verification failed: ")
-    );
-    let mut details = details.into_iter();
-    if let Some(reason) = details.next() {
-        let _ = writeln!(out, "  {} {reason}", lang.pick("原因：", "reason:"));
     }
-    for detail in details {
-        let _ = writeln!(out, "  {detail}");
-    }
-    out
 }
 
-pub(super) fn witness_details(
-    inputs: &Inputs,
-    error: &CosignatureError,
-    lang: Lang,
-) -> Vec<String> {
+/// Why the witnesses do not suffice, and which of those required did not cosign.
+fn witness_details(inputs: &Inputs, error: &CosignatureError, lang: Lang) -> Vec<String> {
     let mut details = vec![explain(lang, error, cosignature_error_zh)];
     if let (CosignatureError::NotEnoughCosignatures { .. }, Some(policy)) = (error, &inputs.policy)
     {

@@ -9,6 +9,7 @@ use gongzhang_core::hash::HashParseError;
 use gongzhang_core::note::{KeyError, KeyNameError, NoteError, SignatureLineError};
 use gongzhang_core::tlog_proof::{self, TlogProofParseError};
 
+/// An error in the report's language: `zh` for Chinese, its `Display` for English.
 pub(super) fn explain<E: std::fmt::Display>(lang: Lang, error: &E, zh: fn(&E) -> String) -> String {
     match lang {
         Lang::Zh => zh(error),
@@ -16,6 +17,7 @@ pub(super) fn explain<E: std::fmt::Display>(lang: Lang, error: &E, zh: fn(&E) ->
     }
 }
 
+/// A tlog-proof that does not parse, in Chinese.
 pub(super) fn parse_error_zh(error: &TlogProofParseError, text: &str) -> String {
     match error {
         TlogProofParseError::TooLarge { max, found } => {
@@ -63,7 +65,8 @@ pub(super) fn parse_error_zh(error: &TlogProofParseError, text: &str) -> String 
     }
 }
 
-pub(super) fn decimal_error_zh(error: &DecimalError) -> String {
+/// A malformed decimal number, in Chinese.
+fn decimal_error_zh(error: &DecimalError) -> String {
     match error {
         DecimalError::NotDecimal => "不是只由 ASCII 数字组成的十进制数（不能有符号或空格）",
         DecimalError::LeadingZero => "有前导零",
@@ -72,7 +75,8 @@ pub(super) fn decimal_error_zh(error: &DecimalError) -> String {
     .to_owned()
 }
 
-pub(super) fn hash_error_zh(error: &HashParseError) -> String {
+/// A malformed hash, in Chinese.
+fn hash_error_zh(error: &HashParseError) -> String {
     match error {
         HashParseError::WrongLength { expected, found } => {
             format!("应为 {expected} 字节，这里是 {found} 字节")
@@ -82,6 +86,7 @@ pub(super) fn hash_error_zh(error: &HashParseError) -> String {
     }
 }
 
+/// A checkpoint that does not parse, in Chinese.
 pub(super) fn checkpoint_parse_error_zh(error: &CheckpointParseError) -> String {
     match error {
         CheckpointParseError::TooLarge { max, found } => {
@@ -105,6 +110,7 @@ pub(super) fn checkpoint_parse_error_zh(error: &CheckpointParseError) -> String 
     }
 }
 
+/// A signed note that cannot be opened, in Chinese.
 pub(super) fn note_error_zh(error: &NoteError) -> String {
     match error {
         NoteError::TooLarge { max, found } => {
@@ -131,7 +137,8 @@ pub(super) fn note_error_zh(error: &NoteError) -> String {
     }
 }
 
-pub(super) fn signature_line_error_zh(error: &SignatureLineError) -> String {
+/// A malformed signature line, in Chinese.
+fn signature_line_error_zh(error: &SignatureLineError) -> String {
     match error {
         SignatureLineError::MissingPrefix => "不是以破折号（U+2014）加空格开头".to_owned(),
         SignatureLineError::MissingSignature => "密钥名称和签名之间没有空格".to_owned(),
@@ -143,6 +150,7 @@ pub(super) fn signature_line_error_zh(error: &SignatureLineError) -> String {
     }
 }
 
+/// A cosignature or witness policy that does not hold, in Chinese.
 pub(super) fn cosignature_error_zh(error: &CosignatureError) -> String {
     match error {
         CosignatureError::Note(e) => format!("检查点 note：{}", note_error_zh(e)),
@@ -178,6 +186,7 @@ pub(super) fn cosignature_error_zh(error: &CosignatureError) -> String {
     }
 }
 
+/// A malformed key string, in Chinese.
 pub(super) fn key_error_zh(error: &KeyError) -> String {
     match error {
         KeyError::MissingPrivateKeyPrefix => "签名私钥串应以 “PRIVATE+KEY+” 开头".to_owned(),
@@ -202,7 +211,8 @@ pub(super) fn key_error_zh(error: &KeyError) -> String {
     }
 }
 
-pub(super) fn key_name_error_zh(error: &KeyNameError) -> String {
+/// A malformed key name, in Chinese.
+fn key_name_error_zh(error: &KeyNameError) -> String {
     match error {
         KeyNameError::Empty => "名称是空的".to_owned(),
         KeyNameError::TooLong { max, found } => {
@@ -218,6 +228,7 @@ pub(super) fn key_name_error_zh(error: &KeyNameError) -> String {
     }
 }
 
+/// A file that cannot be read, in Chinese.
 pub(super) fn io_error_zh(e: &std::io::Error) -> String {
     match e.kind() {
         std::io::ErrorKind::NotFound => "文件不存在".to_owned(),
