@@ -216,7 +216,7 @@ fn rule_broken(rule: &RuleError, entry: &Entry, lang: Lang) -> Halt {
 
 /// The log itself is not valid: the failure names the entry, described when it can be read back.
 fn log_rejected(error: &LogError, inputs: &Inputs, recent: &RecentLines, lang: Lang) -> Halt {
-    let seq = log_seq(error);
+    let seq = error.seq();
     let mut f = failure(
         code_of(error),
         seq,
@@ -256,26 +256,6 @@ fn log_meaning(error: &LogError, lang: Lang) -> &'static str {
             "这份日志的格式不对，不能作为账目的依据。",
             "the log is not well-formed and cannot stand as the accounts.",
         ),
-    }
-}
-
-/// The entry a log error names: 0 for the genesis' errors, none for the whole log's.
-fn log_seq(error: &LogError) -> Option<u64> {
-    match error {
-        LogError::Malformed { seq, .. }
-        | LogError::PrevHashMismatch { seq, .. }
-        | LogError::TimeWentBackwards { seq, .. }
-        | LogError::SecondGenesis { seq }
-        | LogError::BadSignature { seq, .. }
-        | LogError::InvalidKey { seq, .. }
-        | LogError::NonCanonicalKey { seq, .. }
-        | LogError::UnterminatedLastLine { seq } => Some(*seq),
-        LogError::SeqMismatch { expected, .. } => Some(*expected),
-        LogError::FirstEntryNotGenesis { .. }
-        | LogError::GenesisOriginInvalid
-        | LogError::OriginMismatch { .. }
-        | LogError::GenesisHashMismatch { .. } => Some(0),
-        LogError::Empty | LogError::SizeMismatch { .. } | LogError::RootMismatch { .. } => None,
     }
 }
 
