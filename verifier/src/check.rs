@@ -18,12 +18,13 @@ mod summary;
 
 use crate::Args;
 use crate::inputs;
-use crate::report::{Failure, Lang, OutcomeKind, Report};
+use crate::report::{Failure, OutcomeKind, Report};
 use anchors::Anchors;
+use gongzhang_text::Lang;
 use std::path::Path;
 
-use gongzhang_core::messages::Explain;
-pub use gongzhang_core::messages::code_of;
+use gongzhang_text::Explain;
+pub use gongzhang_text::code_of;
 
 /// Why the checks stopped before the end.
 enum Halt {

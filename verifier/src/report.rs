@@ -6,40 +6,14 @@ use gongzhang_core::entry::{Entry, RecordedAt};
 use gongzhang_core::ledger::events::{ArrearsSummary, CategoryAmount};
 use gongzhang_core::ledger::types::Fen;
 use gongzhang_core::merkle::TreeHead;
-use gongzhang_core::messages::event_kind_name;
+use gongzhang_text::names::event_kind_name;
 use serde::Serialize;
 use std::fmt::Write as _;
-use time::UtcOffset;
 
 /// The JSON report's format name.
 pub const REPORT_FORMAT: &str = "gongzhang-verify/v1";
 
-/// The report's language.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Lang {
-    /// 简体中文
-    Zh,
-    /// English
-    En,
-}
-
-impl Lang {
-    /// The same language for the core's messages.
-    pub fn core(self) -> gongzhang_core::messages::Lang {
-        match self {
-            Lang::Zh => gongzhang_core::messages::Lang::Zh,
-            Lang::En => gongzhang_core::messages::Lang::En,
-        }
-    }
-
-    /// The text in this language.
-    pub fn pick<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
-        match self {
-            Lang::Zh => zh,
-            Lang::En => en,
-        }
-    }
-}
+use gongzhang_text::Lang;
 
 /// What verification concluded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -234,19 +208,7 @@ pub fn to_json(report: &Report) -> String {
     serde_json::to_string(report).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
 }
 
-/// Times are UTC in the log and shown in Beijing time (UTC+8, Asia/Shanghai has no DST).
-pub fn beijing(t: RecordedAt) -> String {
-    let offset = UtcOffset::from_hms(8, 0, 0).unwrap_or(UtcOffset::UTC);
-    let local = t.as_offset_date_time().to_offset(offset);
-    format!(
-        "{:04}-{:02}-{:02} {:02}:{:02}",
-        local.year(),
-        u8::from(local.month()),
-        local.day(),
-        local.hour(),
-        local.minute()
-    )
-}
+use gongzhang_text::format::beijing;
 
 fn beijing_unix(seconds: u64) -> String {
     i64::try_from(seconds)
@@ -260,7 +222,7 @@ fn beijing_unix(seconds: u64) -> String {
 pub fn describe(entry: &Entry, lang: Lang) -> EntryInfo {
     let body = entry.event().body();
     let kind = entry.event().kind();
-    let mut parts = vec![event_kind_name(kind, lang.core())];
+    let mut parts = vec![event_kind_name(kind, lang)];
     if let Some(unit) = body.get("unit").and_then(|v| v.as_str()) {
         parts.push(format!("{}{unit}", lang.pick("房屋 ", "unit ")));
     }
@@ -298,12 +260,12 @@ pub fn describe(entry: &Entry, lang: Lang) -> EntryInfo {
 
 /// A fund's name for people (one naming with the rest of the program: core's).
 pub fn fund_name(fund: &str, lang: Lang) -> String {
-    gongzhang_core::messages::fund_name(fund, lang.core())
+    gongzhang_text::names::fund_name(fund, lang)
 }
 
 /// A category's name for people.
 pub fn category_name(slug: &str, lang: Lang) -> String {
-    gongzhang_core::messages::category_name(slug, lang.core())
+    gongzhang_text::names::category_name(slug, lang)
 }
 
 /// The name of a check, for the "what was checked" list.

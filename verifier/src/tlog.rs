@@ -8,7 +8,7 @@ mod inputs;
 mod render;
 mod zh;
 
-use crate::report::Lang;
+use gongzhang_text::Lang;
 use inputs::Inputs;
 use render::{render_failure, render_verified};
 use std::path::PathBuf;

@@ -12,9 +12,9 @@ use gongzhang_core::keys::{AuthorSigner, PublicKey};
 use gongzhang_core::ledger::events::{LedgerEvent, PaymentDemandIssued, PeriodClosed};
 use gongzhang_core::ledger::rules::{Ledger, RuleError, Violation};
 use gongzhang_core::ledger::types::{Fen, FundId};
-use gongzhang_core::messages::{Explain as _, Lang};
 use gongzhang_core::note::{self, SignerKey};
 use gongzhang_testkit::demo;
+use gongzhang_text::{Explain as _, Lang};
 use serde_json::json;
 use support::{
     Case, Seq, append, checkpoint_of, demo, demo_log, event, jsonl, later, rechain, sign, sign_as,

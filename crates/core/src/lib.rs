@@ -27,7 +27,6 @@ pub mod ledger;
 pub mod log;
 pub mod manifest;
 pub mod merkle;
-pub mod messages;
 pub mod note;
 pub mod stream;
 pub mod submission;

@@ -28,8 +28,8 @@ use gongzhang_core::ledger::types::{
     AreaCentiM2, Channel, FEN_MAX, FeeBasis, Fen, FundId, InvoiceKind, Label, Matter, Period,
     PeriodRange, Role, Slug, Unit,
 };
-use gongzhang_core::messages::{Explain as _, Lang};
 use gongzhang_core::note::VerifierKey;
+use gongzhang_text::{Explain as _, Lang};
 use std::collections::BTreeSet;
 use std::fmt;
 use std::path::{Path, PathBuf};

@@ -24,6 +24,7 @@ use gongzhang_core::merkle::TreeHead;
 use gongzhang_core::submission::SignedEvent;
 use gongzhang_store::backend::Backend;
 use gongzhang_store::store::{Receipt, SUBMISSIONS_PER_BATCH_MAX, Store, Submission};
+use gongzhang_text::api::Refusal;
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -124,8 +125,9 @@ fn body(body: Result<Bytes, BytesRejection>, max_bytes: usize) -> Result<Bytes, 
         } else {
             Problem::malformed(
                 "unreadable_body",
-                format!("读不出请求内容：{}", rejection.body_text()),
-                rejection.body_text(),
+                Refusal::UnreadableBody {
+                    reason: &rejection.body_text(),
+                },
             )
         }
     })
@@ -143,17 +145,12 @@ fn query(raw: Option<String>) -> Result<HashMap<String, String>, Problem> {
                 .map(|c| c.into_owned())
         };
         let (Ok(k), Ok(v)) = (decode(k), decode(v)) else {
-            return Err(Problem::malformed(
-                "invalid_query",
-                "查询参数不是有效的 UTF-8",
-                "a query parameter is not valid UTF-8",
-            ));
+            return Err(Problem::malformed("invalid_query", Refusal::QueryNotUtf8));
         };
         if out.insert(k.clone(), v).is_some() {
             return Err(Problem::malformed(
                 "invalid_query",
-                format!("查询参数 {k} 出现了两次"),
-                format!("query parameter `{k}` is given twice"),
+                Refusal::QueryTwice { name: &k },
             ));
         }
     }
@@ -165,25 +162,16 @@ fn number(q: &HashMap<String, String>, name: &str) -> Result<Option<u64>, Proble
     q.get(name)
         .map(|v| {
             v.parse::<u64>().map_err(|_| {
-                Problem::malformed(
-                    "invalid_query",
-                    format!("查询参数 {name}={v:?} 应为非负整数"),
-                    format!("query parameter `{name}={v}` must be a non-negative integer"),
-                )
-                .with("parameter", name)
+                Problem::malformed("invalid_query", Refusal::QueryNotNumber { name, value: v })
+                    .with("parameter", name)
             })
         })
         .transpose()
 }
 
 fn seq_param(text: &str) -> Result<u64, Problem> {
-    text.parse::<u64>().map_err(|_| {
-        Problem::malformed(
-            "invalid_seq",
-            format!("条目序号 {text:?} 应为非负整数"),
-            format!("entry sequence number `{text}` must be a non-negative integer"),
-        )
-    })
+    text.parse::<u64>()
+        .map_err(|_| Problem::malformed("invalid_seq", Refusal::SeqNotNumber { text }))
 }
 
 // ---- outputs ----
@@ -329,16 +317,13 @@ async fn submit_batch<B: Backend>(
     let value = canonical::parse_strict(&raw).map_err(|e| {
         Problem::malformed(
             "invalid_json",
-            format!("请求内容不是有效的 JSON：{e}"),
-            e.to_string(),
+            Refusal::BodyNotJson {
+                reason: &e.to_string(),
+            },
         )
     })?;
     let Value::Object(mut object) = value else {
-        return Err(Problem::malformed(
-            "invalid_field",
-            "批量提交应为 {\"events\": [...]} 对象",
-            "a batch is an object {\"events\": [...]}",
-        ));
+        return Err(Problem::malformed("invalid_field", Refusal::BatchNotObject));
     };
     if let Some(k) = object
         .keys()
@@ -346,8 +331,7 @@ async fn submit_batch<B: Backend>(
     {
         return Err(Problem::malformed(
             "unknown_field",
-            format!("批量提交中有未知字段 {k}"),
-            format!("unknown field `{k}` in the batch"),
+            Refusal::BatchUnknownField { field: k },
         ));
     }
     let expected_size = match object.remove("expected_size") {
@@ -356,16 +340,14 @@ async fn submit_batch<B: Backend>(
         Some(_) => {
             return Err(Problem::malformed(
                 "invalid_field",
-                "expected_size 应为非负整数",
-                "`expected_size` must be a non-negative integer",
+                Refusal::ExpectedSizeNotNumber,
             ));
         }
     };
     let Some(Value::Array(events)) = object.remove("events") else {
         return Err(Problem::malformed(
             "invalid_field",
-            "批量提交需要 events 数组",
-            "a batch needs an `events` array",
+            Refusal::BatchWithoutEvents,
         ));
     };
     if events.len() > SUBMISSIONS_PER_BATCH_MAX {
@@ -417,11 +399,7 @@ async fn event_entry<B: Backend>(
 }
 
 fn unknown_event(event_id: &str) -> Problem {
-    Problem::not_found(
-        "unknown_event",
-        format!("没有记录事件 {event_id} 的条目"),
-        format!("no entry records event `{event_id}`"),
-    )
+    Problem::not_found("unknown_event", Refusal::UnknownEvent { event_id })
 }
 
 async fn entry<B: Backend>(
@@ -442,13 +420,7 @@ async fn entry_bytes<B: Backend>(
         .entries(origin, seq, seq.saturating_add(1))
         .await?
         .pop()
-        .ok_or_else(|| {
-            Problem::not_found(
-                "unknown_entry",
-                format!("账本没有第 {seq} 条"),
-                format!("the log has no entry {seq}"),
-            )
-        })
+        .ok_or_else(|| Problem::not_found("unknown_entry", Refusal::UnknownEntry { seq }))
 }
 
 /// An inclusion proof as JSON: the entry, its hash, the tree size and the audit path.
@@ -543,8 +515,7 @@ async fn log<B: Backend>(
     if from > to {
         return Err(Problem::malformed(
             "invalid_range",
-            format!("from={from} 大于 to={to}"),
-            format!("from={from} is after to={to}"),
+            Refusal::RangeReversed { from, to },
         ));
     }
     let store = s.store.clone();
@@ -587,14 +558,7 @@ async fn checkpoint<B: Backend>(
         Some(note) => Ok(text("text/plain; charset=utf-8", note)),
         None => Err(Problem::not_found(
             "no_checkpoint",
-            match size {
-                Some(n) => format!("没有在 {n} 个条目时签发的检查点"),
-                None => "账本还没有检查点".to_string(),
-            },
-            match size {
-                Some(n) => format!("no checkpoint was signed at size {n}"),
-                None => "the log has no checkpoint yet".to_string(),
-            },
+            Refusal::NoCheckpoint { size },
         )),
     }
 }
@@ -608,8 +572,9 @@ async fn cosign<B: Backend>(
     let value = canonical::parse_strict(&raw).map_err(|e| {
         Problem::malformed(
             "invalid_json",
-            format!("请求内容不是有效的 JSON：{e}"),
-            e.to_string(),
+            Refusal::BodyNotJson {
+                reason: &e.to_string(),
+            },
         )
     })?;
     let known = |k: &String| k == "size" || k == "cosignature";
@@ -621,8 +586,7 @@ async fn cosign<B: Backend>(
     ) else {
         return Err(Problem::malformed(
             "invalid_field",
-            "需要 {\"size\": 检查点条目数, \"cosignature\": \"— 见证名 签名\"}",
-            "expected {\"size\": <checkpoint size>, \"cosignature\": \"— <witness> <base64>\"}",
+            Refusal::CosignatureBodyShape,
         ));
     };
     s.store
@@ -643,8 +607,7 @@ async fn consistency<B: Backend>(
     let (Some(from), to) = (from, to) else {
         return Err(Problem::malformed(
             "invalid_query",
-            "需要查询参数 from（旧检查点的条目数），可选 to",
-            "query parameter `from` (the older checkpoint's size) is required; `to` is optional",
+            Refusal::ConsistencyNeedsFrom,
         ));
     };
     let to = match to {
@@ -679,13 +642,8 @@ async fn household<B: Backend>(
     State(s): Shared<B>,
     Path((origin, unit)): Path<(String, String)>,
 ) -> Result<Response, Problem> {
-    let unit = Unit::try_from(unit.clone()).map_err(|_| {
-        Problem::malformed(
-            "invalid_unit",
-            format!("{unit:?} 不是房号：应写成 楼-单元-室，例如 3-2-401"),
-            format!("{unit:?} is not a unit number: write building-entrance-room, e.g. 3-2-401"),
-        )
-    })?;
+    let unit = Unit::try_from(unit.clone())
+        .map_err(|_| Problem::malformed("invalid_unit", Refusal::NotAUnit { text: &unit }))?;
     let found = with_ledger(&s.store, &origin, |l| {
         l.households().get(&unit).map(|h| {
             let charges: Vec<Value> = h
@@ -721,8 +679,9 @@ async fn household<B: Backend>(
     let Some((size, area, charged, paid, position, charges, payments, outstanding)) = found else {
         return Err(Problem::not_found(
             "unknown_unit",
-            format!("账本中没有登记房号 {unit}"),
-            format!("unit {unit} is not registered in this ledger"),
+            Refusal::UnitNotRegistered {
+                unit: unit.as_str(),
+            },
         ));
     };
     ok(json!({
@@ -743,13 +702,8 @@ async fn statement<B: Backend>(
     State(s): Shared<B>,
     Path((origin, period)): Path<(String, String)>,
 ) -> Result<Response, Problem> {
-    let range = PeriodRange::parse(&period).map_err(|_| {
-        Problem::malformed(
-            "invalid_period",
-            format!("{period:?} 不是月份或季度：应写成 2025-03 或 2025-Q1"),
-            format!("{period:?} is not a month or quarter: write 2025-03 or 2025-Q1"),
-        )
-    })?;
+    let range = PeriodRange::parse(&period)
+        .map_err(|_| Problem::malformed("invalid_period", Refusal::NotAPeriod { text: &period }))?;
     let (size, statement) =
         with_ledger(&s.store, &origin, |l| (l.size(), l.statement(range))).await?;
     let statement = serde_json::to_value(&statement).map_err(|e| Problem::internal(&e))?;
@@ -784,13 +738,12 @@ async fn pending_approvals<B: Backend>(
 /// there is none, 400 when the header is not one.
 fn upload_signature(headers: &HeaderMap) -> Result<UploadSignature, Response> {
     let Some(authorization) = headers.get(header::AUTHORIZATION) else {
-        let mut refused = Problem::new(
+        let mut refused = Problem::explained(
             StatusCode::UNAUTHORIZED,
             kinds::UNAUTHENTICATED,
             "upload_signature_missing",
             "Upload signature missing",
-            "上传附件必须带上传签名（Authorization: Gongzhang-Upload …），由在本账本有角色的密钥签署；gongzhang record 会自动签名",
-            "an upload needs its signature (Authorization: Gongzhang-Upload …) by a key that holds a role in this ledger; gongzhang record signs it",
+            &Refusal::UploadSignatureMissing,
         )
         .into_response();
         refused.headers_mut().insert(
@@ -807,8 +760,9 @@ fn upload_signature(headers: &HeaderMap) -> Result<UploadSignature, Response> {
         .map_err(|e| {
             Problem::malformed(
                 "invalid_upload_signature",
-                format!("上传签名（Authorization 请求头）格式不对：{e}"),
-                e.to_string(),
+                Refusal::UploadSignatureMalformed {
+                    reason: &e.to_string(),
+                },
             )
             .into_response()
         })
@@ -852,18 +806,12 @@ async fn attachment<B: Backend>(
     State(s): Shared<B>,
     Path(sha256): Path<String>,
 ) -> Result<Response, Problem> {
-    let hash = Hash::from_hex(&sha256).map_err(|_| {
-        Problem::malformed(
-            "invalid_sha256",
-            format!("{sha256:?} 不是 SHA-256：应为 64 位小写十六进制"),
-            format!("{sha256:?} is not a SHA-256: 64 lowercase hexadecimal digits"),
-        )
-    })?;
+    let hash = Hash::from_hex(&sha256)
+        .map_err(|_| Problem::malformed("invalid_sha256", Refusal::NotASha256 { text: &sha256 }))?;
     let Some(found) = s.store.attachment(&hash).await? else {
         return Err(Problem::not_found(
             "unknown_attachment",
-            format!("没有 SHA-256 为 {sha256} 的附件"),
-            format!("no attachment with SHA-256 {sha256}"),
+            Refusal::UnknownAttachment { sha256: &sha256 },
         ));
     };
     Ok((download_headers(&hash, &found.media_type), found.bytes).into_response())

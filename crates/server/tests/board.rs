@@ -13,7 +13,6 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use demo_support::{Ledgers, app, store};
 use gongzhang_core::checkpoint::Checkpoint;
-use gongzhang_core::ledger::csv::{UTF8_BOM, statement_csv};
 use gongzhang_core::ledger::events::LedgerEvent;
 use gongzhang_core::ledger::rules::Ledger;
 use gongzhang_core::ledger::types::{Period, PeriodRange, Unit};
@@ -23,6 +22,7 @@ use gongzhang_store::sqlite::SqliteBackend;
 use gongzhang_store::store::Store;
 use gongzhang_testkit::demo::{self, Demo};
 use gongzhang_testkit::example;
+use gongzhang_text::csv::{UTF8_BOM, statement_csv};
 use http::Answer;
 use std::collections::{BTreeMap, BTreeSet};
 

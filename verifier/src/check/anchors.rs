@@ -4,11 +4,11 @@
 use super::checkpoints::refuse_empty_older_checkpoint;
 use crate::Args;
 use crate::inputs::{self, Inputs};
-use crate::report::Lang;
 use anyhow::Context as _;
 use gongzhang_core::Hash;
 use gongzhang_core::cosignature::{CosignerKey, WitnessPolicy};
 use gongzhang_core::note::{self, VerifierKey};
+use gongzhang_text::Lang;
 
 /// The trust anchors, read and parsed before the log is.
 pub(super) struct Anchors {

@@ -3,11 +3,12 @@
 
 use super::anchors::Anchors;
 use super::{Checked, Halt, code_of, failure};
-use crate::report::{Failure, Lang, OutcomeKind};
+use crate::report::{Failure, OutcomeKind};
 use gongzhang_core::checkpoint::{self, CheckpointError, OpenedCheckpoint};
 use gongzhang_core::cosignature::WitnessPolicy;
 use gongzhang_core::merkle::TreeHead;
 use gongzhang_core::note::VerifierKey;
+use gongzhang_text::Lang;
 
 /// The checkpoint opened with the log key, and the tree head of the older one.
 pub(super) struct Opened {

@@ -3,8 +3,9 @@
 
 use super::{Checked, Halt, failure};
 use crate::inputs::{self, Inputs, ManifestProblem};
-use crate::report::{AttachmentInfo, Failure, Lang, OutcomeKind, Report};
+use crate::report::{AttachmentInfo, Failure, OutcomeKind, Report};
 use gongzhang_core::Hash;
+use gongzhang_text::Lang;
 use std::collections::BTreeSet;
 
 /// Hashes the attachments directory, if there is one: a file whose content does not have the

@@ -2,10 +2,11 @@
 //! names read back to describe it.
 
 use crate::inputs::{Inputs, LogSource};
-use crate::report::{self, EntryInfo, Lang};
+use crate::report::{self, EntryInfo};
 use gongzhang_core::entry::{ENTRY_BYTES_MAX, Entry};
 use gongzhang_core::merkle::MerkleAccumulator;
 use gongzhang_core::stream::{StreamError, StreamVerifier};
+use gongzhang_text::Lang;
 use std::io::{BufRead as _, BufReader, Read as _};
 
 /// The last lines read from a pipe, enough to describe the entry an error names: an error is

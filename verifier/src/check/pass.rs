@@ -10,7 +10,7 @@ use super::receipts::Receipt;
 use super::{Checked, Explain as _, Halt, code_of, failure};
 use crate::Args;
 use crate::inputs::Inputs;
-use crate::report::{self, Lang, OutcomeKind};
+use crate::report::{self, OutcomeKind};
 use anyhow::Context as _;
 use gongzhang_core::Hash;
 use gongzhang_core::entry::Entry;
@@ -20,6 +20,7 @@ use gongzhang_core::log::{LogError, VerifiedLog};
 use gongzhang_core::merkle::MerkleAccumulator;
 use gongzhang_core::note::VerifierKey;
 use gongzhang_core::stream::{StreamError, StreamVerifier};
+use gongzhang_text::Lang;
 use std::collections::BTreeSet;
 
 /// A log that verified against its checkpoint, and what it holds.
@@ -204,7 +205,7 @@ fn rule_broken(rule: &RuleError, entry: &Entry, lang: Lang) -> Halt {
     let mut f = failure(
         code_of(&rule.violation),
         Some(rule.seq),
-        rule.explain(lang.core()),
+        rule.explain(lang),
         lang.pick(
             "签名和哈希链都没问题，但这笔记录本不该被接受（例如未经授权、资金透支、金额与公示标准不符）。",
             "signatures and chain are fine, but this entry should never have been accepted (unauthorised, overdrawn, or not the posted standard).",
@@ -220,7 +221,7 @@ fn log_rejected(error: &LogError, inputs: &Inputs, recent: &RecentLines, lang: L
     let mut f = failure(
         code_of(error),
         seq,
-        error.explain(lang.core()),
+        error.explain(lang),
         log_meaning(error, lang),
     );
     f.entry = seq.and_then(|s| describe_line(&inputs.log, recent, s, lang));

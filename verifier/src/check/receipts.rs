@@ -5,7 +5,7 @@ use super::checkpoints::history_failure;
 use super::pass::VerifiedLedger;
 use super::{Checked, Halt, code_of, display_name, failure};
 use crate::inputs;
-use crate::report::{self, EntryInfo, Lang, OutcomeKind, ReceiptInfo, Report};
+use crate::report::{self, EntryInfo, OutcomeKind, ReceiptInfo, Report};
 use anyhow::Context as _;
 use gongzhang_core::Hash;
 use gongzhang_core::checkpoint;
@@ -13,6 +13,7 @@ use gongzhang_core::entry::Entry;
 use gongzhang_core::merkle::{MerkleAccumulator, TreeHead};
 use gongzhang_core::note::VerifierKey;
 use gongzhang_core::tlog_proof::{self, TlogProof};
+use gongzhang_text::Lang;
 use std::path::PathBuf;
 
 /// A receipt read from a file, and what the log showed about it.

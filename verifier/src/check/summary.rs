@@ -3,9 +3,10 @@
 
 use super::anchors::Anchors;
 use super::pass::VerifiedLedger;
-use crate::report::{self, FundInfo, HeadInfo, Lang, LedgerInfo, Report, WitnessInfo};
+use crate::report::{self, FundInfo, HeadInfo, LedgerInfo, Report, WitnessInfo};
 use gongzhang_core::ledger::rules::Ledger;
 use gongzhang_core::ledger::types::PeriodRange;
+use gongzhang_text::Lang;
 
 /// Records in the report what the pass established.
 pub(super) fn record(report: &mut Report, anchors: &Anchors, log: &VerifiedLedger, lang: Lang) {
@@ -69,8 +70,8 @@ fn ledger_info(
         community: ledger.community().to_string(),
         entries: verified.tree_head.size,
         genesis_hash: verified.genesis_hash.to_string(),
-        first_recorded_at: report::beijing(verified.first_time),
-        last_recorded_at: report::beijing(verified.last_time),
+        first_recorded_at: gongzhang_text::format::beijing(verified.first_time),
+        last_recorded_at: gongzhang_text::format::beijing(verified.last_time),
         first_period: ledger.first_period().map(|p| p.to_string()),
         last_period: ledger.last_period().map(|p| p.to_string()),
         last_closed: ledger.last_closed().map(|p| p.to_string()),

@@ -3,7 +3,6 @@
 
 use super::zh::{io_error_zh, key_error_zh, parse_error_zh};
 use super::{MAX_LEAF_BYTES, TlogProofArgs};
-use crate::report::Lang;
 use gongzhang_core::Hash;
 use gongzhang_core::checkpoint::CheckpointParseError;
 use gongzhang_core::cosignature::{COSIGNATURE_V1_TYPE, CosignerKey, PolicyError, WitnessPolicy};
@@ -12,6 +11,7 @@ use gongzhang_core::note::{ED25519_SIGNATURE_TYPE, KeyError, SIGNER_KEY_PREFIX, 
 use gongzhang_core::tlog_proof::{
     self, MAX_PROOF_BYTES, TlogProof, TlogProofError, TlogProofParseError, VerifiedProof,
 };
+use gongzhang_text::Lang;
 use std::io::Read as _;
 use std::path::Path;
 

@@ -3,20 +3,20 @@
 use super::inputs::Inputs;
 use super::key_label;
 use super::zh::{checkpoint_parse_error_zh, cosignature_error_zh, explain, note_error_zh};
-use crate::report::Lang;
 use gongzhang_core::checkpoint::CheckpointError;
 use gongzhang_core::cosignature::{self, CosignatureError};
 use gongzhang_core::merkle::InclusionError;
 use gongzhang_core::note::{self, NoteError};
 use gongzhang_core::tlog_proof::{TlogProofError, VerifiedProof};
+use gongzhang_text::Lang;
 use std::fmt::Write as _;
 
 /// A cosignature time (POSIX seconds) in Beijing time (UTC+8, no daylight saving time).
 pub(super) fn beijing(seconds: u64, lang: Lang) -> String {
     let local = i64::try_from(seconds)
         .ok()
-        .and_then(|s| s.checked_add(8 * 3600))
-        .and_then(|s| time::OffsetDateTime::from_unix_timestamp(s).ok());
+        .and_then(|s| time::OffsetDateTime::from_unix_timestamp(s).ok())
+        .map(|t| t.to_offset(gongzhang_core::entry::BEIJING));
     match local {
         Some(t) => format!(
             "{:04}-{:02}-{:02} {:02}:{:02}:{:02} {}",

@@ -2,12 +2,12 @@
 
 use super::inputs::checkpoint_file_line;
 use super::key_label;
-use crate::report::Lang;
 use gongzhang_core::checkpoint::{CheckpointParseError, DecimalError};
 use gongzhang_core::cosignature::{CosignatureError, CosignatureFormatError};
 use gongzhang_core::hash::HashParseError;
 use gongzhang_core::note::{KeyError, KeyNameError, NoteError, SignatureLineError};
 use gongzhang_core::tlog_proof::{self, TlogProofParseError};
+use gongzhang_text::Lang;
 
 /// An error in the report's language: `zh` for Chinese, its `Display` for English.
 pub(super) fn explain<E: std::fmt::Display>(lang: Lang, error: &E, zh: fn(&E) -> String) -> String {

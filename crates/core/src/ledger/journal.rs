@@ -34,7 +34,7 @@ use super::accounts::Account;
 use super::events::LedgerEvent;
 use super::rules::{Applied, Ledger, RuleError};
 use super::types::{Channel, Fen, Period};
-use crate::entry::{Entry, RecordedAt};
+use crate::entry::Entry;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
@@ -128,7 +128,7 @@ impl JournalWriter {
         if postings.is_empty() {
             return;
         }
-        let date = beijing_date(entry.recorded_at());
+        let date = entry.recorded_at().beijing_date();
         let (description, memo) = describe(entry, event.as_ref(), ledger_after);
         let seq = entry.seq();
         let id = entry.event().id();
@@ -340,19 +340,7 @@ fn merge(applied: &Applied) -> Vec<(String, i128)> {
     out
 }
 
-/// Fen as yuan with two decimals: `-1234` → `-12.34`.
-fn yuan(fen: i128) -> String {
-    let sign = if fen < 0 { "-" } else { "" };
-    let abs = fen.unsigned_abs();
-    format!("{sign}{}.{:02}", abs / 100, abs % 100)
-}
-
-/// The Beijing-time calendar date of a log time, `YYYY-MM-DD`.
-pub fn beijing_date(t: RecordedAt) -> String {
-    let offset = time::UtcOffset::from_whole_seconds(8 * 3600).unwrap_or(time::UtcOffset::UTC);
-    let d = t.as_offset_date_time().to_offset(offset).date();
-    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
-}
+use super::types::yuan_plain as yuan;
 
 fn first_day(p: Period) -> String {
     format!("{p}-01")
@@ -888,11 +876,15 @@ option "operating_currency" "CNY"
         assert_eq!(last_day(Period::new(2026, 4).unwrap()), "2026-04-30");
         assert_eq!(last_day(Period::new(2026, 12).unwrap()), "2026-12-31");
         assert_eq!(
-            beijing_date(RecordedAt::parse("2026-01-31T15:59:59.999Z").unwrap()),
+            RecordedAt::parse("2026-01-31T15:59:59.999Z")
+                .unwrap()
+                .beijing_date(),
             "2026-01-31"
         );
         assert_eq!(
-            beijing_date(RecordedAt::parse("2026-01-31T16:00:00.000Z").unwrap()),
+            RecordedAt::parse("2026-01-31T16:00:00.000Z")
+                .unwrap()
+                .beijing_date(),
             "2026-02-01"
         );
         assert_eq!(quote(r#"a "b" \c"#), r#""a \"b\" \\c""#);

@@ -3,7 +3,6 @@
 //! exactly this code.
 
 pub mod accounts;
-pub mod csv;
 pub mod events;
 pub mod households;
 pub mod journal;

@@ -4,9 +4,8 @@
 
 use super::chart::{self, CHART_MONTHS, MonthFlow};
 use super::facts::{FactsCache, LogFacts};
-use super::format::{area_m2, beijing, beijing_date, beijing_iso, yuan, yuan_of};
 use super::qr::qr_svg;
-use super::{At, Chrome, Ctx, Failure, L, LOG_PAGE_ROWS, Reflects};
+use super::{At, Chrome, Ctx, Failure, LOG_PAGE_ROWS, Reflects, WebLang as _};
 use crate::AppState;
 use askama::Template;
 use axum::Extension;
@@ -16,15 +15,19 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use gongzhang_core::checkpoint::Checkpoint;
 use gongzhang_core::entry::Entry;
 use gongzhang_core::keys::PublicKey;
-use gongzhang_core::ledger::csv::statement_csv;
 use gongzhang_core::ledger::events::{ArrearsSummary, LedgerEvent, Statement};
 use gongzhang_core::ledger::rules::Ledger;
-use gongzhang_core::ledger::types::{Channel, InvoiceKind, Period, PeriodRange, Role, Slug, Unit};
+use gongzhang_core::ledger::types::{Channel, Period, PeriodRange, Role, Slug, Unit};
 use gongzhang_core::merkle::TreeHead;
-use gongzhang_core::messages::{category_name, event_kind_name, fund_name};
 use gongzhang_core::note;
 use gongzhang_store::backend::Backend;
 use gongzhang_store::store::Store;
+use gongzhang_text::Lang;
+use gongzhang_text::csv::statement_csv;
+use gongzhang_text::format::{area_m2, beijing, beijing_date, beijing_iso, yuan, yuan_of};
+use gongzhang_text::names::{
+    category_name, channel_name, event_kind_name, fund_name, invoice_kind_name, role_name,
+};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -79,54 +82,29 @@ fn period_slug(range: PeriodRange) -> Option<String> {
     (PeriodRange::parse(&text).ok() == Some(range)).then_some(text)
 }
 
-fn channel_name(c: Channel, l: L) -> &'static str {
-    match c {
-        Channel::Cash => l.t("现金", "cash"),
-        Channel::WechatPay => l.t("微信支付", "WeChat Pay"),
-        Channel::Alipay => l.t("支付宝", "Alipay"),
-        Channel::BankTransfer => l.t("银行转账", "bank transfer"),
-    }
-}
-
-fn channel_of_body(v: Option<&Value>, l: L) -> Option<&'static str> {
+fn channel_of_body(v: Option<&Value>, l: Lang) -> Option<&'static str> {
     serde_json::from_value::<Channel>(v?.clone())
         .ok()
         .map(|c| channel_name(c, l))
 }
 
-fn invoice_kind_name(k: InvoiceKind, l: L) -> &'static str {
-    match k {
-        InvoiceKind::Fapiao => l.t("发票", "fapiao (tax invoice)"),
-        InvoiceKind::Receipt => l.t("收据", "receipt"),
-        InvoiceKind::None => l.t("无", "none"),
-    }
-}
-
-fn role_name(r: Role, l: L) -> &'static str {
-    match r {
-        Role::Treasurer => l.t("出纳", "treasurer"),
-        Role::CommitteeMember => l.t("业委会委员", "committee member"),
-        Role::Auditor => l.t("街道办审计", "street office auditor"),
-    }
-}
-
 /// A fee item's or category's name: the fee schedule's for a fee item, else the usual one.
-fn item_name(item: &str, names: &BTreeMap<String, String>, l: L) -> String {
-    match (l.en, names.get(item)) {
+fn item_name(item: &str, names: &BTreeMap<String, String>, l: Lang) -> String {
+    match (l.is_en(), names.get(item)) {
         (false, Some(name)) => name.clone(),
-        _ => category_name(item, l.lang()),
+        _ => category_name(item, l),
     }
 }
 
 /// A fee item's name from the schedule in force for `period` (no log walk needed).
-fn schedule_item_name(ledger: &Ledger, period: Period, item: &Slug, l: L) -> String {
+fn schedule_item_name(ledger: &Ledger, period: Period, item: &Slug, l: Lang) -> String {
     let named = ledger
         .schedule_for(period)
         .and_then(|s| s.items.iter().find(|i| i.item == *item))
         .map(|i| i.name.as_str().to_string());
-    match (l.en, named) {
+    match (l.is_en(), named) {
         (false, Some(name)) => name,
-        _ => category_name(item.as_str(), l.lang()),
+        _ => category_name(item.as_str(), l),
     }
 }
 
@@ -295,8 +273,10 @@ async fn communities_page<B: Backend>(
             origin,
         });
     }
-    let server = l.t("公账", "Gongzhang");
-    let title = l.t("各小区公示栏", "Community notice boards").to_string();
+    let server = l.pick("公账", "Gongzhang");
+    let title = l
+        .pick("各小区公示栏", "Community notice boards")
+        .to_string();
     html(&CommunitiesPage {
         c: ctx.chrome(None, server, title, None),
         communities,
@@ -315,7 +295,7 @@ async fn home_page<B: Backend>(s: &AppState<B>, ctx: &Ctx, at: &At) -> Result<Re
                 .fund_balances()
                 .into_iter()
                 .map(|(fund, fen)| FundRow {
-                    name: fund_name(fund.as_str(), l.lang()),
+                    name: fund_name(fund.as_str(), l),
                     code: fund.as_str().to_string(),
                     fen: fen.get(),
                     yuan: yuan_of(fen),
@@ -324,13 +304,13 @@ async fn home_page<B: Backend>(s: &AppState<B>, ctx: &Ctx, at: &At) -> Result<Re
             let year_start = Period::new(now.year(), 1).unwrap_or(now);
             let flows = vec![
                 FlowRow::new(
-                    l.t("本月", "This month").to_string(),
+                    l.pick("本月", "This month").to_string(),
                     now.to_string(),
                     format!("{p}/statements/{now}{q}"),
                     flow_of(&ledger.statement(month_range(now))),
                 ),
                 FlowRow::new(
-                    l.t("本年累计", "This year to date").to_string(),
+                    l.pick("本年累计", "This year to date").to_string(),
                     format!("{year_start} – {now}"),
                     String::new(),
                     flow_of(&ledger.statement(PeriodRange {
@@ -368,7 +348,7 @@ async fn home_page<B: Backend>(s: &AppState<B>, ctx: &Ctx, at: &At) -> Result<Re
         })
         .await?;
     let cp = checkpoint_view(&s.store, &at.origin, size).await?;
-    let label = if l.en {
+    let label = if l.is_en() {
         format!(
             "QR code of the signed checkpoint: {} entries, fingerprint {}",
             cp.reflects.size, cp.reflects.fingerprint
@@ -404,7 +384,7 @@ async fn home_page<B: Backend>(s: &AppState<B>, ctx: &Ctx, at: &At) -> Result<Re
             )
         })
         .collect();
-    let title = format!("{community} {}", l.t("公示栏", "notice board"));
+    let title = format!("{community} {}", l.pick("公示栏", "notice board"));
     html(&HomePage {
         c: ctx.chrome(Some(at), &community, title, Some(cp.reflects.clone())),
         funds,
@@ -500,7 +480,7 @@ async fn statements_page<B: Backend>(
         .collect();
     let cp = checkpoint_view(&s.store, &at.origin, size).await?;
     let title = l
-        .t("期间公示（月度/季度）", "Period statements")
+        .pick("期间公示（月度/季度）", "Period statements")
         .to_string();
     html(&StatementsPage {
         c: ctx.chrome(Some(&at), &community, title, Some(cp.reflects)),
@@ -575,14 +555,14 @@ pub(crate) struct ArrearsUnit {
     pub oldest: String,
 }
 
-fn bands(a: &ArrearsSummary, l: L) -> Vec<BandRow> {
+fn bands(a: &ArrearsSummary, l: Lang) -> Vec<BandRow> {
     [
-        ("0-3", l.t("0–3 个月", "0–3 months"), a.age_0_3_fen),
-        ("3-6", l.t("3–6 个月", "3–6 months"), a.age_3_6_fen),
-        ("6-12", l.t("6–12 个月", "6–12 months"), a.age_6_12_fen),
+        ("0-3", l.pick("0–3 个月", "0–3 months"), a.age_0_3_fen),
+        ("3-6", l.pick("3–6 个月", "3–6 months"), a.age_3_6_fen),
+        ("6-12", l.pick("6–12 个月", "6–12 months"), a.age_6_12_fen),
         (
             "12+",
-            l.t("12 个月以上", "over 12 months"),
+            l.pick("12 个月以上", "over 12 months"),
             a.age_12_plus_fen,
         ),
     ]
@@ -737,7 +717,7 @@ async fn statement_page<B: Backend>(
                             .map(|b| item_name(b.category.as_str(), &item_names, l))
                             .unwrap_or_default(),
                         fund: body
-                            .map(|b| fund_name(b.fund.as_str(), l.lang()))
+                            .map(|b| fund_name(b.fund.as_str(), l))
                             .unwrap_or_default(),
                         fen: body.map_or(0, |b| b.amount_fen.get()),
                         yuan: body.map(|b| yuan_of(b.amount_fen)).unwrap_or_default(),
@@ -765,7 +745,7 @@ async fn statement_page<B: Backend>(
         lines
             .iter()
             .map(|line| CategoryRow {
-                fund: fund_name(line.fund.as_str(), l.lang()),
+                fund: fund_name(line.fund.as_str(), l),
                 category: item_name(line.category.as_str(), &item_names, l),
                 code: line.category.as_str().to_string(),
                 fen: line.amount_fen.get(),
@@ -778,7 +758,7 @@ async fn statement_page<B: Backend>(
         .iter()
         .map(|f| StatementFundRow {
             code: f.fund.as_str().to_string(),
-            name: fund_name(f.fund.as_str(), l.lang()),
+            name: fund_name(f.fund.as_str(), l),
             opening_fen: f.opening_fen.get(),
             opening: yuan_of(f.opening_fen),
             received: yuan_of(f.received_fen),
@@ -789,7 +769,7 @@ async fn statement_page<B: Backend>(
         })
         .collect();
     let cp = checkpoint_view(&s.store, &at.origin, size).await?;
-    let title = if l.en {
+    let title = if l.is_en() {
         format!("Statement for {range}")
     } else {
         format!("{range} 期间公示")
@@ -983,7 +963,7 @@ async fn unit_page<B: Backend>(s: &AppState<B>, ctx: &Ctx) -> Result<Response, F
         });
     }
     let cp = checkpoint_view(&s.store, &at.origin, size).await?;
-    let title = if l.en {
+    let title = if l.is_en() {
         format!("Unit {unit}")
     } else {
         format!("{unit} 户的账")
@@ -1085,7 +1065,7 @@ async fn arrears_page<B: Backend>(s: &AppState<B>, ctx: &Ctx) -> Result<Response
         })
         .await?;
     let cp = checkpoint_view(&s.store, &at.origin, size).await?;
-    let title = l.t("欠费情况", "Arrears").to_string();
+    let title = l.pick("欠费情况", "Arrears").to_string();
     html(&ArrearsPage {
         c: ctx.chrome(Some(&at), &community, title, Some(cp.reflects)),
         as_of: now.to_string(),
@@ -1239,9 +1219,9 @@ async fn verify_page<B: Backend>(s: &AppState<B>, ctx: &Ctx) -> Result<Response,
             revoked.sort_by_key(|(key, seq)| (**seq, **key));
             for (k, seq) in revoked {
                 keys.push(KeyRow {
-                    role: l.t("已注销", "revoked").to_string(),
+                    role: l.pick("已注销", "revoked").to_string(),
                     key: hex(k),
-                    note: if l.en {
+                    note: if l.is_en() {
                         format!("revoked by entry {seq}; signs nothing after it")
                     } else {
                         format!("第 {seq} 条记录注销，此后签的一律无效")
@@ -1249,7 +1229,7 @@ async fn verify_page<B: Backend>(s: &AppState<B>, ctx: &Ctx) -> Result<Response,
                 });
             }
             let governance = ledger.governance().map_or_else(String::new, |g| {
-                if l.en {
+                if l.is_en() {
                     format!(
                         "Expenditures above {} yuan need the approval of {} committee members.",
                         yuan_of(g.approval_threshold_fen),
@@ -1290,7 +1270,7 @@ async fn verify_page<B: Backend>(s: &AppState<B>, ctx: &Ctx) -> Result<Response,
                     .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.')
         })
         .unwrap_or("ledger");
-    let lang = if l.en { " --lang en" } else { "" };
+    let lang = if l.is_en() { " --lang en" } else { "" };
     let commands = format!(
         "curl -sfo {stem}.jsonl {api}/log\ncurl -sfo {stem}.checkpoint {api}/checkpoint\ngongzhang-verify {stem}.jsonl --checkpoint {stem}.checkpoint --key '{log_key}'{lang}\n"
     );
@@ -1298,11 +1278,11 @@ async fn verify_page<B: Backend>(s: &AppState<B>, ctx: &Ctx) -> Result<Response,
         .iter()
         .map(|(code, zh, en)| CheckRow {
             code,
-            meaning: if l.en { en } else { zh },
+            meaning: if l.is_en() { en } else { zh },
         })
         .collect();
     let cp = checkpoint_view(&s.store, &at.origin, size).await?;
-    let title = l.t("如何核对", "How to verify").to_string();
+    let title = l.pick("如何核对", "How to verify").to_string();
     let api_path = format!("/api/v1/ledgers/{}", at.seg);
     html(&VerifyPage {
         c: ctx.chrome(Some(&at), &community, title, Some(cp.reflects)),
@@ -1361,7 +1341,7 @@ fn body_str<'a>(body: &'a serde_json::Map<String, Value>, key: &str) -> Option<&
 /// What an entry records, in a few words, and its amount in fen if it has one.
 fn describe(
     entry: &Entry,
-    l: L,
+    l: Lang,
     proposals: &HashMap<String, (String, i64)>,
     item_names: &BTreeMap<String, String>,
 ) -> (String, Option<i128>) {
@@ -1372,7 +1352,7 @@ fn describe(
         .and_then(Value::as_i64)
         .map(i128::from);
     let category = |k| item_name(body_str(body, k).unwrap_or_default(), item_names, l);
-    let fund = |k| fund_name(body_str(body, k).unwrap_or_default(), l.lang());
+    let fund = |k| fund_name(body_str(body, k).unwrap_or_default(), l);
     match entry.event().kind() {
         "ledger_opened" => (s("community"), None),
         "role_granted" => {
@@ -1403,7 +1383,7 @@ fn describe(
                 .filter_map(|c| c.get("amount_fen").and_then(Value::as_i64))
                 .map(i128::from)
                 .sum();
-            let what = if l.en {
+            let what = if l.is_en() {
                 format!("{}: {n} charges", s("period"))
             } else {
                 format!("{} 月份，{n} 笔", s("period"))
@@ -1459,7 +1439,7 @@ fn describe(
         }
         "audit_attested" => {
             let through = body.get("through_seq").and_then(Value::as_u64).unwrap_or(0);
-            let what = if l.en {
+            let what = if l.is_en() {
                 format!("audited through entry {through}: {}", s("opinion"))
             } else {
                 format!("审计至第 {through} 条：{}", s("opinion"))
@@ -1469,7 +1449,7 @@ fn describe(
         "budget_adopted" => {
             let year = body.get("year").and_then(Value::as_u64).unwrap_or(0);
             (
-                if l.en {
+                if l.is_en() {
                     format!("budget {year}")
                 } else {
                     format!("{year} 年预算")
@@ -1552,13 +1532,13 @@ async fn log_page<B: Backend>(
                             let roles = facts.roles_at(sig.key(), e.seq());
                             if roles.is_empty() {
                                 let hex = sig.key().to_hex();
-                                format!("{} {}…", l.t("密钥", "key"), &hex[..8])
+                                format!("{} {}…", l.pick("密钥", "key"), &hex[..8])
                             } else {
                                 roles
                                     .iter()
                                     .map(|r| role_name(*r, l))
                                     .collect::<Vec<_>>()
-                                    .join(l.t("、", ", "))
+                                    .join(l.pick("、", ", "))
                             }
                         })
                         .collect();
@@ -1570,9 +1550,9 @@ async fn log_page<B: Backend>(
                         seq: e.seq(),
                         time: beijing(e.recorded_at()),
                         time_iso: beijing_iso(e.recorded_at()),
-                        kind: event_kind_name(e.event().kind(), l.lang()),
+                        kind: event_kind_name(e.event().kind(), l),
                         what,
-                        signers: signers.join(l.t("；", "; ")),
+                        signers: signers.join(l.pick("；", "; ")),
                         amount: amount.map(yuan).unwrap_or_default(),
                         unit_href: if unit.is_empty() {
                             String::new()
@@ -1588,7 +1568,7 @@ async fn log_page<B: Backend>(
         .await?;
     let link = |n: u64| format!("{p}/log?page={n}{amp}");
     let cp = checkpoint_view(&s.store, &at.origin, size).await?;
-    let title = l.t("账本日志", "The log").to_string();
+    let title = l.pick("账本日志", "The log").to_string();
     html(&LogPage {
         c: ctx.chrome(Some(&at), &community, title, Some(cp.reflects)),
         page,

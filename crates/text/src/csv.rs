@@ -5,9 +5,10 @@
 //! (`statements/<period>.csv`) and the notice board's download (`/statements/<period>.csv`), so
 //! that the two files are byte for byte the same for the same statement. Pure: text in, text out.
 
-use super::events::Statement;
-use super::types::{Fen, FundId, PeriodRange};
-use crate::messages::{self, Lang};
+use crate::Lang;
+use crate::names as messages;
+use gongzhang_core::ledger::events::Statement;
+use gongzhang_core::ledger::types::{Fen, FundId, PeriodRange};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
@@ -192,8 +193,8 @@ fn push_csv_text(out: &mut String, text: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ledger::events::{ArrearsSummary, CategoryAmount, FundStatement};
-    use crate::ledger::types::{Period, Slug};
+    use gongzhang_core::ledger::events::{ArrearsSummary, CategoryAmount, FundStatement};
+    use gongzhang_core::ledger::types::{Period, Slug};
 
     fn fen(v: i64) -> Fen {
         Fen::new(v).unwrap_or_else(|e| panic!("{e}"))

@@ -1,22 +1,22 @@
-//! Figures and times as the notice board prints them. Money is integer fen all the way: the
-//! one formatting function below divides by 100 in integers, so a page can never show a figure
-//! a float rounded.
+//! Figures and times as people read them. Money is integer fen all the way: the formatting below
+//! divides by 100 in integers, so no page, report or message can show a figure a float rounded.
+//! Times are UTC in the log and shown in Beijing time ([`gongzhang_core::entry::BEIJING`]).
 
 use gongzhang_core::entry::RecordedAt;
-use gongzhang_core::ledger::types::{AreaCentiM2, Fen};
-use time::UtcOffset;
+use gongzhang_core::hash::Hash;
+use gongzhang_core::keys::PublicKey;
+use gongzhang_core::ledger::types::{AreaCentiM2, Fen, Period, yuan_plain};
 use time::macros::format_description;
-
-/// Beijing time: UTC+8 all year (Asia/Shanghai has no daylight saving).
-const BEIJING_OFFSET_S: i32 = 8 * 3600;
 
 /// Yuan with two decimals and thousands separators, from integer fen:
 /// `123456` → `1,234.56`, `-5` → `-0.05`.
 pub fn yuan(fen: i128) -> String {
-    let sign = if fen < 0 { "-" } else { "" };
-    let abs = fen.unsigned_abs();
-    let (whole, cents) = (abs / 100, abs % 100);
-    let digits = whole.to_string();
+    let plain = yuan_plain(fen);
+    let (sign, rest) = match plain.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", plain.as_str()),
+    };
+    let (digits, cents) = rest.split_once('.').unwrap_or((rest, "00"));
     let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, d) in digits.chars().enumerate() {
         if i > 0 && (digits.len() - i) % 3 == 0 {
@@ -24,7 +24,7 @@ pub fn yuan(fen: i128) -> String {
         }
         grouped.push(d);
     }
-    format!("{sign}{grouped}.{cents:02}")
+    format!("{sign}{grouped}.{cents}")
 }
 
 /// [`yuan`] of a ledger amount.
@@ -34,37 +34,69 @@ pub fn yuan_of(fen: Fen) -> String {
 
 /// An area in square metres with two decimals, from hundredths: `5678` → `56.78`.
 pub fn area_m2(area: AreaCentiM2) -> String {
-    yuan(i128::from(area))
-}
-
-fn to_beijing(t: RecordedAt) -> time::OffsetDateTime {
-    // INVARIANT: 8 hours is a valid UTC offset.
-    let offset = UtcOffset::from_whole_seconds(BEIJING_OFFSET_S).unwrap_or(UtcOffset::UTC);
-    t.as_offset_date_time().to_offset(offset)
+    yuan_plain(i128::from(area))
 }
 
 /// A log time in Beijing time to the minute: `2026-01-05 09:30`.
 pub fn beijing(t: RecordedAt) -> String {
-    to_beijing(t)
+    t.in_beijing()
         .format(format_description!("[year]-[month]-[day] [hour]:[minute]"))
         .unwrap_or_default()
 }
 
 /// A log time's date in Beijing time: `2026-01-05`.
 pub fn beijing_date(t: RecordedAt) -> String {
-    to_beijing(t)
-        .format(format_description!("[year]-[month]-[day]"))
-        .unwrap_or_default()
+    t.beijing_date()
 }
 
 /// A log time in Beijing time as ISO 8601 with its offset, for `<time datetime>`:
 /// `2026-01-05T09:30:00+08:00`.
 pub fn beijing_iso(t: RecordedAt) -> String {
-    to_beijing(t)
+    t.in_beijing()
         .format(format_description!(
             "[year]-[month]-[day]T[hour]:[minute]:[second][offset_hour sign:mandatory]:[offset_minute]"
         ))
         .unwrap_or_default()
+}
+
+/// A log time in Beijing time, in words, to the second: `北京时间 2026年1月5日 16:00:00`
+/// (milliseconds only when not zero) — what a message names an entry's time by.
+pub fn beijing_zh(t: RecordedAt) -> String {
+    let b = t.in_beijing();
+    let ms = b.millisecond();
+    let fraction = if ms == 0 {
+        String::new()
+    } else {
+        format!(".{ms:03}")
+    };
+    format!(
+        "北京时间 {}年{}月{}日 {:02}:{:02}:{:02}{fraction}",
+        b.year(),
+        u8::from(b.month()),
+        b.day(),
+        b.hour(),
+        b.minute(),
+        b.second()
+    )
+}
+
+/// `2026年1月`.
+pub fn month_zh(p: Period) -> String {
+    format!("{}年{}月", p.year(), p.month())
+}
+
+/// `密钥 3ae63f54…`: a key by its first eight hexadecimal digits.
+pub fn key_zh(k: &PublicKey) -> String {
+    format!("密钥 {}", short_hex(&k.to_hex()))
+}
+
+/// A hash by its first eight hexadecimal digits: `3ae63f54…`.
+pub fn hash_short(h: &Hash) -> String {
+    short_hex(&h.to_hex())
+}
+
+fn short_hex(hex: &str) -> String {
+    format!("{}…", hex.get(..8).unwrap_or(hex))
 }
 
 #[cfg(test)]
@@ -94,5 +126,9 @@ mod tests {
         assert_eq!(beijing(t), "2026-01-01 00:30");
         assert_eq!(beijing_date(t), "2026-01-01");
         assert_eq!(beijing_iso(t), "2026-01-01T00:30:00+08:00");
+        assert_eq!(beijing_zh(t), "北京时间 2026年1月1日 00:30:00");
+        let t = RecordedAt::parse("2026-01-05T08:00:00.250Z").unwrap_or_else(|| unreachable!());
+        assert_eq!(beijing_zh(t), "北京时间 2026年1月5日 16:00:00.250");
+        assert_eq!(month_zh(Period::of_time(t)), "2026年1月");
     }
 }
