@@ -13,7 +13,7 @@ use std::fmt::Write as _;
 /// The JSON report's format name.
 pub const REPORT_FORMAT: &str = "gongzhang-verify/v1";
 
-pub use gongzhang_text::Lang;
+use gongzhang_text::Lang;
 
 /// What verification concluded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -208,7 +208,7 @@ pub fn to_json(report: &Report) -> String {
     serde_json::to_string(report).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
 }
 
-pub use gongzhang_text::format::beijing;
+use gongzhang_text::format::beijing;
 
 fn beijing_unix(seconds: u64) -> String {
     i64::try_from(seconds)
