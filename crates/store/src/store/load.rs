@@ -9,7 +9,7 @@ use gongzhang_core::checkpoint;
 use gongzhang_core::entry::Entry;
 use gongzhang_core::hash::{Hash, sha256};
 use gongzhang_core::ledger::rules::Ledger;
-use gongzhang_core::log::{LogError, LogHead, LogVerifier};
+use gongzhang_core::log::{LogHead, LogVerifier};
 use gongzhang_core::merkle::MerkleAccumulator;
 use gongzhang_core::note::VerifierKey;
 use std::collections::BTreeMap;
@@ -74,7 +74,7 @@ pub(super) async fn load<B: Backend>(
                     // An earlier entry's bad signature explains more than a later rule.
                     verifier
                         .flush()
-                        .map_err(|e| corrupt(log_error_seq(&e, seq), e))?;
+                        .map_err(|e| corrupt(e.seq().unwrap_or(seq), e))?;
                     return Err(corrupt(
                         seq,
                         format!("the stored entry breaks a rule: {rule}"),
@@ -89,7 +89,7 @@ pub(super) async fn load<B: Backend>(
     if size > 0 {
         verifier
             .finish()
-            .map_err(|e| corrupt(log_error_seq(&e, size - 1), e))?;
+            .map_err(|e| corrupt(e.seq().unwrap_or(size - 1), e))?;
         check_latest_checkpoint(backend, ledger_id, origin, &ledger, &tree).await?;
         // Entries appended before attachment references were kept (or restored without them)
         // get them now, so that no attachment an entry names is ever collected. Idempotent.
@@ -105,22 +105,6 @@ pub(super) async fn load<B: Backend>(
     })
 }
 
-/// The entry a [`LogError`] names, or `fallback`.
-fn log_error_seq(error: &LogError, fallback: u64) -> u64 {
-    match error {
-        LogError::Malformed { seq, .. }
-        | LogError::PrevHashMismatch { seq, .. }
-        | LogError::TimeWentBackwards { seq, .. }
-        | LogError::SecondGenesis { seq }
-        | LogError::BadSignature { seq, .. }
-        | LogError::InvalidKey { seq, .. }
-        | LogError::NonCanonicalKey { seq, .. }
-        | LogError::UnterminatedLastLine { seq } => *seq,
-        LogError::SeqMismatch { expected, .. } => *expected,
-        _ => fallback,
-    }
-}
-
 /// Checks one stored row: its bytes are a valid next entry, and the indexed values agree.
 fn check_row(verifier: &mut LogVerifier, row: &StoredEntry, seq: u64) -> Result<Entry, StoreError> {
     if row.seq != seq {
@@ -131,7 +115,7 @@ fn check_row(verifier: &mut LogVerifier, row: &StoredEntry, seq: u64) -> Result<
     }
     let entry = verifier
         .push(&row.bytes)
-        .map_err(|e| corrupt(log_error_seq(&e, seq), e))?;
+        .map_err(|e| corrupt(e.seq().unwrap_or(seq), e))?;
     if entry.hash() != row.hash {
         return Err(corrupt(
             seq,
