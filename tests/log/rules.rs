@@ -4,8 +4,8 @@
 use gongzhang_core::entry::{Entry, Event, RecordedAt};
 use gongzhang_core::ledger::events::{Outcome, VoteTotals};
 use gongzhang_core::ledger::replay_jsonl;
-use gongzhang_core::ledger::rules::{Applied, Ledger, RuleError, Violation, decide};
 use gongzhang_core::ledger::types::{Fen, Matter, Period};
+use gongzhang_core::ledger::{Applied, Ledger, RuleError, Violation, decide};
 use gongzhang_core::log::{LogError, LogHead};
 use gongzhang_testkit::example::{self, ORIGIN};
 use serde_json::{Value, json};

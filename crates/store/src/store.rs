@@ -53,8 +53,8 @@ use gongzhang_core::hash::{Hash, node_hash, sha256};
 use gongzhang_core::keys::{AuthorKey, AuthorKeyError, PublicKey, event_message};
 use gongzhang_core::ledger::events::{Statement, attachment_refs};
 use gongzhang_core::ledger::households::Household;
-use gongzhang_core::ledger::rules::{Ledger, RuleError, Violation};
 use gongzhang_core::ledger::types::{Fen, FundId, PeriodRange, Unit};
+use gongzhang_core::ledger::{Ledger, RuleError, Violation};
 use gongzhang_core::log::{LogError, LogHead, LogVerifier, SignatureCheck, verify_signatures};
 use gongzhang_core::merkle::{self, ProofRequestError, TreeHead};
 use gongzhang_core::note::{

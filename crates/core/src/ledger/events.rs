@@ -364,6 +364,15 @@ pub enum Outcome {
     Rejected,
 }
 
+impl std::fmt::Display for Outcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Outcome::Passed => "passed",
+            Outcome::Rejected => "rejected",
+        })
+    }
+}
+
 /// `owners_decision` (committee quorum): the result of an owners' vote (业主共同决定).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
