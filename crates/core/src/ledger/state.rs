@@ -15,7 +15,7 @@
 
 use super::accounts::{Account, Posting, balances};
 use super::events::{
-    BudgetLine, EVENT_TYPES, ExpenseProposed, FeeScheduleAdopted, Governance, LedgerEvent,
+    BudgetLine, EventKind, ExpenseProposed, FeeScheduleAdopted, Governance, LedgerEvent,
 };
 use super::households::Household;
 use super::types::{Fen, FundId, Matter, Period, Slug, Unit};
@@ -68,8 +68,8 @@ pub(super) struct EventSlot {
     /// A 32-bit hash of the event's canonical bytes: tells a resubmission from a different
     /// event under the same id (both are refused; only the message differs).
     pub(super) content: u32,
-    /// Index of the event type in [`EVENT_TYPES`].
-    kind: u8,
+    /// The event's kind.
+    kind: EventKind,
     /// How to reverse it.
     pub(super) undo: Undo,
 }
@@ -130,11 +130,9 @@ impl EventIndex {
         &self.slots[seq as usize]
     }
 
-    pub(super) fn kind(&self, seq: u64) -> &'static str {
-        EVENT_TYPES
-            .get(usize::from(self.slot(seq).kind))
-            .copied()
-            .unwrap_or("unknown")
+    /// The kind of entry `seq`'s event.
+    pub(super) fn kind(&self, seq: u64) -> EventKind {
+        self.slot(seq).kind
     }
 
     /// Keeps what undoing money event `seq` takes.
@@ -165,14 +163,13 @@ impl EventIndex {
 
     /// Adds entry `seq` (the next one; `apply` refuses entries beyond u32::MAX), whose event id
     /// has fingerprint `id`.
-    fn push(&mut self, seq: u64, id: [u8; 16], content: &[u8], kind: &str, undo: Undo) {
+    fn push(&mut self, seq: u64, id: [u8; 16], content: &[u8], kind: EventKind, undo: Undo) {
         debug_assert_eq!(seq, self.slots.len() as u64);
         let seq = u32::try_from(seq).unwrap_or(u32::MAX);
         let slot = EventSlot {
             id,
             content: EventIndex::content_hash(content),
-            kind: u8::try_from(EVENT_TYPES.iter().position(|k| *k == kind).unwrap_or(255))
-                .unwrap_or(u8::MAX),
+            kind,
             undo,
         };
         let slots = &self.slots;
@@ -401,14 +398,13 @@ impl Ledger {
         Ok(applied)
     }
 
-    /// Adds the entry just applied to the [`EventIndex`].
-    pub(super) fn record(&mut self, entry: &Entry, undo: Undo) {
-        let event = entry.event();
+    /// Adds the entry just applied, whose event is of `kind`, to the [`EventIndex`].
+    pub(super) fn record(&mut self, entry: &Entry, kind: EventKind, undo: Undo) {
         self.events.push(
             entry.seq(),
             self.id_fingerprint,
-            event.canonical_bytes(),
-            event.kind(),
+            entry.event().canonical_bytes(),
+            kind,
             undo,
         );
     }
@@ -500,20 +496,20 @@ mod tests {
             0,
             EventIndex::fingerprint("genesis"),
             b"{\"a\":1}",
-            "ledger_opened",
+            EventKind::LedgerOpened,
             Undo::NotReversible,
         );
         index.push(
             1,
             EventIndex::fingerprint("pay-1"),
             b"{\"b\":2}",
-            "payment_received",
+            EventKind::PaymentReceived,
             Undo::Payment { household: 7 },
         );
         assert_eq!(index.find("pay-1"), Some(1));
         assert_eq!(index.find("genesis"), Some(0));
         assert_eq!(index.find("pay-2"), None);
-        assert_eq!(index.kind(1), "payment_received");
+        assert_eq!(index.kind(1), EventKind::PaymentReceived);
         assert_eq!(index.slot(1).undo, Undo::Payment { household: 7 });
         assert_eq!(
             index.slot(1).content,

@@ -6,7 +6,7 @@ use super::roles::valid_key;
 use crate::entry::Entry;
 use crate::keys::PublicKey;
 use crate::ledger::accounts::{Account, Posting};
-use crate::ledger::events::{LedgerEvent, LedgerOpened};
+use crate::ledger::events::{EventKind, LedgerEvent, LedgerOpened};
 use crate::ledger::state::{Applied, Ledger, Undo};
 use crate::ledger::types::{Fen, FundId};
 use crate::ledger::violation::Violation;
@@ -47,7 +47,7 @@ impl Ledger {
             self.opening.insert(fund, opening);
         }
         self.post(&postings)?;
-        self.record(entry, Undo::NotReversible);
+        self.record(entry, EventKind::LedgerOpened, Undo::NotReversible);
         Ok(Applied { postings })
     }
 }

@@ -65,14 +65,14 @@ impl Ledger {
         }
         self.check_id(entry)?;
         self.check_not_revoked(entry)?;
+        let kind = event.event_kind();
+        if let Some(signers) = signers_for(kind) {
+            self.check_signers(entry, signers)?;
+        }
         let month = Period::of_time(entry.recorded_at());
-        match event {
+        let effect = match event {
             E::LedgerOpened(_) => unreachable!("the log layer refuses a second genesis"),
             E::Reversal(r) => return self.apply_reversal(entry, r, month),
-            _ => self.check_signers(entry, signers_for(event.kind()))?,
-        }
-        let effect = match event {
-            E::LedgerOpened(_) | E::Reversal(_) => unreachable!("handled above"),
             E::RoleGranted(g) => self.apply_role_granted(g)?,
             E::KeyRevoked(r) => self.apply_key_revoked(entry, r)?,
             E::HouseholdRegistered(h) => self.apply_household_registered(h, month)?,
@@ -92,7 +92,7 @@ impl Ledger {
             E::AuditAttested(a) => self.apply_audit_attested(entry, a)?,
             E::BudgetAdopted(b) => self.apply_budget_adopted(b)?,
         };
-        self.record(entry, effect.undo);
+        self.record(entry, kind, effect.undo);
         Ok(Applied {
             postings: effect.postings,
         })

@@ -3,11 +3,11 @@
 //! transfer, an expense proposal or payment, a demand); other kinds are corrected by a later
 //! event of their own. A transfer's reversal needs a quorum, every other one the treasurer.
 
-use super::signers::Signers;
+use super::signers::reversal_signers;
 use super::{position_postings, slug};
 use crate::entry::Entry;
 use crate::ledger::accounts::{Account, Posting};
-use crate::ledger::events::Reversal;
+use crate::ledger::events::{EventKind, Reversal};
 use crate::ledger::state::{Applied, Ledger, MoneyUndo, MoveKind, Movement, Undo, fen_from};
 use crate::ledger::types::{FundId, Period, Slug, Unit};
 use crate::ledger::violation::Violation;
@@ -40,16 +40,11 @@ impl Ledger {
         let undo = self.events.slot(target).undo;
         if undo == Undo::NotReversible {
             return Err(Violation::NotReversible {
-                kind,
+                kind: kind.as_str(),
                 hint: not_reversible_hint(kind),
             });
         }
-        let signers = if kind == "funds_transferred" {
-            Signers::Quorum
-        } else {
-            Signers::Treasurer
-        };
-        self.check_signers(entry, signers)?;
+        self.check_signers(entry, reversal_signers(kind))?;
         let postings = match undo {
             Undo::Payment { household } => self.undo_payment(target32, household, month)?,
             Undo::Charges { period } => self.undo_charges(target32, period, month)?,
@@ -63,7 +58,7 @@ impl Ledger {
         };
         self.events.reversed_by.insert(target, seq);
         self.events.money.remove(&target);
-        self.record(entry, Undo::NotReversible);
+        self.record(entry, EventKind::Reversal, Undo::NotReversible);
         Ok(Applied { postings })
     }
 
@@ -197,19 +192,31 @@ impl Ledger {
     }
 }
 
-/// How to correct an event of `kind` that cannot be reversed.
-fn not_reversible_hint(kind: &str) -> &'static str {
+/// How to correct an event of `kind` that cannot be reversed (empty where there is nothing to
+/// add, and for the kinds that can be).
+fn not_reversible_hint(kind: EventKind) -> &'static str {
+    use EventKind as K;
     match kind {
-        "household_registered" | "household_corrected" => ": record a household correction instead",
-        "role_granted" | "key_revoked" => {
+        K::HouseholdRegistered | K::HouseholdCorrected => ": record a household correction instead",
+        K::RoleGranted | K::KeyRevoked => {
             ": the committee records a new grant or revocation instead"
         }
-        "fee_schedule_adopted" | "budget_adopted" => {
+        K::FeeScheduleAdopted | K::BudgetAdopted => {
             ": adopt a new one under a new owners' decision instead"
         }
-        "owners_decision" => ": record the new decision instead",
-        "period_closed" => ": closes are final; correct the entries and let the next close show it",
-        "reversal" => ": a reversal is final; record the original event again with a new id",
-        _ => "",
+        K::OwnersDecision => ": record the new decision instead",
+        K::PeriodClosed => ": closes are final; correct the entries and let the next close show it",
+        K::Reversal => ": a reversal is final; record the original event again with a new id",
+        K::LedgerOpened
+        | K::ChargesAssessed
+        | K::PaymentReceived
+        | K::IncomeReceived
+        | K::GrantReceived
+        | K::ExpenseProposed
+        | K::ExpenseApproved
+        | K::ExpensePaid
+        | K::FundsTransferred
+        | K::PaymentDemandIssued
+        | K::AuditAttested => "",
     }
 }

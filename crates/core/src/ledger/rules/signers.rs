@@ -2,6 +2,7 @@
 //! members) or the auditor, by the event's kind; and no revoked key, whatever the kind.
 
 use crate::entry::Entry;
+use crate::ledger::events::EventKind;
 use crate::ledger::state::Ledger;
 use crate::ledger::violation::Violation;
 
@@ -17,18 +18,59 @@ pub(super) enum Signers {
     Auditor,
 }
 
-/// The signers an event of `kind` needs (a reversal needs its own: see the reversal rules).
-pub(super) fn signers_for(kind: &str) -> Signers {
-    match kind {
-        "role_granted"
-        | "key_revoked"
-        | "fee_schedule_adopted"
-        | "owners_decision"
-        | "funds_transferred"
-        | "budget_adopted" => Signers::Quorum,
-        "expense_approved" => Signers::OneMember,
-        "audit_attested" => Signers::Auditor,
-        _ => Signers::Treasurer,
+/// The signers an event of `kind` needs; none for the genesis (signed by every member it names)
+/// and a reversal (signed as [`reversal_signers`] says for the entry it reverses), whose own
+/// rules check their signers.
+pub(super) fn signers_for(kind: EventKind) -> Option<Signers> {
+    use EventKind as K;
+    Some(match kind {
+        K::LedgerOpened | K::Reversal => return None,
+        K::RoleGranted
+        | K::KeyRevoked
+        | K::FeeScheduleAdopted
+        | K::OwnersDecision
+        | K::FundsTransferred
+        | K::BudgetAdopted => Signers::Quorum,
+        K::ExpenseApproved => Signers::OneMember,
+        K::AuditAttested => Signers::Auditor,
+        K::HouseholdRegistered
+        | K::HouseholdCorrected
+        | K::ChargesAssessed
+        | K::PaymentReceived
+        | K::IncomeReceived
+        | K::GrantReceived
+        | K::ExpenseProposed
+        | K::ExpensePaid
+        | K::PaymentDemandIssued
+        | K::PeriodClosed => Signers::Treasurer,
+    })
+}
+
+/// The signers a reversal of an event of `reversed` needs: a quorum to undo a transfer (as it
+/// took one to make it), the treasurer for everything else.
+pub(super) fn reversal_signers(reversed: EventKind) -> Signers {
+    use EventKind as K;
+    match reversed {
+        K::FundsTransferred => Signers::Quorum,
+        K::LedgerOpened
+        | K::RoleGranted
+        | K::KeyRevoked
+        | K::HouseholdRegistered
+        | K::HouseholdCorrected
+        | K::FeeScheduleAdopted
+        | K::ChargesAssessed
+        | K::PaymentReceived
+        | K::IncomeReceived
+        | K::GrantReceived
+        | K::ExpenseProposed
+        | K::ExpenseApproved
+        | K::ExpensePaid
+        | K::OwnersDecision
+        | K::Reversal
+        | K::PaymentDemandIssued
+        | K::PeriodClosed
+        | K::AuditAttested
+        | K::BudgetAdopted => Signers::Treasurer,
     }
 }
 
