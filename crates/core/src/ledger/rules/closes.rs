@@ -7,18 +7,18 @@ use crate::entry::Entry;
 use crate::ledger::events::{AuditAttested, PeriodClosed};
 use crate::ledger::report::statement_difference;
 use crate::ledger::state::Ledger;
-use crate::ledger::types::Period;
+use crate::ledger::types::{Period, PeriodRange};
 use crate::ledger::violation::Violation;
 
 impl Ledger {
-    /// `period_closed`: the next range, ended before the entry's month, its statement the one
-    /// recomputed from the log.
-    pub(super) fn apply_period_closed(
-        &mut self,
-        c: &PeriodClosed,
-        month: Period,
-    ) -> Result<Effect, Violation> {
-        let range = c.statement.period;
+    /// Whether `range` may be the next close: it starts the month after the last close (at the
+    /// ledger's first month before any close) — else [`Violation::PeriodNotContiguous`] with the
+    /// month it must start at ([`Ledger::last_closed`] is the month before) — and covers one
+    /// month or one calendar quarter, else [`Violation::InvalidPeriodRange`].
+    ///
+    /// The rules a `period_closed` entry keeps about its range, apart from the time it is
+    /// recorded (after the range ended): what a program building a close asks before signing it.
+    pub fn check_close_range(&self, range: PeriodRange) -> Result<(), Violation> {
         let expected = self
             .last_closed
             .map_or_else(|| self.first_period.unwrap_or(range.from), Period::next);
@@ -36,6 +36,18 @@ impl Ledger {
                 to: range.to,
             });
         }
+        Ok(())
+    }
+
+    /// `period_closed`: the next range, ended before the entry's month, its statement the one
+    /// recomputed from the log.
+    pub(super) fn apply_period_closed(
+        &mut self,
+        c: &PeriodClosed,
+        month: Period,
+    ) -> Result<Effect, Violation> {
+        let range = c.statement.period;
+        self.check_close_range(range)?;
         if month <= range.to {
             return Err(Violation::PeriodNotEnded { to: range.to });
         }
