@@ -8,7 +8,8 @@
 //!   entry against the rules and folds it in (or refuses it and changes nothing).
 //! - `rules`: the rules, one file per group of event kinds (genesis, roles, households,
 //!   charges, payments, funds, expenses, decisions, closes, reversals, and who signs what),
-//!   each with its kinds' `apply`.
+//!   each with its kinds' `apply`; [`decide`] recomputes an owners' vote, and
+//!   [`Ledger::check_close_range`] asks the rule of a close's range before it is signed.
 //! - `violation`: [`RuleError`] and [`Violation`], one variant per rule.
 //! - `report`: what is recomputed from the state: [`Ledger::statement`], [`Ledger::arrears`],
 //!   [`Ledger::pending_approvals`], [`Ledger::budget_vs_actual`].
