@@ -4,7 +4,7 @@
 //! the proposer approve it, each once; above the threshold it is paid only with K approvals and
 //! a complete invoice; a year's budget lists each fund and category once.
 
-use super::Effect;
+use super::{Effect, above_zero};
 use crate::entry::Entry;
 use crate::ledger::accounts::{Account, Posting};
 use crate::ledger::events::{
@@ -54,11 +54,7 @@ impl Ledger {
         entry: &Entry,
         p: &ExpenseProposed,
     ) -> Result<Effect, Violation> {
-        if !p.amount_fen.is_positive() {
-            return Err(Violation::AmountNotPositive {
-                field: "amount_fen",
-            });
-        }
+        above_zero(p.amount_fen)?;
         self.fund_exists(&p.fund)?;
         let expected = p.fund.project().map(str::to_string);
         let found = p.project.as_ref().map(|s| s.as_str().to_string());

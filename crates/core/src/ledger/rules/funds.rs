@@ -2,12 +2,12 @@
 //! (a grant into a project fund, which its first grant opens), and money moved between two
 //! funds under a passed owners' decision; no fund goes below zero.
 
-use super::{Effect, slug};
+use super::{Effect, above_zero, slug};
 use crate::entry::Entry;
 use crate::ledger::accounts::{Account, Posting};
 use crate::ledger::events::{FundsTransferred, GrantReceived, IncomeReceived};
 use crate::ledger::state::{Ledger, MoveKind, Movement};
-use crate::ledger::types::{Fen, FundId, Matter, Period};
+use crate::ledger::types::{Fen, FundId, Matter, Period, Slug};
 use crate::ledger::violation::Violation;
 
 impl Ledger {
@@ -27,34 +27,9 @@ impl Ledger {
         i: &IncomeReceived,
         month: Period,
     ) -> Result<Effect, Violation> {
-        if !i.amount_fen.is_positive() {
-            return Err(Violation::AmountNotPositive {
-                field: "amount_fen",
-            });
-        }
+        above_zero(i.amount_fen)?;
         self.fund_exists(&i.fund)?;
-        let postings = vec![
-            Posting {
-                account: Account::Money(i.fund.clone()),
-                amount: i.amount_fen,
-            },
-            Posting {
-                account: Account::Income(i.fund.clone(), i.category.clone()),
-                amount: -i.amount_fen,
-            },
-        ];
-        let movements = vec![Movement {
-            kind: MoveKind::Received,
-            fund: i.fund.clone(),
-            category: Some(i.category.clone()),
-            amount: i128::from(i.amount_fen.get()),
-        }];
-        self.post(&postings)?;
-        self.add_movements(month, &movements, 1);
-        let undo = self
-            .events
-            .keep_money_undo(entry.seq(), &postings, movements, None);
-        Ok(Effect { postings, undo })
+        self.receive(entry, &i.fund, &i.category, i.amount_fen, month)
     }
 
     /// `grant_received`: an amount above zero into a project fund, which it opens if new.
@@ -64,35 +39,45 @@ impl Ledger {
         g: &GrantReceived,
         month: Period,
     ) -> Result<Effect, Violation> {
-        if !g.amount_fen.is_positive() {
-            return Err(Violation::AmountNotPositive {
-                field: "amount_fen",
-            });
-        }
+        above_zero(g.amount_fen)?;
         if g.fund.project().is_none() {
             return Err(Violation::NotAProjectFund {
                 fund: g.fund.clone(),
             });
         }
+        // Posting opens the fund's money account: the first grant opens the fund.
+        let effect = self.receive(entry, &g.fund, &slug("grant"), g.amount_fen, month)?;
+        self.opening.entry(g.fund.clone()).or_insert(Fen::ZERO);
+        Ok(effect)
+    }
+
+    /// Money received into `fund` as income of `category`: posted (or nothing changes), added
+    /// to the month's totals, and kept to be undone.
+    fn receive(
+        &mut self,
+        entry: &Entry,
+        fund: &FundId,
+        category: &Slug,
+        amount: Fen,
+        month: Period,
+    ) -> Result<Effect, Violation> {
         let postings = vec![
             Posting {
-                account: Account::Money(g.fund.clone()),
-                amount: g.amount_fen,
+                account: Account::Money(fund.clone()),
+                amount,
             },
             Posting {
-                account: Account::Income(g.fund.clone(), slug("grant")),
-                amount: -g.amount_fen,
+                account: Account::Income(fund.clone(), category.clone()),
+                amount: -amount,
             },
         ];
         let movements = vec![Movement {
             kind: MoveKind::Received,
-            fund: g.fund.clone(),
-            category: Some(slug("grant")),
-            amount: i128::from(g.amount_fen.get()),
+            fund: fund.clone(),
+            category: Some(category.clone()),
+            amount: i128::from(amount.get()),
         }];
-        // Posting opens the fund's money account: the first grant opens the fund.
         self.post(&postings)?;
-        self.opening.entry(g.fund.clone()).or_insert(Fen::ZERO);
         self.add_movements(month, &movements, 1);
         let undo = self
             .events
@@ -108,11 +93,7 @@ impl Ledger {
         t: &FundsTransferred,
         month: Period,
     ) -> Result<Effect, Violation> {
-        if !t.amount_fen.is_positive() {
-            return Err(Violation::AmountNotPositive {
-                field: "amount_fen",
-            });
-        }
+        above_zero(t.amount_fen)?;
         if t.from_fund == t.to_fund {
             return Err(Violation::SameFund);
         }

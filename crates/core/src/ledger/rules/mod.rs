@@ -25,7 +25,7 @@ pub use decisions::decide;
 use super::accounts::{Account, Posting};
 use super::events::LedgerEvent;
 use super::state::{Applied, EventIndex, Ledger, Undo, fen_from};
-use super::types::{Period, Slug};
+use super::types::{Fen, Period, Slug};
 use super::violation::Violation;
 use crate::entry::Entry;
 use signers::signers_for;
@@ -120,8 +120,19 @@ impl Ledger {
     }
 }
 
+/// An `amount_fen` that must be above zero.
+fn above_zero(amount: Fen) -> Result<(), Violation> {
+    if amount.is_positive() {
+        Ok(())
+    } else {
+        Err(Violation::AmountNotPositive {
+            field: "amount_fen",
+        })
+    }
+}
+
 fn slug(s: &'static str) -> Slug {
-    // INVARIANT: only called with literal slugs below.
+    // INVARIANT: only called with literal slugs.
     Slug::try_from(s).unwrap_or_else(|_| unreachable!("literal slug"))
 }
 

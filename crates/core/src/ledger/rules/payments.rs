@@ -2,7 +2,7 @@
 //! zero (settling the months it names, then the oldest, the rest prepaid); a demand (催告) goes
 //! only to a unit in arrears, for exactly what it owes.
 
-use super::{Effect, position_postings, slug};
+use super::{Effect, above_zero, position_postings, slug};
 use crate::entry::Entry;
 use crate::ledger::accounts::{Account, Posting};
 use crate::ledger::events::{PaymentDemandIssued, PaymentReceived};
@@ -20,11 +20,7 @@ impl Ledger {
     ) -> Result<Effect, Violation> {
         // `apply` refuses entries beyond u32::MAX.
         let seq32 = u32::try_from(entry.seq()).unwrap_or(u32::MAX);
-        if !p.amount_fen.is_positive() {
-            return Err(Violation::AmountNotPositive {
-                field: "amount_fen",
-            });
-        }
+        above_zero(p.amount_fen)?;
         let h = self
             .households
             .get(&p.unit)
