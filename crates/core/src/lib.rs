@@ -6,6 +6,7 @@
 //!
 //! - [`canonical`]: RFC 8785 canonical JSON, strictly parsed.
 //! - [`hash`]: SHA-256 leaf and node hashes (RFC 6962).
+//! - [`keys`]: author keys (checked: on the curve, canonically encoded, not weak) and signing.
 //! - [`entry`]: the log entry, its hash and its author signatures.
 //! - [`log`]: appending entries to a log and verifying a log as a stream.
 //! - [`stream`]: the same verification spread over worker threads.
@@ -15,6 +16,11 @@
 //! - [`submission`]: a signed event as an author submits it to a ledger server.
 //! - [`attachment`]: the files a ledger keeps (recognised by their bytes) and the signed
 //!   authorisation of an upload.
+//! - [`manifest`]: the export bundle's `SHA256SUMS` lines.
+//! - [`ledger`]: the community ledger: its events ([`ledger::events::EventKind`] their types),
+//!   the state after some entries ([`ledger::Ledger`]), the rules every entry keeps (one file
+//!   per group of event kinds, refusals as [`ledger::Violation`]), and the reports recomputed
+//!   from it (statements, arrears, budget against actual), journals and CSV.
 
 pub mod attachment;
 pub mod canonical;

@@ -23,11 +23,11 @@ use gongzhang_core::ledger::events::{
     LedgerEvent, Outcome, OwnersDecision, PaymentDemandIssued, PaymentReceived, PeriodClosed,
     Reversal, RoleGranted, VoteTotals,
 };
-use gongzhang_core::ledger::rules::{Ledger, Violation, decide};
 use gongzhang_core::ledger::types::{
     AreaCentiM2, Channel, FEN_MAX, FeeBasis, Fen, FundId, InvoiceKind, Label, Matter, Period,
     PeriodRange, Role, Slug, Unit,
 };
+use gongzhang_core::ledger::{Ledger, Violation, decide};
 use gongzhang_core::note::VerifierKey;
 use gongzhang_text::{Explain as _, Lang};
 use std::collections::BTreeSet;
@@ -382,7 +382,7 @@ impl RecordKind {
     /// that do not need it never call it).
     pub fn draft(
         &self,
-        ledger: &mut dyn FnMut() -> anyhow::Result<gongzhang_core::ledger::rules::Ledger>,
+        ledger: &mut dyn FnMut() -> anyhow::Result<gongzhang_core::ledger::Ledger>,
         en: bool,
     ) -> anyhow::Result<Draft> {
         use LedgerEvent as E;
@@ -729,7 +729,7 @@ impl RecordKind {
     /// entries, submitted together as one all-or-nothing batch).
     pub fn drafts(
         &self,
-        ledger: &mut dyn FnMut() -> anyhow::Result<gongzhang_core::ledger::rules::Ledger>,
+        ledger: &mut dyn FnMut() -> anyhow::Result<gongzhang_core::ledger::Ledger>,
         en: bool,
     ) -> anyhow::Result<Vec<Draft>> {
         let RecordKind::Charges { period } = self else {

@@ -15,7 +15,7 @@ use gongzhang_core::attachment::{MediaType, UploadSignatureError};
 use gongzhang_core::entry::EntryError;
 use gongzhang_core::keys::AuthorKeyError;
 use gongzhang_core::ledger::events::BodyError;
-use gongzhang_core::ledger::rules::{RuleError, Violation};
+use gongzhang_core::ledger::{RuleError, Violation};
 use gongzhang_core::submission::SubmissionError;
 use gongzhang_store::backend::StoreError;
 use gongzhang_store::store::{AppendError, CosignError, ProofError, UploadError};

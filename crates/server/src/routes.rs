@@ -18,7 +18,7 @@ use gongzhang_core::attachment::{
     MediaType, UPLOAD_AUTHORIZATION_SCHEME, UploadHeaderError, UploadSignature,
 };
 use gongzhang_core::canonical;
-use gongzhang_core::ledger::rules::Ledger;
+use gongzhang_core::ledger::Ledger;
 use gongzhang_core::ledger::types::{PeriodRange, Unit};
 use gongzhang_core::merkle::TreeHead;
 use gongzhang_core::submission::SignedEvent;

@@ -27,7 +27,7 @@ use gongzhang_core::checkpoint::{self, CheckpointError};
 use gongzhang_core::cosignature::{self, CosignatureError, CosignerKey};
 use gongzhang_core::entry::{ENTRY_BYTES_MAX, Entry};
 use gongzhang_core::ledger::events::attachment_refs;
-use gongzhang_core::ledger::rules::{Ledger, RuleError};
+use gongzhang_core::ledger::{Ledger, RuleError};
 use gongzhang_core::log::LogError;
 use gongzhang_core::merkle::{MerkleAccumulator, TreeHead};
 use gongzhang_core::note::{self, SignerKey};

@@ -41,11 +41,11 @@ use gongzhang_core::ledger::events::{
     PeriodClosed, Reversal, RoleGranted, VoteTotals,
 };
 use gongzhang_core::ledger::households::charge_amount;
-use gongzhang_core::ledger::rules::{Ledger, decide};
 use gongzhang_core::ledger::types::{
     Channel, FeeBasis, Fen, FundId, InvoiceKind, Label, Matter, Period, PeriodRange, Role, Slug,
     Unit,
 };
+use gongzhang_core::ledger::{Ledger, decide};
 use gongzhang_core::log::LogHead;
 use gongzhang_core::note::SignerKey;
 use std::collections::{BTreeMap, BTreeSet, HashMap};

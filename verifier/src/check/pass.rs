@@ -15,7 +15,7 @@ use anyhow::Context as _;
 use gongzhang_core::Hash;
 use gongzhang_core::entry::Entry;
 use gongzhang_core::ledger::events::attachment_refs;
-use gongzhang_core::ledger::rules::{Ledger, RuleError};
+use gongzhang_core::ledger::{Ledger, RuleError};
 use gongzhang_core::log::{LogError, VerifiedLog};
 use gongzhang_core::merkle::MerkleAccumulator;
 use gongzhang_core::note::VerifierKey;

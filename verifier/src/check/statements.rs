@@ -3,8 +3,8 @@
 use super::{Checked, Halt, display_name, failure};
 use crate::inputs::{self, Inputs};
 use crate::report::{OutcomeKind, Report, StatementInfo};
+use gongzhang_core::ledger::Ledger;
 use gongzhang_core::ledger::events::Statement;
-use gongzhang_core::ledger::rules::Ledger;
 use gongzhang_text::Lang;
 use std::collections::BTreeSet;
 use std::path::PathBuf;

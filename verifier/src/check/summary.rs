@@ -4,7 +4,7 @@
 use super::anchors::Anchors;
 use super::pass::VerifiedLedger;
 use crate::report::{self, FundInfo, HeadInfo, LedgerInfo, Report, WitnessInfo};
-use gongzhang_core::ledger::rules::Ledger;
+use gongzhang_core::ledger::Ledger;
 use gongzhang_core::ledger::types::PeriodRange;
 use gongzhang_text::Lang;
 

@@ -32,8 +32,8 @@
 
 use super::accounts::Account;
 use super::events::LedgerEvent;
-use super::rules::{Applied, Ledger, RuleError};
 use super::types::{Channel, Fen, Period};
+use super::{Applied, Ledger, RuleError};
 use crate::entry::Entry;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;

@@ -12,7 +12,7 @@ use gongzhang_core::checkpoint::{self, Checkpoint, CheckpointParseError};
 use gongzhang_core::entry::{AuthorSignature, Entry, EntryError, Event};
 use gongzhang_core::hash::Hash;
 use gongzhang_core::keys::{AuthorKey, AuthorKeyError, PublicKey, event_message};
-use gongzhang_core::ledger::rules::{Ledger, RuleError};
+use gongzhang_core::ledger::{Ledger, RuleError};
 use gongzhang_core::log::{LogError, LogHead, LogVerifier, SignatureCheck, verify_signatures};
 use gongzhang_core::merkle::{MerkleAccumulator, TreeHead};
 use gongzhang_core::note::SignerKey;

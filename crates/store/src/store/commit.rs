@@ -14,7 +14,7 @@ use crate::backend::{
 use gongzhang_core::checkpoint::{self, Checkpoint};
 use gongzhang_core::entry::Entry;
 use gongzhang_core::hash::Hash;
-use gongzhang_core::ledger::rules::{RuleError, Violation};
+use gongzhang_core::ledger::{RuleError, Violation};
 use gongzhang_core::merkle::TreeHead;
 use gongzhang_core::note::SignerKey;
 use std::collections::BTreeMap;

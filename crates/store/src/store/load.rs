@@ -8,7 +8,7 @@ use crate::backend::{Backend, HouseholdRow, LedgerId, StoreError, StoredEntry};
 use gongzhang_core::checkpoint;
 use gongzhang_core::entry::Entry;
 use gongzhang_core::hash::{Hash, sha256};
-use gongzhang_core::ledger::rules::Ledger;
+use gongzhang_core::ledger::Ledger;
 use gongzhang_core::log::{LogHead, LogVerifier};
 use gongzhang_core::merkle::MerkleAccumulator;
 use gongzhang_core::note::VerifierKey;

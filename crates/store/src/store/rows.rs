@@ -5,9 +5,9 @@
 use crate::backend::HouseholdRow;
 use gongzhang_core::entry::Entry;
 use gongzhang_core::hash::Hash;
+use gongzhang_core::ledger::Ledger;
 use gongzhang_core::ledger::events::attachment_refs;
 use gongzhang_core::ledger::households::Household;
-use gongzhang_core::ledger::rules::Ledger;
 use gongzhang_core::ledger::types::Unit;
 use std::collections::{BTreeMap, BTreeSet};
 

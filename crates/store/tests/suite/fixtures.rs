@@ -2,7 +2,7 @@
 
 use gongzhang_core::Hash;
 use gongzhang_core::entry::{Entry, Event, RecordedAt};
-use gongzhang_core::ledger::rules::Ledger;
+use gongzhang_core::ledger::Ledger;
 use gongzhang_store::backend::{HouseholdRow, ProjectionRows};
 use gongzhang_store::store::{Clock, ENTRIES_PER_READ_MAX};
 use gongzhang_store::{Backend, Receipt, Store, Submission};

@@ -23,7 +23,7 @@ use gongzhang_core::canonical::CanonicalError;
 use gongzhang_core::entry::EntryError;
 use gongzhang_core::ledger::ReplayError;
 use gongzhang_core::ledger::events::BodyError;
-use gongzhang_core::ledger::rules::{RuleError, Violation};
+use gongzhang_core::ledger::{RuleError, Violation};
 use gongzhang_core::log::LogError;
 use log::*;
 use reasons::*;

@@ -3,7 +3,7 @@
 use super::*;
 use crate::Lang;
 use crate::names::*;
-use gongzhang_core::ledger::rules::Violation;
+use gongzhang_core::ledger::Violation;
 use gongzhang_core::ledger::types::Role;
 
 pub(crate) fn violation_zh(v: &Violation) -> String {
