@@ -1803,24 +1803,7 @@ impl Ledger {
             }
             E::PeriodClosed(c) => {
                 let range = c.statement.period;
-                let expected = self
-                    .last_closed
-                    .map_or_else(|| self.first_period.unwrap_or(range.from), Period::next);
-                if range.from != expected {
-                    return Err(Violation::PeriodNotContiguous {
-                        expected,
-                        found: range.from,
-                    });
-                }
-                let month_close = range.from == range.to;
-                let quarter_close =
-                    range.from.month() % 3 == 1 && range.from.months_until(range.to) == 2;
-                if !month_close && !quarter_close {
-                    return Err(Violation::InvalidPeriodRange {
-                        from: range.from,
-                        to: range.to,
-                    });
-                }
+                self.check_close_range(range)?;
                 if month <= range.to {
                     return Err(Violation::PeriodNotEnded { to: range.to });
                 }
@@ -1862,6 +1845,29 @@ impl Ledger {
         }
         self.record(entry, undo);
         Ok(Applied { postings })
+    }
+
+    /// Whether a close of `range` may come next: it starts the month after the last close (at
+    /// the first, the ledger's first month) and covers one month or one calendar quarter.
+    pub fn check_close_range(&self, range: PeriodRange) -> Result<(), Violation> {
+        let expected = self
+            .last_closed
+            .map_or_else(|| self.first_period.unwrap_or(range.from), Period::next);
+        if range.from != expected {
+            return Err(Violation::PeriodNotContiguous {
+                expected,
+                found: range.from,
+            });
+        }
+        let month_close = range.from == range.to;
+        let quarter_close = range.from.month() % 3 == 1 && range.from.months_until(range.to) == 2;
+        if !month_close && !quarter_close {
+            return Err(Violation::InvalidPeriodRange {
+                from: range.from,
+                to: range.to,
+            });
+        }
+        Ok(())
     }
 
     fn check_period(&self, period: Period) -> Result<(), Violation> {
