@@ -1,0 +1,213 @@
+//! Amounts in yuan and areas in ㎡, read as people write them into integer hundredths (fen,
+//! hundredths of a ㎡): never through a float.
+
+use gongzhang_core::ledger::types::{AreaCentiM2, FEN_MAX, Fen};
+use std::fmt;
+
+/// Why text is not an amount of yuan (or an area in ㎡): one variant per mistake.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AmountError {
+    /// Nothing was written.
+    Empty,
+    /// Not a number as people write amounts: letters, a second decimal point, misplaced commas.
+    NotANumber,
+    /// More than two decimals: the ledger counts fen (0.01 yuan) and hundredths of a ㎡.
+    TooManyDecimals,
+    /// A minus sign: the ledger corrects mistakes by reversal, never by a negative amount.
+    Negative,
+    /// Beyond 2^53 − 1 hundredths, the most canonical JSON carries exactly.
+    TooLarge,
+}
+
+impl fmt::Display for AmountError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            AmountError::Empty => "nothing is written",
+            AmountError::NotANumber => "not a number like 360.00",
+            AmountError::TooManyDecimals => "more than two decimals",
+            AmountError::Negative => "negative",
+            AmountError::TooLarge => "beyond 90071992547409.91, the most the ledger carries",
+        })
+    }
+}
+
+impl std::error::Error for AmountError {}
+
+/// Parses an amount in yuan as people write it: `360`, `360.5`, `360.50`, `1,200.00`, `¥360.00`,
+/// `360元` → fen. Refuses more than two decimals, negatives, zero where the rules need positive
+/// (leave that to the rules), anything beyond ±(2^53−1) fen, floats never used.
+///
+/// Zero is an amount (the rules refuse it where an amount must be above zero). Full-width digits,
+/// points and commas (`３６０．５０`, as a Chinese input method may type them) read as their ASCII
+/// forms; commas must group thousands (`1,200`, not `1,20`).
+pub fn parse_yuan(text: &str) -> Result<Fen, AmountError> {
+    let fen = parse_hundredths(text, &["¥", "￥"], &["元"])?;
+    Fen::new(fen).map_err(|_| AmountError::TooLarge)
+}
+
+/// Parses an area in ㎡ (`85.23`, `85.23㎡`, `85.23 平方米`) → hundredths of a ㎡, like [`parse_yuan`].
+pub fn parse_area_m2(text: &str) -> Result<AreaCentiM2, AmountError> {
+    parse_hundredths(text, &[], &["㎡", "m²", "m2", "平方米", "平米"])
+}
+
+/// A decimal with at most two decimals, as a count of hundredths within 0 ..= 2^53 − 1.
+fn parse_hundredths(text: &str, prefixes: &[&str], suffixes: &[&str]) -> Result<i64, AmountError> {
+    let normal: String = text.trim().chars().map(half_width).collect();
+    let mut s = normal.as_str();
+    if s.is_empty() {
+        return Err(AmountError::Empty);
+    }
+    let mut negative = false;
+    let mut strip_minus = |s: &mut &str| {
+        if let Some(rest) = s.strip_prefix('-') {
+            negative = true;
+            *s = rest.trim_start();
+        }
+    };
+    strip_minus(&mut s);
+    if let Some(rest) = prefixes.iter().find_map(|p| s.strip_prefix(p)) {
+        s = rest.trim_start();
+    }
+    strip_minus(&mut s);
+    if let Some(rest) = suffixes.iter().find_map(|p| s.strip_suffix(p)) {
+        s = rest.trim_end();
+    }
+    let (int, frac) = match s.split_once('.') {
+        Some((int, frac)) => (int, Some(frac)),
+        None => (s, None),
+    };
+    if !grouped_digits(int)
+        || frac.is_some_and(|f| f.is_empty() || !f.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return Err(AmountError::NotANumber);
+    }
+    let frac = frac.unwrap_or("");
+    if frac.len() > 2 {
+        return Err(AmountError::TooManyDecimals);
+    }
+    if negative {
+        return Err(AmountError::Negative);
+    }
+    let digits: String = int.chars().filter(|c| *c != ',').collect();
+    let digits = digits.trim_start_matches('0');
+    // 2^53 − 1 hundredths has 14 digits before the point: more digits cannot be in range.
+    if digits.len() > 14 {
+        return Err(AmountError::TooLarge);
+    }
+    let whole: i64 = if digits.is_empty() {
+        0
+    } else {
+        digits.parse().map_err(|_| AmountError::NotANumber)?
+    };
+    let cents: i64 = format!("{frac:0<2}")
+        .parse()
+        .map_err(|_| AmountError::NotANumber)?;
+    let value = whole
+        .checked_mul(100)
+        .and_then(|v| v.checked_add(cents))
+        .ok_or(AmountError::TooLarge)?;
+    if value > FEN_MAX {
+        return Err(AmountError::TooLarge);
+    }
+    Ok(value)
+}
+
+/// Whether `s` is digits, optionally grouped in thousands by commas (`1,200,000`).
+pub fn grouped_digits(s: &str) -> bool {
+    let mut groups = s.split(',');
+    let first = groups.next().unwrap_or("");
+    let digits = |g: &str| !g.is_empty() && g.bytes().all(|b| b.is_ascii_digit());
+    if !s.contains(',') {
+        return digits(first);
+    }
+    digits(first) && first.len() <= 3 && groups.all(|g| g.len() == 3 && digits(g))
+}
+
+/// Full-width digits and punctuation, as a Chinese input method types them, in ASCII.
+pub fn half_width(c: char) -> char {
+    match c {
+        '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
+        '．' => '.',
+        '，' => ',',
+        '－' | '−' => '-',
+        '：' => ':',
+        _ => c,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parse_yuan_reads_amounts_as_people_write_them() {
+        let good: &[(&str, i64)] = &[
+            ("360", 36_000),
+            ("360.5", 36_050),
+            ("360.50", 36_050),
+            ("1,200.00", 120_000),
+            ("¥360.00", 36_000),
+            ("￥360.00", 36_000),
+            ("360元", 36_000),
+            ("¥ 360 元", 36_000),
+            (" 42.62 ", 4_262),
+            ("0", 0),
+            ("0.00", 0),
+            ("0.01", 1),
+            ("007", 700),
+            ("1,234,567.89", 123_456_789),
+            ("３６０．５０", 36_050),
+            ("1，200", 120_000),
+            ("90071992547409.91", FEN_MAX),
+            ("90,071,992,547,409.91", FEN_MAX),
+        ];
+        for (text, fen) in good {
+            assert_eq!(parse_yuan(text), Ok(Fen::new(*fen).unwrap()), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn parse_yuan_refuses_each_kind_of_mistake_with_its_own_error() {
+        use AmountError as E;
+        let bad: &[(&str, AmountError)] = &[
+            ("", E::Empty),
+            ("   ", E::Empty),
+            ("360.505", E::TooManyDecimals),
+            ("0.001", E::TooManyDecimals),
+            ("36O.00", E::NotANumber),
+            ("abc", E::NotANumber),
+            ("360.", E::NotANumber),
+            (".5", E::NotANumber),
+            ("1.2.3", E::NotANumber),
+            ("1e5", E::NotANumber),
+            ("NaN", E::NotANumber),
+            ("inf", E::NotANumber),
+            ("+360", E::NotANumber),
+            ("360 00", E::NotANumber),
+            ("1,20.00", E::NotANumber),
+            ("1,2000", E::NotANumber),
+            ("1234,000", E::NotANumber),
+            (",100", E::NotANumber),
+            ("¥", E::NotANumber),
+            ("元", E::NotANumber),
+            ("360㎡", E::NotANumber),
+            ("-360", E::Negative),
+            ("−360.00", E::Negative),
+            ("－360", E::Negative),
+            ("¥-5", E::Negative),
+            ("-¥5", E::Negative),
+            ("-0", E::Negative),
+            ("90071992547409.92", E::TooLarge),
+            ("90071992547410", E::TooLarge),
+            ("99999999999999999999999", E::TooLarge),
+        ];
+        for (text, error) in bad {
+            assert_eq!(parse_yuan(text), Err(*error), "{text:?}");
+        }
+        // Leading zeros never make an amount too large.
+        assert_eq!(
+            parse_yuan("000000000000000000000000001"),
+            Ok(Fen::new(100).unwrap())
+        );
+    }
+}
