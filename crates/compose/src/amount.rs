@@ -1,8 +1,8 @@
-//! Amounts in yuan and areas in ㎡, read as people write them into integer hundredths (fen,
-//! hundredths of a ㎡): never through a float.
+//! Numbers as people write them: amounts in yuan and areas in ㎡ as integer hundredths (fen,
+//! hundredths of a ㎡, never through a float), counts of owners, entry numbers and years.
 
+use crate::error::{Problem, ValueError};
 use gongzhang_core::ledger::types::{AreaCentiM2, FEN_MAX, Fen};
-use std::fmt;
 
 /// Why text is not an amount of yuan (or an area in ㎡): one variant per mistake.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,20 +18,6 @@ pub enum AmountError {
     /// Beyond 2^53 − 1 hundredths, the most canonical JSON carries exactly.
     TooLarge,
 }
-
-impl fmt::Display for AmountError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            AmountError::Empty => "nothing is written",
-            AmountError::NotANumber => "not a number like 360.00",
-            AmountError::TooManyDecimals => "more than two decimals",
-            AmountError::Negative => "negative",
-            AmountError::TooLarge => "beyond 90071992547409.91, the most the ledger carries",
-        })
-    }
-}
-
-impl std::error::Error for AmountError {}
 
 /// Parses an amount in yuan as people write it: `360`, `360.5`, `360.50`, `1,200.00`, `¥360.00`,
 /// `360元` → fen. Refuses more than two decimals, negatives, zero where the rules need positive
@@ -113,7 +99,7 @@ fn parse_hundredths(text: &str, prefixes: &[&str], suffixes: &[&str]) -> Result<
 }
 
 /// Whether `s` is digits, optionally grouped in thousands by commas (`1,200,000`).
-pub fn grouped_digits(s: &str) -> bool {
+fn grouped_digits(s: &str) -> bool {
     let mut groups = s.split(',');
     let first = groups.next().unwrap_or("");
     let digits = |g: &str| !g.is_empty() && g.bytes().all(|b| b.is_ascii_digit());
@@ -124,7 +110,7 @@ pub fn grouped_digits(s: &str) -> bool {
 }
 
 /// Full-width digits and punctuation, as a Chinese input method types them, in ASCII.
-pub fn half_width(c: char) -> char {
+pub(crate) fn half_width(c: char) -> char {
     match c {
         '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
         '．' => '.',
@@ -133,6 +119,46 @@ pub fn half_width(c: char) -> char {
         '：' => ':',
         _ => c,
     }
+}
+
+/// An amount in yuan, as [`parse_yuan`] reads it.
+pub fn yuan(text: &str) -> Result<Fen, ValueError> {
+    parse_yuan(text).map_err(|e| ValueError::new(text, Problem::Yuan(e)))
+}
+
+/// An area in ㎡, as [`parse_area_m2`] reads it.
+pub fn area(text: &str) -> Result<AreaCentiM2, ValueError> {
+    parse_area_m2(text).map_err(|e| ValueError::new(text, Problem::Area(e)))
+}
+
+/// A number of owners: digits, optionally grouped in thousands (`1,200`).
+pub fn count(text: &str) -> Result<u32, ValueError> {
+    let normal: String = text.trim().chars().map(half_width).collect();
+    let digits = grouped_digits(&normal).then(|| normal.replace(',', ""));
+    digits
+        .and_then(|d| d.parse().ok())
+        .ok_or_else(|| ValueError::new(text, Problem::NotACount))
+}
+
+/// An entry's number (its sequence number in the log): digits.
+pub fn entry_number(text: &str) -> Result<u64, ValueError> {
+    let normal: String = text.trim().chars().map(half_width).collect();
+    let digits = normal.bytes().all(|b| b.is_ascii_digit());
+    digits
+        .then(|| normal.parse().ok())
+        .flatten()
+        .ok_or_else(|| ValueError::new(text, Problem::NotAnEntryNumber))
+}
+
+/// A calendar year of four digits from 2000 (`2026`, `2026年`).
+pub fn year(text: &str) -> Result<u16, ValueError> {
+    let normal: String = text.trim().chars().map(half_width).collect();
+    let normal = normal.strip_suffix('年').unwrap_or(&normal);
+    normal
+        .parse::<u16>()
+        .ok()
+        .filter(|y| normal.len() == 4 && (2000..=9999).contains(y))
+        .ok_or_else(|| ValueError::new(text, Problem::NotAYear))
 }
 
 #[cfg(test)]
@@ -209,5 +235,47 @@ mod tests {
             parse_yuan("000000000000000000000000001"),
             Ok(Fen::new(100).unwrap())
         );
+    }
+
+    #[test]
+    fn areas_are_hundredths_of_a_square_metre_by_integer_arithmetic() {
+        assert_eq!(parse_area_m2("85.23"), Ok(8_523));
+        assert_eq!(parse_area_m2("85.23㎡"), Ok(8_523));
+        assert_eq!(parse_area_m2("85.2 平方米"), Ok(8_520));
+        assert_eq!(parse_area_m2("102.5m2"), Ok(10_250));
+        assert_eq!(parse_area_m2("120"), Ok(12_000));
+        // 0.29 is not exactly representable in binary: a float would give 28.
+        assert_eq!(parse_area_m2("0.29"), Ok(29));
+        assert_eq!(parse_area_m2("85.235"), Err(AmountError::TooManyDecimals));
+        assert_eq!(parse_area_m2("¥85"), Err(AmountError::NotANumber));
+        assert_eq!(
+            area("85,23"),
+            Err(ValueError::new(
+                "85,23",
+                Problem::Area(AmountError::NotANumber)
+            ))
+        );
+        assert_eq!(
+            yuan("36O.00"),
+            Err(ValueError::new(
+                "36O.00",
+                Problem::Yuan(AmountError::NotANumber)
+            ))
+        );
+    }
+
+    #[test]
+    fn counts_seqs_and_years() {
+        assert_eq!(count("1,200"), Ok(1_200));
+        assert_eq!(count("-1"), Err(ValueError::new("-1", Problem::NotACount)));
+        assert!(count("12.5").is_err());
+        assert!(count("4294967296").is_err());
+        assert_eq!(entry_number("15"), Ok(15));
+        assert_eq!(
+            entry_number("+15"),
+            Err(ValueError::new("+15", Problem::NotAnEntryNumber))
+        );
+        assert_eq!(year("2026年"), Ok(2026));
+        assert_eq!(year("26"), Err(ValueError::new("26", Problem::NotAYear)));
     }
 }

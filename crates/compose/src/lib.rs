@@ -6,15 +6,33 @@
 //! `gongzhang_core::ledger`, with one error variant per mistake. It does no I/O and reads no
 //! clock: callers hand it text and the ledger's state.
 //!
-//! - [`amount`]: amounts in yuan and areas in ㎡ as integer hundredths.
-//! - [`periods`]: months and calendar quarters.
+//! Every reader returns the value or a [`ValueError`]: the text and what is wrong with it
+//! ([`Problem`], one variant per mistake). The library holds no wording but [`explain`], where
+//! each error is explained in Chinese and English (`gongzhang_core::messages::Explain`).
+//!
+//! - [`amount`]: amounts in yuan and areas in ㎡ as integer hundredths; counts, entry numbers,
+//!   years.
+//! - [`choices`]: channels, invoice kinds, roles, matters, outcomes and fee bases, with the
+//!   Chinese and English words for each.
+//! - [`names`]: units, funds, categories (with their Chinese names), free text, event ids, keys.
+//! - [`periods`]: months, lists of months, and the month or calendar quarter a close covers.
+//! - [`lines`]: a fee schedule's items and a budget's lines.
+//! - [`file`]: a file an event names, checked from its bytes.
 
 use gongzhang_core::entry::ENTRY_BYTES_MAX;
 
 pub mod amount;
+pub mod choices;
+pub mod error;
+pub mod explain;
+pub mod file;
+pub mod lines;
+pub mod names;
 pub mod periods;
 
 pub use amount::{AmountError, parse_area_m2, parse_yuan};
+pub use error::{Problem, ValueError};
+pub use file::{Attached, FileError};
 
 /// The most months one payment may name (`--periods`): ten years.
 pub const PERIODS_MAX: usize = 120;

@@ -13,26 +13,22 @@
 //! from there, so the field names and value forms are the core's, never spelled twice.
 
 use anyhow::anyhow;
-use gongzhang_compose::amount::{grouped_digits, half_width};
-use gongzhang_compose::periods::{parse_close_range, parse_period};
-use gongzhang_core::Hash;
-use gongzhang_core::entry::valid_event_id;
-use gongzhang_core::keys::PublicKey;
+use gongzhang_compose::choices::{CHANNELS, INVOICE_KINDS, MATTERS, OUTCOMES, ROLES};
+use gongzhang_compose::file::{self as compose_file, Attached, FileError};
+use gongzhang_compose::names::{self, Category};
+use gongzhang_compose::{ValueError, amount, lines, periods};
 use gongzhang_core::ledger::events::{
-    AuditAttested, BudgetAdopted, BudgetLine, ChargesAssessed, EventRef, ExpenseApproved,
-    ExpensePaid, ExpenseProposed, FeeItem, FeeScheduleAdopted, FundsTransferred, GrantReceived,
-    HashHex, HouseholdCorrected, HouseholdRegistered, IncomeReceived, Invoice, KeyHex, KeyRevoked,
-    LedgerEvent, Outcome, OwnersDecision, PaymentDemandIssued, PaymentReceived, PeriodClosed,
-    Reversal, RoleGranted, VoteTotals,
+    AuditAttested, BudgetAdopted, BudgetLine, ChargesAssessed, ExpenseApproved, ExpensePaid,
+    ExpenseProposed, FeeItem, FeeScheduleAdopted, FundsTransferred, GrantReceived, HashHex,
+    HouseholdCorrected, HouseholdRegistered, IncomeReceived, Invoice, KeyRevoked, LedgerEvent,
+    Outcome, OwnersDecision, PaymentDemandIssued, PaymentReceived, PeriodClosed, Reversal,
+    RoleGranted, VoteTotals,
 };
 use gongzhang_core::ledger::rules::{Ledger, Violation, decide};
 use gongzhang_core::ledger::types::{
-    AreaCentiM2, Channel, FeeBasis, Fen, FundId, InvoiceKind, Label, Matter, Period, PeriodRange,
-    Role, Slug, Unit,
+    AreaCentiM2, Fen, InvoiceKind, Period, PeriodRange, Slug, Unit,
 };
 use gongzhang_core::messages::{Explain as _, Lang};
-use gongzhang_core::note::VerifierKey;
-use std::collections::BTreeSet;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -378,10 +374,10 @@ impl RecordKind {
                 channel,
                 periods,
             } => E::PaymentReceived(PaymentReceived {
-                unit: unit_arg(en, "--unit", unit)?,
+                unit: read(en, "--unit", unit, names::unit)?,
                 amount_fen: yuan_arg(en, "--amount", amount)?,
-                channel: choose(en, "--channel", channel, &CHANNELS)?,
-                periods: periods_arg(en, "--periods", periods)?,
+                channel: read(en, "--channel", channel, |t| CHANNELS.read(t))?,
+                periods: periods::months(periods).map_err(|e| value_error(en, "--periods", &e))?,
             }),
             RecordKind::Income {
                 fund,
@@ -390,11 +386,13 @@ impl RecordKind {
                 amount,
                 channel,
             } => E::IncomeReceived(IncomeReceived {
-                fund: fund_arg(en, "--fund", fund)?,
-                category: slug_arg(en, "--category", category, &INCOME_CATEGORIES)?,
-                payer: label_arg(en, "--payer", payer)?,
+                fund: read(en, "--fund", fund, names::fund)?,
+                category: read(en, "--category", category, |t| {
+                    names::category(Category::Income, t)
+                })?,
+                payer: read(en, "--payer", payer, names::label)?,
                 amount_fen: yuan_arg(en, "--amount", amount)?,
-                channel: choose(en, "--channel", channel, &CHANNELS)?,
+                channel: read(en, "--channel", channel, |t| CHANNELS.read(t))?,
             }),
             RecordKind::Grant {
                 fund,
@@ -402,7 +400,7 @@ impl RecordKind {
                 purpose,
                 amount,
             } => {
-                let fund_id = fund_arg(en, "--fund", fund)?;
+                let fund_id = read(en, "--fund", fund, names::fund)?;
                 if fund_id.project().is_none() {
                     return Err(bad_arg(
                         en,
@@ -414,8 +412,8 @@ impl RecordKind {
                 }
                 E::GrantReceived(GrantReceived {
                     fund: fund_id,
-                    grantor: label_arg(en, "--grantor", grantor)?,
-                    purpose: label_arg(en, "--purpose", purpose)?,
+                    grantor: read(en, "--grantor", grantor, names::label)?,
+                    purpose: read(en, "--purpose", purpose, names::label)?,
                     amount_fen: yuan_arg(en, "--amount", amount)?,
                 })
             }
@@ -438,7 +436,7 @@ impl RecordKind {
                 decision.as_deref(),
             )?,
             RecordKind::Approve { proposal } => E::ExpenseApproved(ExpenseApproved {
-                proposal: event_ref_arg(en, "--proposal", proposal)?,
+                proposal: read(en, "--proposal", proposal, names::event_ref)?,
             }),
             RecordKind::Pay {
                 proposal,
@@ -447,9 +445,9 @@ impl RecordKind {
                 number,
                 invoice_file,
             } => {
-                let proposal = event_ref_arg(en, "--proposal", proposal)?;
-                let channel = choose(en, "--channel", channel, &CHANNELS)?;
-                let kind = choose(en, "--invoice", invoice, &INVOICE_KINDS)?;
+                let proposal = read(en, "--proposal", proposal, names::event_ref)?;
+                let channel = read(en, "--channel", channel, |t| CHANNELS.read(t))?;
+                let kind = read(en, "--invoice", invoice, |t| INVOICE_KINDS.read(t))?;
                 let (invoice, attachments) = invoice_arg(
                     en,
                     kind,
@@ -472,8 +470,8 @@ impl RecordKind {
                 amount,
                 decision,
             } => {
-                let from_fund = fund_arg(en, "--from", from)?;
-                let to_fund = fund_arg(en, "--to", to)?;
+                let from_fund = read(en, "--from", from, names::fund)?;
+                let to_fund = read(en, "--to", to, names::fund)?;
                 if from_fund == to_fund {
                     return Err(bad_arg(
                         en,
@@ -487,18 +485,18 @@ impl RecordKind {
                     from_fund,
                     to_fund,
                     amount_fen: yuan_arg(en, "--amount", amount)?,
-                    decision: event_ref_arg(en, "--decision", decision)?,
+                    decision: read(en, "--decision", decision, names::event_ref)?,
                 })
             }
             RecordKind::Household { unit, area } => E::HouseholdRegistered(HouseholdRegistered {
-                unit: unit_arg(en, "--unit", unit)?,
-                area_centi_m2: area_arg(en, "--area", area)?,
+                unit: read(en, "--unit", unit, names::unit)?,
+                area_centi_m2: read(en, "--area", area, amount::area)?,
             }),
             RecordKind::CorrectHousehold { unit, area, reason } => {
                 E::HouseholdCorrected(HouseholdCorrected {
-                    unit: unit_arg(en, "--unit", unit)?,
-                    area_centi_m2: area_arg(en, "--area", area)?,
-                    reason: label_arg(en, "--reason", reason)?,
+                    unit: read(en, "--unit", unit, names::unit)?,
+                    area_centi_m2: read(en, "--area", area, amount::area)?,
+                    reason: read(en, "--reason", reason, names::label)?,
                 })
             }
             RecordKind::FeeSchedule {
@@ -508,7 +506,7 @@ impl RecordKind {
             } => {
                 let mut parsed: Vec<FeeItem> = Vec::new();
                 for text in items {
-                    let item = fee_item_arg(en, "--item", text)?;
+                    let item = read(en, "--item", text, lines::fee_item)?;
                     if parsed.iter().any(|i| i.item == item.item) {
                         return Err(bad_arg(
                             en,
@@ -525,12 +523,12 @@ impl RecordKind {
                 }
                 E::FeeScheduleAdopted(FeeScheduleAdopted {
                     items: parsed,
-                    from_period: period_arg(en, "--from", from)?,
-                    decision: event_ref_arg(en, "--decision", decision)?,
+                    from_period: read(en, "--from", from, periods::month)?,
+                    decision: read(en, "--decision", decision, names::event_ref)?,
                 })
             }
             RecordKind::Charges { period } => {
-                let month = period_arg(en, "--period", period)?;
+                let month = read(en, "--period", period, periods::month)?;
                 charges(&ledger()?, en, period, month)?
             }
             RecordKind::Decision {
@@ -545,27 +543,29 @@ impl RecordKind {
                 outcome,
                 minutes,
             } => {
-                let matter = choose(en, "--matter", matter, &MATTERS)?;
-                let title = label_arg(en, "--title", title)?;
+                let matter = read(en, "--matter", matter, |t| MATTERS.read(t))?;
+                let title = read(en, "--title", title, names::label)?;
                 let total_area_centi_m2 = match total_area {
-                    Some(text) => area_arg(en, "--total-area", text)?,
+                    Some(text) => read(en, "--total-area", text, amount::area)?,
                     None => registered_area(&ledger()?, en)?,
                 };
                 let totals = VoteTotals {
                     total_area_centi_m2,
-                    total_owners: count_arg(en, "--total-owners", total_owners)?,
-                    participating_area_centi_m2: area_arg(
+                    total_owners: read(en, "--total-owners", total_owners, amount::count)?,
+                    participating_area_centi_m2: read(
                         en,
                         "--participating-area",
                         participating_area,
+                        amount::area,
                     )?,
-                    participating_owners: count_arg(
+                    participating_owners: read(
                         en,
                         "--participating-owners",
                         participating_owners,
+                        amount::count,
                     )?,
-                    yes_area_centi_m2: area_arg(en, "--yes-area", yes_area)?,
-                    yes_owners: count_arg(en, "--yes-owners", yes_owners)?,
+                    yes_area_centi_m2: read(en, "--yes-area", yes_area, amount::area)?,
+                    yes_owners: read(en, "--yes-owners", yes_owners, amount::count)?,
                 };
                 let computed = decide(matter, &totals).map_err(|violation| {
                     let args = match &violation {
@@ -585,7 +585,7 @@ impl RecordKind {
                     missing_arg(en, args, violation.explain(lang), violation.explain(lang))
                 })?;
                 if let Some(text) = outcome {
-                    let stated = choose(en, "--outcome", text, &OUTCOMES)?;
+                    let stated = read(en, "--outcome", text, |t| OUTCOMES.read(t))?;
                     if stated != computed {
                         return Err(bad_arg(
                             en,
@@ -615,11 +615,11 @@ impl RecordKind {
                 ));
             }
             RecordKind::Reverse { event, reason } => E::Reversal(Reversal {
-                reverses: event_ref_arg(en, "--event", event)?,
-                reason: label_arg(en, "--reason", reason)?,
+                reverses: read(en, "--event", event, names::event_ref)?,
+                reason: read(en, "--reason", reason, names::label)?,
             }),
             RecordKind::Demand { unit, letter } => {
-                let unit_id = unit_arg(en, "--unit", unit)?;
+                let unit_id = read(en, "--unit", unit, names::unit)?;
                 let amount_fen = arrears(&ledger()?, en, unit, &unit_id)?;
                 let document = attachment(en, "--letter", letter)?;
                 return Ok(Draft::new(
@@ -632,7 +632,7 @@ impl RecordKind {
                 ));
             }
             RecordKind::Close { period } => {
-                let range = close_range_arg(en, "--period", period)?;
+                let range = read(en, "--period", period, periods::close_range)?;
                 let state = ledger()?;
                 check_next_close(&state, en, period, range)?;
                 E::PeriodClosed(PeriodClosed {
@@ -640,21 +640,21 @@ impl RecordKind {
                 })
             }
             RecordKind::GrantRole { role, key } => E::RoleGranted(RoleGranted {
-                role: choose(en, "--role", role, &ROLES)?,
-                key: key_arg(en, "--public-key", key)?,
+                role: read(en, "--role", role, |t| ROLES.read(t))?,
+                key: read(en, "--public-key", key, names::key)?,
             }),
             RecordKind::RevokeKey { key, reason } => E::KeyRevoked(KeyRevoked {
-                key: key_arg(en, "--public-key", key)?,
-                reason: label_arg(en, "--reason", reason)?,
+                key: read(en, "--public-key", key, names::key)?,
+                reason: read(en, "--reason", reason, names::label)?,
             }),
             RecordKind::Audit {
                 through,
                 findings,
                 opinion,
             } => {
-                let opinion = label_arg(en, "--opinion", opinion)?;
+                let opinion = read(en, "--opinion", opinion, names::label)?;
                 let through_seq = match through {
-                    Some(text) => seq_arg(en, "--through", text)?,
+                    Some(text) => read(en, "--through", text, amount::entry_number)?,
                     None => ledger()?.size().checked_sub(1).ok_or_else(|| {
                         missing_arg(
                             en,
@@ -681,7 +681,7 @@ impl RecordKind {
             } => {
                 let mut parsed: Vec<BudgetLine> = Vec::new();
                 for text in lines {
-                    let line = budget_line_arg(en, "--line", text)?;
+                    let line = read(en, "--line", text, lines::budget_line)?;
                     if parsed
                         .iter()
                         .any(|l| l.fund == line.fund && l.category == line.category)
@@ -700,9 +700,9 @@ impl RecordKind {
                     parsed.push(line);
                 }
                 E::BudgetAdopted(BudgetAdopted {
-                    year: year_arg(en, "--year", year)?,
+                    year: read(en, "--year", year, amount::year)?,
                     lines: parsed,
-                    decision: event_ref_arg(en, "--decision", decision)?,
+                    decision: read(en, "--decision", decision, names::event_ref)?,
                 })
             }
         };
@@ -720,7 +720,7 @@ impl RecordKind {
         let RecordKind::Charges { period } = self else {
             return Ok(vec![self.draft(ledger, en)?]);
         };
-        let month = period_arg(en, "--period", period)?;
+        let month = read(en, "--period", period, periods::month)?;
         let state = ledger()?;
         // The first chunk also brings the refusals (no schedule, nothing due).
         charges(&state, en, period, month)?;
@@ -754,12 +754,14 @@ fn expense(
     project: Option<&str>,
     decision: Option<&str>,
 ) -> anyhow::Result<LedgerEvent> {
-    let payee = label_arg(en, "--payee", payee)?;
-    let category = slug_arg(en, "--category", category, &SPENDING_CATEGORIES)?;
+    let payee = read(en, "--payee", payee, names::label)?;
+    let category = read(en, "--category", category, |t| {
+        names::category(Category::Spending, t)
+    })?;
     let fund_text = fund;
-    let fund = fund_arg(en, "--fund", fund)?;
+    let fund = read(en, "--fund", fund, names::fund)?;
     let amount_fen = yuan_arg(en, "--amount", amount)?;
-    let description = label_arg(en, "--description", description)?;
+    let description = read(en, "--description", description, names::label)?;
     // A restricted fund's project is part of its name; the body states it again so that the
     // spending is visibly for that project, and the rules check the two agree.
     let project = match (fund.project(), project) {
@@ -777,7 +779,7 @@ fn expense(
         }
         (Some(own), None) => Some(Slug::try_from(own).map_err(|e| anyhow!(e))?),
         (Some(own), Some(text)) => {
-            let given = slug_arg(en, "--project", text, &[])?;
+            let given = read(en, "--project", text, names::name)?;
             if given.as_str() != own {
                 return Err(bad_arg(
                     en,
@@ -793,7 +795,7 @@ fn expense(
         }
     };
     let decision = decision
-        .map(|text| event_ref_arg(en, "--decision", text))
+        .map(|text| read(en, "--decision", text, names::event_ref))
         .transpose()?;
     if fund.as_str() == "maintenance" && decision.is_none() {
         return Err(missing_arg(
@@ -868,7 +870,7 @@ fn invoice_arg(
             format!("--invoice {kind_text} needs the scanned document"),
         ));
     };
-    let number = label_arg(en, "--number", number)?;
+    let number = read(en, "--number", number, names::label)?;
     let scan = attachment(en, "--invoice-file", file)?;
     Ok((
         Invoice {
@@ -1057,637 +1059,31 @@ fn outcome_en(o: Outcome) -> &'static str {
 // ---------------------------------------------------------------------------------------------
 // Amounts and areas.
 
-/// What a decimal argument measures, for its messages.
-#[derive(Debug, Clone, Copy)]
-enum Quantity {
-    Yuan,
-    SquareMetres,
-}
-
-/// What is wrong with an amount and what to write instead, in Chinese or English.
-fn explain_amount(error: AmountError, what: Quantity, en: bool) -> String {
-    let (zh_example, en_example) = match what {
-        Quantity::Yuan => ("应写成 360.00 这样的元数", "write yuan like 360.00"),
-        Quantity::SquareMetres => (
-            "应写成 85.23 这样的平方米数",
-            "write square metres like 85.23",
-        ),
-    };
-    let (zh, english) = match error {
-        AmountError::Empty => (format!("是空的，{zh_example}"), format!("is empty; {en_example}")),
-        AmountError::NotANumber => match what {
-            Quantity::Yuan => (format!("不是金额，{zh_example}"), format!("is not an amount; {en_example}")),
-            Quantity::SquareMetres => (format!("不是面积，{zh_example}"), format!("is not an area; {en_example}")),
-        },
-        AmountError::TooManyDecimals => match what {
-            Quantity::Yuan => (
-                "小数超过两位：最小到分，应写成 360.05 这样的元数".to_string(),
-                "has more than two decimals: the smallest unit is the fen; write yuan like 360.05".to_string(),
-            ),
-            Quantity::SquareMetres => (
-                "小数超过两位：面积记到 0.01 平方米，应写成 85.23 这样的平方米数".to_string(),
-                "has more than two decimals: areas are kept to 0.01 ㎡; write square metres like 85.23".to_string(),
-            ),
-        },
-        AmountError::Negative => (
-            "不能是负数：记错了请用 gongzhang record reverse 撤销原记录，再重新记".to_string(),
-            "cannot be negative: to correct a mistake, reverse the entry with gongzhang record reverse and record it again".to_string(),
-        ),
-        AmountError::TooLarge => match what {
-            Quantity::Yuan => (
-                "太大了：账本最多记 90071992547409.91 元".to_string(),
-                "is too large: the ledger carries at most 90071992547409.91 yuan".to_string(),
-            ),
-            Quantity::SquareMetres => (
-                "太大了：面积最多 90071992547409.91 平方米".to_string(),
-                "is too large: an area is at most 90071992547409.91 ㎡".to_string(),
-            ),
-        },
-    };
-    if en { english } else { zh }
-}
-
 /// Reads the amount in yuan given as `arg`; the error names the argument and says what to write
 /// instead, in Chinese (or English with `en`).
 pub fn yuan_arg(en: bool, arg: &str, text: &str) -> anyhow::Result<Fen> {
-    parse_yuan(text).map_err(|e| {
-        let problem = explain_amount(e, Quantity::Yuan, en);
-        bad_arg(en, arg, text, &problem, &problem)
-    })
+    read(en, arg, text, amount::yuan)
 }
 
-fn area_arg(en: bool, arg: &str, text: &str) -> anyhow::Result<AreaCentiM2> {
-    parse_area_m2(text).map_err(|e| {
-        let problem = explain_amount(e, Quantity::SquareMetres, en);
-        bad_arg(en, arg, text, &problem, &problem)
-    })
+/// Reads `text`, given as `arg`, with `parse`; the error names the argument and says what to write
+/// instead, in Chinese (or English with `en`).
+fn read<T>(
+    en: bool,
+    arg: &str,
+    text: &str,
+    parse: impl FnOnce(&str) -> Result<T, ValueError>,
+) -> anyhow::Result<T> {
+    parse(text).map_err(|e| value_error(en, arg, &e))
 }
 
-// ---------------------------------------------------------------------------------------------
-// Words with a fixed meaning: channels, invoice kinds, roles, matters, outcomes, fee bases.
-
-/// The words a person may type for each value (compared trimmed, lowercase, `-` as `_`), and
-/// how to say what may be written.
-struct Choices<T: 'static> {
-    words: &'static [(&'static [&'static str], T)],
-    zh: &'static str,
-    en: &'static str,
+/// `--amount "36O.00"：不是金额，应写成 360.00 这样的元数`.
+fn value_error(en: bool, arg: &str, e: &ValueError) -> anyhow::Error {
+    let problem = e.explain(lang(en));
+    bad_arg(en, arg, &e.text, &problem, &problem)
 }
 
-const CHANNELS: Choices<Channel> = Choices {
-    words: &[
-        (&["cash", "现金"], Channel::Cash),
-        (
-            &["wechat", "wechat_pay", "weixin", "微信", "微信支付"],
-            Channel::WechatPay,
-        ),
-        (&["alipay", "支付宝"], Channel::Alipay),
-        (
-            &["bank", "bank_transfer", "银行", "银行转账", "转账"],
-            Channel::BankTransfer,
-        ),
-    ],
-    zh: "不是付款方式，应写 现金、微信、支付宝 或 银行转账",
-    en: "is not a channel; write cash, wechat, alipay or bank",
-};
-
-const INVOICE_KINDS: Choices<InvoiceKind> = Choices {
-    words: &[
-        (&["fapiao", "invoice", "发票"], InvoiceKind::Fapiao),
-        (&["receipt", "收据"], InvoiceKind::Receipt),
-        (&["none", "无", "没有"], InvoiceKind::None),
-    ],
-    zh: "不是票据种类，应写 发票、收据 或 无",
-    en: "is not an invoice kind; write fapiao, receipt or none",
-};
-
-const ROLES: Choices<Role> = Choices {
-    words: &[
-        (
-            &[
-                "committee_member",
-                "committee",
-                "member",
-                "委员",
-                "业委会委员",
-            ],
-            Role::CommitteeMember,
-        ),
-        (&["treasurer", "出纳", "财务"], Role::Treasurer),
-        (&["auditor", "审计", "街道办审计"], Role::Auditor),
-    ],
-    zh: "不是角色，应写 委员、出纳 或 审计",
-    en: "is not a role; write committee_member, treasurer or auditor",
-};
-
-const MATTERS: Choices<Matter> = Choices {
-    words: &[
-        (
-            &["raise_maintenance_fund", "筹集维修资金"],
-            Matter::RaiseMaintenanceFund,
-        ),
-        (&["rebuild", "改建重建", "改建", "重建"], Matter::Rebuild),
-        (
-            &["change_common_use", "改变共有部分用途"],
-            Matter::ChangeCommonUse,
-        ),
-        (
-            &["use_maintenance_fund", "使用维修资金"],
-            Matter::UseMaintenanceFund,
-        ),
-        (
-            &["fee_schedule", "收费标准", "制定收费标准"],
-            Matter::FeeSchedule,
-        ),
-        (
-            &["elect_committee", "选举业委会", "选举业主委员会"],
-            Matter::ElectCommittee,
-        ),
-        (&["fund_transfer", "资金调拨"], Matter::FundTransfer),
-        (&["budget", "预算"], Matter::Budget),
-        (&["other", "其他"], Matter::Other),
-    ],
-    zh: "不是表决事项，应写 收费标准、使用维修资金、筹集维修资金、改建重建、改变共有部分用途、选举业委会、资金调拨、预算 或 其他",
-    en: "is not a matter; write fee_schedule, use_maintenance_fund, raise_maintenance_fund, rebuild, change_common_use, elect_committee, fund_transfer, budget or other",
-};
-
-const OUTCOMES: Choices<Outcome> = Choices {
-    words: &[
-        (&["passed", "pass", "通过"], Outcome::Passed),
-        (&["rejected", "reject", "未通过", "否决"], Outcome::Rejected),
-    ],
-    zh: "不是表决结果，应写 通过 或 未通过",
-    en: "is not an outcome; write passed or rejected",
-};
-
-const FEE_BASES: Choices<FeeBasis> = Choices {
-    words: &[
-        (
-            &["per_m2", "m2", "㎡", "每平方米", "按面积"],
-            FeeBasis::PerM2,
-        ),
-        (
-            &["per_household", "household", "每户", "按户"],
-            FeeBasis::PerHousehold,
-        ),
-    ],
-    zh: "计费方式应写 per_m2（按面积，每平方米每月）或 per_household（按户，每户每月）",
-    en: "the basis must be per_m2 (per ㎡ per month) or per_household (per household per month)",
-};
-
-fn choose<T: Copy>(en: bool, arg: &str, text: &str, choices: &Choices<T>) -> anyhow::Result<T> {
-    find_choice(text, choices).ok_or_else(|| bad_arg(en, arg, text, choices.zh, choices.en))
-}
-
-fn find_choice<T: Copy>(text: &str, choices: &Choices<T>) -> Option<T> {
-    let word = text.trim().to_lowercase().replace('-', "_");
-    choices
-        .words
-        .iter()
-        .find(|(names, _)| names.contains(&word.as_str()))
-        .map(|(_, value)| *value)
-}
-
-// ---------------------------------------------------------------------------------------------
-// Names: units, funds, categories, labels, event ids, keys.
-
-fn unit_arg(en: bool, arg: &str, text: &str) -> anyhow::Result<Unit> {
-    // Building letters are capitals (`A-1-101`); a full-width hyphen is a hyphen.
-    let normal: String = text
-        .trim()
-        .chars()
-        .map(half_width)
-        .collect::<String>()
-        .to_ascii_uppercase();
-    Unit::try_from(normal).map_err(|_| {
-        bad_arg(
-            en,
-            arg,
-            text,
-            "不是房号，应写成 3-2-401 这样的 楼号-单元-室号",
-            "is not a unit number; write building-entrance-room like 3-2-401",
-        )
-    })
-}
-
-/// Spending categories people name in Chinese, with their slugs.
-const SPENDING_CATEGORIES: [(&str, &[&str]); 9] = [
-    ("cleaning", &["保洁", "清洁"]),
-    ("garbage_removal", &["垃圾清运"]),
-    ("greenery", &["绿化"]),
-    ("drainage", &["排水", "管道疏通", "疏通"]),
-    ("repairs", &["维修"]),
-    ("lighting", &["照明"]),
-    ("security", &["保安", "门卫"]),
-    ("renovation", &["改造"]),
-    ("supervision", &["监理"]),
-];
-
-/// Income categories people name in Chinese, with their slugs.
-const INCOME_CATEGORIES: [(&str, &[&str]); 4] = [
-    ("advertising", &["广告"]),
-    ("space_rental", &["场地出租", "场地租金", "租金"]),
-    ("interest", &["利息"]),
-    ("parking", &["停车", "停车费"]),
-];
-
-/// Fee items people name in Chinese, with their slugs.
-const FEE_ITEMS: [(&str, &[&str]); 2] = [
-    ("property_fee", &["物业费"]),
-    ("garbage_fee", &["垃圾清运费"]),
-];
-
-/// A slug, or the Chinese name of one of `known`.
-fn slug_arg(en: bool, arg: &str, text: &str, known: &[(&str, &[&str])]) -> anyhow::Result<Slug> {
-    let word = text.trim();
-    let slug = known
-        .iter()
-        .find(|(_, names)| names.contains(&word))
-        .map_or_else(|| word.to_ascii_lowercase(), |(slug, _)| slug.to_string());
-    Slug::try_from(slug).map_err(|_| {
-        let (zh_names, en_names): (Vec<String>, Vec<&str>) = known
-            .iter()
-            .map(|(slug, names)| (names.first().copied().unwrap_or(*slug).to_string(), *slug))
-            .unzip();
-        let (zh, english) = if known.is_empty() {
-            (
-                "不是名称，应写小写英文字母、数字和 - 组成的名字，单词之间用 _，如 meter-2026".to_string(),
-                "is not a name; write lowercase letters, digits and -, words joined by _, e.g. meter-2026".to_string(),
-            )
-        } else {
-            (
-                format!(
-                    "不是类别，应写 {} 之一，或小写英文名如 {}",
-                    zh_names.join("、"),
-                    en_names.first().copied().unwrap_or("repairs")
-                ),
-                format!(
-                    "is not a category; write one of {}, or another lowercase name",
-                    en_names.join(", ")
-                ),
-            )
-        };
-        bad_arg(en, arg, text, zh, english)
-    })
-}
-
-/// Standing funds by the names people use for them.
-const FUNDS: [(&str, &[&str]); 3] = [
-    ("operating", &["operating", "物业费资金", "物业费"]),
-    ("public_revenue", &["public_revenue", "公共收益"]),
-    ("maintenance", &["maintenance", "维修资金"]),
-];
-
-fn fund_arg(en: bool, arg: &str, text: &str) -> anyhow::Result<FundId> {
-    let normal: String = text.trim().chars().map(half_width).collect();
-    let fund = FUNDS
-        .iter()
-        .find(|(_, names)| names.contains(&normal.to_lowercase().as_str()))
-        .map_or(normal, |(fund, _)| fund.to_string());
-    FundId::try_from(fund).map_err(|_| {
-        bad_arg(
-            en,
-            arg,
-            text,
-            "不是资金名，应写 operating（物业费资金）、public_revenue（公共收益）、maintenance（维修资金）或 project:项目名（专项资金）",
-            "is not a fund; write operating, public_revenue, maintenance or project:<name>",
-        )
-    })
-}
-
-fn label_arg(en: bool, arg: &str, text: &str) -> anyhow::Result<Label> {
-    let trimmed = text.trim();
-    Label::try_from(trimmed).map_err(|_| {
-        let (zh, english) = if trimmed.is_empty() {
-            ("是空的，要写上内容", "is empty; write something")
-        } else if trimmed.chars().count() > 200 {
-            (
-                "太长了：最多 200 个字",
-                "is too long: at most 200 characters",
-            )
-        } else {
-            (
-                "含有换行或控制字符：请写在一行里",
-                "holds a line break or a control character: write it on one line",
-            )
-        };
-        bad_arg(en, arg, text, zh, english)
-    })
-}
-
-fn event_ref_arg(en: bool, arg: &str, text: &str) -> anyhow::Result<EventRef> {
-    let id = text.trim();
-    if valid_event_id(id) {
-        Ok(id.to_string())
-    } else {
-        Err(bad_arg(
-            en,
-            arg,
-            text,
-            "不是记录编号：编号由英文字母、数字和 . _ : - 组成，最多 64 个字符，回执上印着",
-            "is not an event id: 1 to 64 letters, digits and . _ : -, as the receipt shows it",
-        ))
-    }
-}
-
-/// A key as `gongzhang keygen` shows it (`name+keyid+base64`) or as 64 hexadecimal digits.
-fn key_arg(en: bool, arg: &str, text: &str) -> anyhow::Result<KeyHex> {
-    let t = text.trim();
-    let from_hex = || PublicKey::from_hex(&t.to_ascii_lowercase());
-    let from_verifier = || {
-        VerifierKey::parse(t)
-            .ok()
-            .map(|k| PublicKey(k.public_key_bytes()))
-    };
-    from_hex().or_else(from_verifier).map(KeyHex).ok_or_else(|| {
-        bad_arg(
-            en,
-            arg,
-            text,
-            "不是公钥，应写 gongzhang keygen 显示的公钥（名字+编号+一串字母）或 64 位十六进制",
-            "is not a key; write the verifier key gongzhang keygen shows (name+id+base64) or 64 hexadecimal digits",
-        )
-    })
-}
-
-// ---------------------------------------------------------------------------------------------
-// Months, quarters, counts.
-
-fn period_arg(en: bool, arg: &str, text: &str) -> anyhow::Result<Period> {
-    parse_period(text).ok_or_else(|| {
-        bad_arg(
-            en,
-            arg,
-            text,
-            "不是月份，应写成 2025-03 这样的 年-月",
-            "is not a month; write year-month like 2025-03",
-        )
-    })
-}
-
-/// Months named as ranges `2025-01..2025-12` and lists `2025-01,2025-03`, in any mix, in month
-/// order, each once.
-fn periods_arg(en: bool, arg: &str, texts: &[String]) -> anyhow::Result<Vec<Period>> {
-    let mut months = BTreeSet::new();
-    for text in texts {
-        let normal: String = text.chars().map(half_width).collect();
-        for part in normal.split([',', '、']) {
-            let range = ["..", "~", "～", "至"]
-                .iter()
-                .find_map(|sep| part.split_once(*sep));
-            let (from, to) = match range {
-                Some((a, b)) => (parse_period(a), parse_period(b)),
-                None => (parse_period(part), parse_period(part)),
-            };
-            let (Some(from), Some(to)) = (from, to) else {
-                return Err(bad_arg(
-                    en,
-                    arg,
-                    text,
-                    format!(
-                        "“{}” 不是月份，应写成 2025-01..2025-12（一段月份）或 2025-01,2025-02（几个月）",
-                        part.trim()
-                    ),
-                    format!(
-                        "{:?} is not a month; write 2025-01..2025-12 (a range) or 2025-01,2025-02 (a list)",
-                        part.trim()
-                    ),
-                ));
-            };
-            if from > to {
-                return Err(bad_arg(
-                    en,
-                    arg,
-                    text,
-                    format!("{from} 晚于 {to}：应先写早的月份，如 {to}..{from}"),
-                    format!(
-                        "{from} is after {to}: write the earlier month first, e.g. {to}..{from}"
-                    ),
-                ));
-            }
-            let mut p = from;
-            loop {
-                months.insert(p);
-                if months.len() > PERIODS_MAX {
-                    return Err(bad_arg(
-                        en,
-                        arg,
-                        text,
-                        format!("月份太多：一次缴费最多写 {PERIODS_MAX} 个月"),
-                        format!("names too many months: at most {PERIODS_MAX} per payment"),
-                    ));
-                }
-                if p == to {
-                    break;
-                }
-                p = p.next();
-            }
-        }
-    }
-    Ok(months.into_iter().collect())
-}
-
-/// A month `2025-03` or a calendar quarter `2025-Q1`.
-fn close_range_arg(en: bool, arg: &str, text: &str) -> anyhow::Result<PeriodRange> {
-    parse_close_range(text).ok_or_else(|| {
-        bad_arg(
-            en,
-            arg,
-            text,
-            "不是月份或季度，应写成 2025-03（一个月）或 2025-Q1（一个季度）",
-            "is not a month or a quarter; write 2025-03 (a month) or 2025-Q1 (a quarter)",
-        )
-    })
-}
-
-fn count_arg(en: bool, arg: &str, text: &str) -> anyhow::Result<u32> {
-    let normal: String = text.trim().chars().map(half_width).collect();
-    let digits = grouped_digits(&normal).then(|| normal.replace(',', ""));
-    digits.and_then(|d| d.parse().ok()).ok_or_else(|| {
-        bad_arg(
-            en,
-            arg,
-            text,
-            "不是人数，应写成 120 这样的整数",
-            "is not a number of owners; write a whole number like 120",
-        )
-    })
-}
-
-fn seq_arg(en: bool, arg: &str, text: &str) -> anyhow::Result<u64> {
-    let normal: String = text.trim().chars().map(half_width).collect();
-    let digits = normal.bytes().all(|b| b.is_ascii_digit());
-    digits
-        .then(|| normal.parse().ok())
-        .flatten()
-        .ok_or_else(|| {
-            bad_arg(
-                en,
-                arg,
-                text,
-                "不是记录序号，应写成 1024 这样的整数（第几条）",
-                "is not an entry number; write a whole number like 1024",
-            )
-        })
-}
-
-fn year_arg(en: bool, arg: &str, text: &str) -> anyhow::Result<u16> {
-    let normal: String = text.trim().chars().map(half_width).collect();
-    let normal = normal.strip_suffix('年').unwrap_or(&normal);
-    normal
-        .parse::<u16>()
-        .ok()
-        .filter(|y| normal.len() == 4 && (2000..=9999).contains(y))
-        .ok_or_else(|| {
-            bad_arg(
-                en,
-                arg,
-                text,
-                "不是年份，应写成 2026 这样的四位数",
-                "is not a year; write four digits like 2026",
-            )
-        })
-}
-
-// ---------------------------------------------------------------------------------------------
-// Fee items and budget lines.
-
-/// Splits the last `k` fields, separated by `:` (or `：`), off `text`: what comes before them
-/// (which may hold separators of its own: a fund `project:<name>`, an item and its name) and the
-/// `k` fields.
-fn split_tail(text: &str, k: usize) -> Option<(&str, Vec<&str>)> {
-    let mut rest = text;
-    let mut tail = Vec::with_capacity(k);
-    for _ in 0..k {
-        let (i, c) = rest
-            .char_indices()
-            .rfind(|(_, c)| matches!(c, ':' | '：'))?;
-        tail.push(&rest[i + c.len_utf8()..]);
-        rest = &rest[..i];
-    }
-    tail.reverse();
-    Some((rest, tail))
-}
-
-/// Splits `text` at its first `:` (or `：`).
-fn split_first(text: &str) -> Option<(&str, &str)> {
-    let (i, c) = text.char_indices().find(|(_, c)| matches!(c, ':' | '：'))?;
-    Some((&text[..i], &text[i + c.len_utf8()..]))
-}
-
-/// `item:name:basis:rate`, e.g. `property_fee:物业费:per_m2:0.50` (yuan per ㎡ per month).
-fn fee_item_arg(en: bool, arg: &str, text: &str) -> anyhow::Result<FeeItem> {
-    let shape = || {
-        bad_arg(
-            en,
-            arg,
-            text,
-            "应写成 项目:名称:计费方式:费率，如 property_fee:物业费:per_m2:0.50（每平方米每月 0.50 元）或 garbage_fee:垃圾清运费:per_household:10.00（每户每月 10 元）",
-            "write item:name:basis:rate, e.g. property_fee:物业费:per_m2:0.50 (0.50 yuan per ㎡ per month) or garbage_fee:垃圾清运费:per_household:10.00",
-        )
-    };
-    let Some((head, last)) = split_tail(text.trim(), 2) else {
-        return Err(shape());
-    };
-    // The name is everything between the item and the basis (it may hold a colon).
-    let Some((item_text, name_text)) = split_first(head) else {
-        return Err(shape());
-    };
-    let (basis_text, rate_text) = (last[0], last[1]);
-    let item = slug_arg(en, arg, item_text, &FEE_ITEMS).map_err(|_| {
-        bad_arg(
-            en,
-            arg,
-            text,
-            format!("收费项目 “{item_text}” 应写小写英文名，如 property_fee、garbage_fee"),
-            format!("item {item_text:?} must be a lowercase name like property_fee or garbage_fee"),
-        )
-    })?;
-    let name = Label::try_from(name_text.trim()).map_err(|_| {
-        bad_arg(
-            en,
-            arg,
-            text,
-            format!("名称 “{name_text}” 应写 1 到 200 个字，如 物业费"),
-            format!("name {name_text:?} must be 1 to 200 characters, e.g. 物业费"),
-        )
-    })?;
-    let basis = find_choice(basis_text, &FEE_BASES)
-        .ok_or_else(|| bad_arg(en, arg, text, FEE_BASES.zh, FEE_BASES.en))?;
-    let rate_fen = parse_yuan(rate_text).map_err(|e| {
-        bad_arg(
-            en,
-            arg,
-            text,
-            format!(
-                "费率 “{rate_text}” {}",
-                explain_amount(e, Quantity::Yuan, false)
-            ),
-            format!(
-                "rate {rate_text:?} {}",
-                explain_amount(e, Quantity::Yuan, true)
-            ),
-        )
-    })?;
-    Ok(FeeItem {
-        item,
-        name,
-        basis,
-        rate_fen,
-    })
-}
-
-/// `fund:category:amount`, e.g. `operating:cleaning:114,000.00` or
-/// `project:meter-2026:renovation:300000`.
-fn budget_line_arg(en: bool, arg: &str, text: &str) -> anyhow::Result<BudgetLine> {
-    let Some((fund_text, last)) = split_tail(text.trim(), 2) else {
-        return Err(bad_arg(
-            en,
-            arg,
-            text,
-            "应写成 资金:类别:金额，如 operating:cleaning:114,000.00",
-            "write fund:category:amount, e.g. operating:cleaning:114,000.00",
-        ));
-    };
-    let fund = fund_arg(en, arg, fund_text).map_err(|_| {
-        bad_arg(
-            en,
-            arg,
-            text,
-            format!("资金 “{fund_text}” 应写 operating、public_revenue、maintenance 或 project:项目名"),
-            format!("fund {fund_text:?} must be operating, public_revenue, maintenance or project:<name>"),
-        )
-    })?;
-    let (category_text, amount_text) = (last[0], last[1]);
-    let category = slug_arg(en, arg, category_text, &SPENDING_CATEGORIES).map_err(|_| {
-        bad_arg(
-            en,
-            arg,
-            text,
-            format!("类别 “{category_text}” 应写 保洁、维修 等，或小写英文名如 cleaning"),
-            format!("category {category_text:?} must be a lowercase name like cleaning"),
-        )
-    })?;
-    let amount_fen = parse_yuan(amount_text).map_err(|e| {
-        bad_arg(
-            en,
-            arg,
-            text,
-            format!(
-                "金额 “{amount_text}” {}",
-                explain_amount(e, Quantity::Yuan, false)
-            ),
-            format!(
-                "amount {amount_text:?} {}",
-                explain_amount(e, Quantity::Yuan, true)
-            ),
-        )
-    })?;
-    Ok(BudgetLine {
-        fund,
-        category,
-        amount_fen,
-    })
+fn lang(en: bool) -> Lang {
+    if en { Lang::En } else { Lang::Zh }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1704,60 +1100,25 @@ fn attachment(en: bool, arg: &str, path: &Path) -> anyhow::Result<DraftAttachmen
         };
         bad_arg(en, arg, &shown, zh, format!("cannot be read: {e}"))
     };
+    let refused = |e: FileError| {
+        let problem = e.explain(lang(en));
+        bad_arg(en, arg, &shown, &problem, &problem)
+    };
     let size = std::fs::metadata(path).map_err(unreadable)?.len();
-    let too_large = || {
-        bad_arg(
-            en,
-            arg,
-            &shown,
-            format!("文件太大：最多 {} MB", ATTACHMENT_BYTES_MAX / (1024 * 1024)),
-            format!(
-                "is too large: at most {} MB",
-                ATTACHMENT_BYTES_MAX / (1024 * 1024)
-            ),
-        )
-    };
-    if size > ATTACHMENT_BYTES_MAX as u64 {
-        return Err(too_large());
-    }
+    compose_file::check_size(size).map_err(refused)?;
     let bytes = std::fs::read(path).map_err(unreadable)?;
-    if bytes.len() > ATTACHMENT_BYTES_MAX {
-        return Err(too_large());
-    }
-    if bytes.is_empty() {
-        return Err(bad_arg(
-            en,
-            arg,
-            &shown,
-            "文件是空的，请附上扫描件或照片",
-            "is empty; attach the scan or photo",
-        ));
-    }
-    let Some(media_type) = gongzhang_core::attachment::MediaType::sniff(&bytes) else {
-        return Err(bad_arg(
-            en,
-            arg,
-            &shown,
-            "不是 PDF、JPEG、PNG 或 WebP 文件（按文件内容判断，不看扩展名）：账本只收这几种；请把发票或收据扫描成 PDF，或拍照存成 JPEG，再附上",
-            "is not a PDF, JPEG, PNG or WebP file (judged by its contents, not its name): the ledger keeps only these; scan the invoice or receipt to PDF or photograph it as JPEG",
-        ));
-    };
-    let sha256: Hash = gongzhang_core::hash::sha256(&bytes);
+    let file = Attached::from_bytes(&bytes).map_err(refused)?;
     Ok(DraftAttachment {
         path: path.to_path_buf(),
-        media_type,
+        media_type: file.media_type,
         bytes,
-        sha256,
+        sha256: file.sha256,
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn p(s: &str) -> Period {
-        Period::try_from(s.to_string()).unwrap()
-    }
 
     #[test]
     fn amount_errors_name_the_argument_and_what_to_write() {
@@ -1788,250 +1149,117 @@ mod tests {
             en("100000000000000"),
             "--amount \"100000000000000\": is too large: the ledger carries at most 90071992547409.91 yuan"
         );
-    }
-
-    #[test]
-    fn areas_are_hundredths_of_a_square_metre_by_integer_arithmetic() {
-        assert_eq!(parse_area_m2("85.23"), Ok(8_523));
-        assert_eq!(parse_area_m2("85.23㎡"), Ok(8_523));
-        assert_eq!(parse_area_m2("85.2 平方米"), Ok(8_520));
-        assert_eq!(parse_area_m2("102.5m2"), Ok(10_250));
-        assert_eq!(parse_area_m2("120"), Ok(12_000));
-        // 0.29 is not exactly representable in binary: a float would give 28.
-        assert_eq!(parse_area_m2("0.29"), Ok(29));
-        assert_eq!(parse_area_m2("85.235"), Err(AmountError::TooManyDecimals));
-        assert_eq!(parse_area_m2("¥85"), Err(AmountError::NotANumber));
         assert_eq!(
-            area_arg(false, "--area", "85,23").unwrap_err().to_string(),
+            read(false, "--area", "85,23", amount::area)
+                .unwrap_err()
+                .to_string(),
             "--area \"85,23\"：不是面积，应写成 85.23 这样的平方米数"
         );
     }
 
     #[test]
-    fn periods_read_ranges_and_lists_in_month_order_each_once() {
+    fn month_list_errors_name_the_text_that_is_wrong() {
         let read = |texts: &[&str]| {
-            let texts: Vec<String> = texts.iter().map(|t| t.to_string()).collect();
-            periods_arg(false, "--periods", &texts)
+            periods::months(texts)
+                .map_err(|e| value_error(false, "--periods", &e))
+                .unwrap_err()
+                .to_string()
         };
-        let months = read(&["2025-01..2025-12"]).unwrap();
-        assert_eq!(months.len(), 12);
-        assert_eq!((months[0], months[11]), (p("2025-01"), p("2025-12")));
         assert_eq!(
-            read(&["2025-03,2025-01", "2025-02..2025-03"]).unwrap(),
-            vec![p("2025-01"), p("2025-02"), p("2025-03")]
-        );
-        assert_eq!(
-            read(&["2025-11..2026-02"]).unwrap(),
-            vec![p("2025-11"), p("2025-12"), p("2026-01"), p("2026-02")]
-        );
-        assert_eq!(
-            read(&["2025-01至2025-02、2025-05"]).unwrap(),
-            vec![p("2025-01"), p("2025-02"), p("2025-05")]
-        );
-        assert_eq!(read(&[]).unwrap(), Vec::<Period>::new());
-        assert_eq!(
-            read(&["2025-12..2025-01"]).unwrap_err().to_string(),
+            read(&["2025-01", "2025-12..2025-01"]),
             "--periods \"2025-12..2025-01\"：2025-12 晚于 2025-01：应先写早的月份，如 2025-01..2025-12"
         );
         assert_eq!(
-            read(&["2025-1"]).unwrap_err().to_string(),
+            read(&["2025-1"]),
             "--periods \"2025-1\"：“2025-1” 不是月份，应写成 2025-01..2025-12（一段月份）或 2025-01,2025-02（几个月）"
         );
         assert_eq!(
-            read(&["2020-01..2030-12"]).unwrap_err().to_string(),
+            read(&["2020-01..2030-12"]),
             "--periods \"2020-01..2030-12\"：月份太多：一次缴费最多写 120 个月"
         );
-        assert!(read(&["2020-01..2029-12"]).is_ok());
     }
 
     #[test]
-    fn words_for_channels_roles_and_matters_in_chinese_and_english() {
-        for (text, channel) in [
-            ("现金", Channel::Cash),
-            ("cash", Channel::Cash),
-            ("微信", Channel::WechatPay),
-            ("WeChat", Channel::WechatPay),
-            ("wechat-pay", Channel::WechatPay),
-            ("支付宝", Channel::Alipay),
-            ("银行转账", Channel::BankTransfer),
-            ("bank", Channel::BankTransfer),
-        ] {
-            assert_eq!(
-                choose(false, "--channel", text, &CHANNELS).unwrap(),
-                channel
-            );
-        }
+    fn word_and_name_errors_say_what_may_be_written() {
+        let zh = |arg: &str, text: &str, parse: fn(&str) -> Result<(), ValueError>| {
+            read(false, arg, text, parse).unwrap_err().to_string()
+        };
         assert_eq!(
-            choose(false, "--channel", "刷卡", &CHANNELS)
-                .unwrap_err()
-                .to_string(),
+            zh("--channel", "刷卡", |t| CHANNELS.read(t).map(drop)),
             "--channel \"刷卡\"：不是付款方式，应写 现金、微信、支付宝 或 银行转账"
         );
         assert_eq!(
-            choose(true, "--invoice", "ticket", &INVOICE_KINDS)
+            read(true, "--invoice", "ticket", |t| INVOICE_KINDS.read(t))
                 .unwrap_err()
                 .to_string(),
             "--invoice \"ticket\": is not an invoice kind; write fapiao, receipt or none"
         );
         assert_eq!(
-            choose(false, "--role", "出纳", &ROLES).unwrap(),
-            Role::Treasurer
-        );
-        assert_eq!(
-            choose(false, "--matter", "使用维修资金", &MATTERS).unwrap(),
-            Matter::UseMaintenanceFund
-        );
-        assert_eq!(
-            choose(false, "--outcome", "未通过", &OUTCOMES).unwrap(),
-            Outcome::Rejected
-        );
-    }
-
-    #[test]
-    fn names_funds_units_and_keys() {
-        assert_eq!(
-            unit_arg(false, "--unit", " a-1-101 ").unwrap().as_str(),
-            "A-1-101"
-        );
-        assert_eq!(
-            unit_arg(false, "--unit", "3栋2单元401")
-                .unwrap_err()
-                .to_string(),
+            zh("--unit", "3栋2单元401", |t| names::unit(t).map(drop)),
             "--unit \"3栋2单元401\"：不是房号，应写成 3-2-401 这样的 楼号-单元-室号"
         );
         assert_eq!(
-            fund_arg(false, "--fund", "公共收益").unwrap().as_str(),
-            "public_revenue"
-        );
-        assert_eq!(
-            fund_arg(false, "--fund", "project：meter-2026")
-                .unwrap()
-                .as_str(),
-            "project:meter-2026"
-        );
-        assert!(fund_arg(false, "--fund", "project:Meter").is_err());
-        assert_eq!(
-            slug_arg(false, "--category", "保洁", &SPENDING_CATEGORIES)
-                .unwrap()
-                .as_str(),
-            "cleaning"
-        );
-        assert_eq!(
-            slug_arg(false, "--category", "Repairs", &SPENDING_CATEGORIES)
-                .unwrap()
-                .as_str(),
-            "repairs"
-        );
-        assert_eq!(
-            slug_arg(false, "--category", "广 告", &INCOME_CATEGORIES)
-                .unwrap_err()
-                .to_string(),
+            zh("--category", "广 告", |t| names::category(
+                Category::Income,
+                t
+            )
+            .map(drop)),
             "--category \"广 告\"：不是类别，应写 广告、场地出租、利息、停车 之一，或小写英文名如 advertising"
         );
-        let signer = gongzhang_core::note::SignerKey::from_seed("zhang-wei", [7; 32]).unwrap();
-        let public = signer.author_signer().public_key();
-        let by_verifier = key_arg(false, "--key", &signer.verifier().to_string()).unwrap();
-        let by_hex = key_arg(false, "--key", &public.to_hex().to_uppercase()).unwrap();
-        assert_eq!((by_verifier.0, by_hex.0), (public, public));
-        assert!(key_arg(false, "--key", "zhang-wei").is_err());
         assert_eq!(
-            label_arg(true, "--payee", " ").unwrap_err().to_string(),
+            read(true, "--payee", " ", names::label)
+                .unwrap_err()
+                .to_string(),
             "--payee \" \": is empty; write something"
         );
         assert_eq!(
-            label_arg(false, "--payee", "明亮\n保洁")
-                .unwrap_err()
-                .to_string(),
+            zh("--payee", "明亮\n保洁", |t| names::label(t).map(drop)),
             "--payee \"明亮\\n保洁\"：含有换行或控制字符：请写在一行里"
         );
         assert_eq!(
-            event_ref_arg(false, "--proposal", "支出 1")
-                .unwrap_err()
-                .to_string(),
+            zh("--proposal", "支出 1", |t| names::event_ref(t).map(drop)),
             "--proposal \"支出 1\"：不是记录编号：编号由英文字母、数字和 . _ : - 组成，最多 64 个字符，回执上印着"
+        );
+        assert_eq!(
+            zh("--year", "26", |t| amount::year(t).map(drop)),
+            "--year \"26\"：不是年份，应写成 2026 这样的四位数"
         );
     }
 
     #[test]
-    fn fee_items_read_item_name_basis_and_rate() {
-        let item = fee_item_arg(false, "--item", "property_fee:物业费:per_m2:0.50").unwrap();
+    fn fee_item_and_budget_line_errors_name_the_field() {
+        let zh = |arg: &str, text: &str| match arg {
+            "--item" => read(false, arg, text, lines::fee_item).map(drop),
+            _ => read(false, arg, text, lines::budget_line).map(drop),
+        };
         assert_eq!(
-            (
-                item.item.as_str(),
-                item.name.as_str(),
-                item.basis,
-                item.rate_fen.get()
-            ),
-            ("property_fee", "物业费", FeeBasis::PerM2, 50)
-        );
-        let item = fee_item_arg(false, "--item", "垃圾清运费：垃圾清运费：每户：10").unwrap();
-        assert_eq!(
-            (item.item.as_str(), item.basis, item.rate_fen.get()),
-            ("garbage_fee", FeeBasis::PerHousehold, 1_000)
-        );
-        // A name may hold a colon of its own.
-        let item =
-            fee_item_arg(false, "--item", "parking_fee:停车费:地面:per_household:60").unwrap();
-        assert_eq!(item.name.as_str(), "停车费:地面");
-        assert_eq!(
-            fee_item_arg(false, "--item", "property_fee:物业费:0.50")
+            zh("--item", "property_fee:物业费:0.50")
                 .unwrap_err()
                 .to_string(),
             "--item \"property_fee:物业费:0.50\"：应写成 项目:名称:计费方式:费率，如 property_fee:物业费:per_m2:0.50（每平方米每月 0.50 元）或 garbage_fee:垃圾清运费:per_household:10.00（每户每月 10 元）"
         );
         assert_eq!(
-            fee_item_arg(false, "--item", "property_fee:物业费:per_m2:0.505")
+            zh("--item", "property_fee:物业费:per_m2:0.505")
                 .unwrap_err()
                 .to_string(),
             "--item \"property_fee:物业费:per_m2:0.505\"：费率 “0.505” 小数超过两位：最小到分，应写成 360.05 这样的元数"
         );
         assert_eq!(
-            fee_item_arg(true, "--item", "property_fee:物业费:monthly:0.50")
-                .unwrap_err()
-                .to_string(),
+            read(
+                true,
+                "--item",
+                "property_fee:物业费:monthly:0.50",
+                lines::fee_item
+            )
+            .unwrap_err()
+            .to_string(),
             "--item \"property_fee:物业费:monthly:0.50\": the basis must be per_m2 (per ㎡ per month) or per_household (per household per month)"
         );
-        assert!(fee_item_arg(false, "--item", "property fee:物业费:per_m2:0.50").is_err());
-        assert!(fee_item_arg(false, "--item", "property_fee::per_m2:0.50").is_err());
-    }
-
-    #[test]
-    fn budget_lines_read_fund_category_and_amount() {
-        let line = budget_line_arg(false, "--line", "operating:cleaning:114,000.00").unwrap();
         assert_eq!(
-            (
-                line.fund.as_str(),
-                line.category.as_str(),
-                line.amount_fen.get()
-            ),
-            ("operating", "cleaning", 11_400_000)
-        );
-        let line = budget_line_arg(false, "--line", "project:meter-2026:改造:300000").unwrap();
-        assert_eq!(
-            (line.fund.as_str(), line.category.as_str()),
-            ("project:meter-2026", "renovation")
-        );
-        assert_eq!(
-            budget_line_arg(false, "--line", "operating:cleaning:-5")
+            zh("--line", "operating:cleaning:-5")
                 .unwrap_err()
                 .to_string(),
             "--line \"operating:cleaning:-5\"：金额 “-5” 不能是负数：记错了请用 gongzhang record reverse 撤销原记录，再重新记"
-        );
-        assert!(budget_line_arg(false, "--line", "cleaning:100").is_err());
-    }
-
-    #[test]
-    fn counts_seqs_and_years() {
-        assert_eq!(count_arg(false, "--total-owners", "1,200").unwrap(), 1_200);
-        assert!(count_arg(false, "--total-owners", "-1").is_err());
-        assert!(count_arg(false, "--total-owners", "12.5").is_err());
-        assert!(count_arg(false, "--total-owners", "4294967296").is_err());
-        assert_eq!(seq_arg(false, "--through", "15").unwrap(), 15);
-        assert!(seq_arg(false, "--through", "+15").is_err());
-        assert_eq!(year_arg(false, "--year", "2026年").unwrap(), 2026);
-        assert_eq!(
-            year_arg(false, "--year", "26").unwrap_err().to_string(),
-            "--year \"26\"：不是年份，应写成 2026 这样的四位数"
         );
     }
 }
