@@ -7,10 +7,13 @@
 
 use crate::amount::AmountError;
 use crate::choices::Choice;
-use crate::error::{Problem, ValueError};
+use crate::error::{ComposeError, Problem, ValueError};
 use crate::file::FileError;
 use crate::names::Category;
 use crate::{ATTACHMENT_BYTES_MAX, PERIODS_MAX};
+use gongzhang_core::ledger::events::Outcome;
+use gongzhang_core::ledger::rules::Violation;
+use gongzhang_core::ledger::types::Period;
 use gongzhang_core::messages::{Explain, Lang};
 use std::fmt;
 
@@ -332,3 +335,181 @@ impl fmt::Display for FileError {
 }
 
 impl std::error::Error for FileError {}
+
+fn outcome(o: Outcome, lang: Lang) -> &'static str {
+    match (o, lang) {
+        (Outcome::Passed, Lang::Zh) => "通过",
+        (Outcome::Rejected, Lang::Zh) => "未通过",
+        (Outcome::Passed, Lang::En) => "passed",
+        (Outcome::Rejected, Lang::En) => "rejected",
+    }
+}
+
+/// A close the rule book refuses. Out of turn, it says where the next close starts and what to
+/// write for it; otherwise the rule book's own words.
+fn close(violation: &Violation, last_closed: Option<Period>, lang: Lang) -> String {
+    let &Violation::PeriodNotContiguous { expected, found } = violation else {
+        return violation.explain(lang);
+    };
+    let quarter = (expected.month() % 3 == 1)
+        .then(|| format!("{}-Q{}", expected.year(), expected.month() / 3 + 1));
+    let (zh_choice, en_choice) = match &quarter {
+        Some(q) => (
+            format!("写 {expected}（一个月）或 {q}（一个季度）"),
+            format!("write {expected} (a month) or {q} (a quarter)"),
+        ),
+        None => (format!("写 {expected}"), format!("write {expected}")),
+    };
+    match last_closed {
+        Some(last) if found <= last => pick(
+            lang,
+            format_args!("已经结账到 {last}，下一次从 {expected} 开始：{zh_choice}"),
+            format_args!(
+                "the books are closed through {last}; the next close starts at {expected}: {en_choice}"
+            ),
+        ),
+        Some(last) => pick(
+            lang,
+            format_args!(
+                "上次结账到 {last}，结账要一期接一期，下一次从 {expected} 开始：{zh_choice}"
+            ),
+            format_args!(
+                "the last close ended {last} and closes follow each other; the next starts at {expected}: {en_choice}"
+            ),
+        ),
+        None => pick(
+            lang,
+            format_args!("第一次结账从账本的第一个月 {expected} 开始：{zh_choice}"),
+            format_args!(
+                "the first close starts at the ledger's first month {expected}: {en_choice}"
+            ),
+        ),
+    }
+}
+
+impl Explain for ComposeError {
+    fn explain(&self, lang: Lang) -> String {
+        match self {
+            ComposeError::GrantToStandingFund { .. } => pick(
+                lang,
+                "专项拨款要进专项资金，应写成 project:项目名，如 project:meter-2026",
+                "a grant goes to a restricted fund: write project:<name>, e.g. project:meter-2026",
+            ),
+            ComposeError::TransferToSameFund { .. } => pick(
+                lang,
+                "调入和调出是同一项资金，应写另一项资金",
+                "is the same fund as --from; name another fund",
+            ),
+            ComposeError::MaintenanceWithoutDecision => pick(
+                lang,
+                "动用维修资金要有业主共同决定：写上表决结果的记录编号",
+                "spending from the maintenance fund needs an owners' decision: give its event id",
+            ),
+            ComposeError::NumberWithoutInvoice { .. } => pick(
+                lang,
+                "票据写了“无”就不填号码；有收据或发票请写 --invoice 收据 或 --invoice 发票",
+                "goes with a fapiao or receipt, not --invoice none; write --invoice receipt or --invoice fapiao",
+            ),
+            ComposeError::FileWithoutInvoice => pick(
+                lang,
+                "票据写了“无”就不附扫描件；有收据或发票请写 --invoice 收据 或 --invoice 发票",
+                "goes with a fapiao or receipt, not --invoice none; write --invoice receipt or --invoice fapiao",
+            ),
+            // Said of the kind of document: `--invoice 发票 要写票据号码`.
+            ComposeError::InvoiceNumberMissing { .. } => {
+                pick(lang, "要写票据号码", "needs the document's number")
+            }
+            ComposeError::InvoiceFileMissing { .. } => {
+                pick(lang, "要附票据的扫描件或照片", "needs the scanned document")
+            }
+            ComposeError::NoHouseholds => pick(
+                lang,
+                "还没有登记房屋，算不出全体业主的面积：先登记房屋，或写上总面积",
+                "no household is registered to sum their areas: register them or give the total",
+            ),
+            ComposeError::UnknownUnit { .. } => pick(
+                lang,
+                "没有登记这个房号，请核对",
+                "is not a registered unit; check the number",
+            ),
+            ComposeError::NotInArrears { .. } => pick(
+                lang,
+                "这户现在不欠费，不能发催缴通知",
+                "owes nothing now, so no payment demand may be issued",
+            ),
+            ComposeError::NoFeeSchedule { .. } => pick(
+                lang,
+                "这个月没有生效的收费标准：先用 gongzhang record fee-schedule 公布收费标准",
+                "no fee schedule is in force for this month: adopt one first with gongzhang record fee-schedule",
+            ),
+            ComposeError::NothingDue { .. } => pick(
+                lang,
+                "这个月的费用已经全部记过了，没有要记的",
+                "every household is already charged for this month: nothing is due",
+            ),
+            ComposeError::EmptyLedger => pick(
+                lang,
+                "账本还是空的，没有可审计的记录",
+                "the ledger is empty: there is nothing to audit",
+            ),
+            ComposeError::DuplicateFeeItem { item, .. } => pick(
+                lang,
+                format_args!("收费项目 {item} 写了两次，每个项目只写一次"),
+                format_args!("lists item {item} a second time; list each item once"),
+            ),
+            ComposeError::DuplicateBudgetLine { fund, category, .. } => pick(
+                lang,
+                format_args!("{fund} 的 {category} 写了两次，每项只写一行"),
+                format_args!("lists {category} of fund {fund} a second time; give each one line"),
+            ),
+            ComposeError::ProjectOfStandingFund { fund, .. } => pick(
+                lang,
+                format_args!("只有从专项资金（project:项目名）支出才写项目，{fund} 不是专项资金"),
+                format_args!(
+                    "only spending from a restricted fund (project:<name>) names a project; {fund} is not one"
+                ),
+            ),
+            ComposeError::ProjectDiffers { fund, .. } => {
+                let own = fund.project().unwrap_or_default();
+                pick(
+                    lang,
+                    format_args!("与资金 {fund} 的项目 {own} 不一致，应写 {own} 或不写"),
+                    format_args!(
+                        "differs from project {own} of fund {fund}; write {own} or leave it out"
+                    ),
+                )
+            }
+            ComposeError::VoteTotals(violation) => violation.explain(lang),
+            ComposeError::OutcomeDiffers { computed, .. } => pick(
+                lang,
+                format_args!(
+                    "按这些票数和《民法典》第二百七十八条，结果应为“{}”；请核对计票结果",
+                    outcome(*computed, Lang::Zh)
+                ),
+                format_args!(
+                    "by Civil Code art. 278 these totals give {}; check the tally",
+                    outcome(*computed, Lang::En)
+                ),
+            ),
+            ComposeError::RegisteredAreaTooLarge { total } => pick(
+                lang,
+                format_args!(
+                    "已登记房屋的面积之和（{total} 个 0.01 平方米）超出了范围：请写上总面积"
+                ),
+                format_args!("the registered area {total} is out of range"),
+            ),
+            ComposeError::Close {
+                violation,
+                last_closed,
+            } => close(violation, *last_closed, lang),
+        }
+    }
+}
+
+impl fmt::Display for ComposeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.explain(Lang::En))
+    }
+}
+
+impl std::error::Error for ComposeError {}

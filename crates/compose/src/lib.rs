@@ -18,6 +18,10 @@
 //! - [`periods`]: months, lists of months, and the month or calendar quarter a close covers.
 //! - [`lines`]: a fee schedule's items and a budget's lines.
 //! - [`file`]: a file an event names, checked from its bytes.
+//! - [`intent`]: what a person means to record, turned into the event: a grant, a transfer, an
+//!   expense and its payment with the invoice, a fee schedule, a budget, an owners' decision, and
+//!   from the ledger's state a month's charges, a demand for a unit's arrears and a close with
+//!   its statement ([`ComposeError`] when they cannot be).
 
 use gongzhang_core::entry::ENTRY_BYTES_MAX;
 
@@ -26,12 +30,13 @@ pub mod choices;
 pub mod error;
 pub mod explain;
 pub mod file;
+pub mod intent;
 pub mod lines;
 pub mod names;
 pub mod periods;
 
 pub use amount::{AmountError, parse_area_m2, parse_yuan};
-pub use error::{Problem, ValueError};
+pub use error::{ComposeError, Problem, ValueError};
 pub use file::{Attached, FileError};
 
 /// The most months one payment may name (`--periods`): ten years.

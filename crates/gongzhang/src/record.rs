@@ -16,18 +16,14 @@ use anyhow::anyhow;
 use gongzhang_compose::choices::{CHANNELS, INVOICE_KINDS, MATTERS, OUTCOMES, ROLES};
 use gongzhang_compose::file::{self as compose_file, Attached, FileError};
 use gongzhang_compose::names::{self, Category};
-use gongzhang_compose::{ValueError, amount, lines, periods};
+use gongzhang_compose::{ComposeError, ValueError, amount, intent, lines, periods};
 use gongzhang_core::ledger::events::{
-    AuditAttested, BudgetAdopted, BudgetLine, ChargesAssessed, ExpenseApproved, ExpensePaid,
-    ExpenseProposed, FeeItem, FeeScheduleAdopted, FundsTransferred, GrantReceived, HashHex,
-    HouseholdCorrected, HouseholdRegistered, IncomeReceived, Invoice, KeyRevoked, LedgerEvent,
-    Outcome, OwnersDecision, PaymentDemandIssued, PaymentReceived, PeriodClosed, Reversal,
-    RoleGranted, VoteTotals,
+    AuditAttested, BudgetAdopted, ExpenseApproved, ExpenseProposed, FeeScheduleAdopted,
+    FundsTransferred, GrantReceived, HashHex, HouseholdCorrected, HouseholdRegistered,
+    IncomeReceived, KeyRevoked, LedgerEvent, PaymentReceived, Reversal, RoleGranted, VoteTotals,
 };
-use gongzhang_core::ledger::rules::{Ledger, Violation, decide};
-use gongzhang_core::ledger::types::{
-    AreaCentiM2, Fen, InvoiceKind, Period, PeriodRange, Slug, Unit,
-};
+use gongzhang_core::ledger::rules::Violation;
+use gongzhang_core::ledger::types::Fen;
 use gongzhang_core::messages::{Explain as _, Lang};
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -348,6 +344,16 @@ pub struct DraftAttachment {
     pub sha256: gongzhang_core::Hash,
 }
 
+impl DraftAttachment {
+    /// What the event says of the file.
+    fn attached(&self) -> Attached {
+        Attached {
+            media_type: self.media_type,
+            sha256: self.sha256,
+        }
+    }
+}
+
 impl Draft {
     fn new(event: LedgerEvent, attachments: Vec<DraftAttachment>) -> Draft {
         Draft {
@@ -399,24 +405,13 @@ impl RecordKind {
                 grantor,
                 purpose,
                 amount,
-            } => {
-                let fund_id = read(en, "--fund", fund, names::fund)?;
-                if fund_id.project().is_none() {
-                    return Err(bad_arg(
-                        en,
-                        "--fund",
-                        fund,
-                        "专项拨款要进专项资金，应写成 project:项目名，如 project:meter-2026",
-                        "a grant goes to a restricted fund: write project:<name>, e.g. project:meter-2026",
-                    ));
-                }
-                E::GrantReceived(GrantReceived {
-                    fund: fund_id,
-                    grantor: read(en, "--grantor", grantor, names::label)?,
-                    purpose: read(en, "--purpose", purpose, names::label)?,
-                    amount_fen: yuan_arg(en, "--amount", amount)?,
-                })
-            }
+            } => intent::grant(GrantReceived {
+                fund: read(en, "--fund", fund, names::fund)?,
+                grantor: read(en, "--grantor", grantor, names::label)?,
+                purpose: read(en, "--purpose", purpose, names::label)?,
+                amount_fen: yuan_arg(en, "--amount", amount)?,
+            })
+            .map_err(|e| refused(en, "--fund", fund, &e))?,
             RecordKind::Expense {
                 payee,
                 category,
@@ -425,16 +420,23 @@ impl RecordKind {
                 description,
                 project,
                 decision,
-            } => expense(
-                en,
-                payee,
-                category,
-                fund,
-                amount,
-                description,
-                project.as_deref(),
-                decision.as_deref(),
-            )?,
+            } => intent::expense(ExpenseProposed {
+                payee: read(en, "--payee", payee, names::label)?,
+                category: read(en, "--category", category, |t| {
+                    names::category(Category::Spending, t)
+                })?,
+                fund: read(en, "--fund", fund, names::fund)?,
+                amount_fen: yuan_arg(en, "--amount", amount)?,
+                description: read(en, "--description", description, names::label)?,
+                project: optional(en, "--project", project, names::name)?,
+                decision: optional(en, "--decision", decision, names::event_ref)?,
+            })
+            .map_err(|e| match project {
+                Some(text) if e != ComposeError::MaintenanceWithoutDecision => {
+                    refused(en, "--project", text, &e)
+                }
+                _ => refused_missing(en, "--decision", &e),
+            })?,
             RecordKind::Approve { proposal } => E::ExpenseApproved(ExpenseApproved {
                 proposal: read(en, "--proposal", proposal, names::event_ref)?,
             }),
@@ -445,49 +447,27 @@ impl RecordKind {
                 number,
                 invoice_file,
             } => {
-                let proposal = read(en, "--proposal", proposal, names::event_ref)?;
-                let channel = read(en, "--channel", channel, |t| CHANNELS.read(t))?;
-                let kind = read(en, "--invoice", invoice, |t| INVOICE_KINDS.read(t))?;
-                let (invoice, attachments) = invoice_arg(
+                return pay(
                     en,
-                    kind,
+                    proposal,
+                    channel,
                     invoice,
-                    number.as_deref(),
+                    number,
                     invoice_file.as_deref(),
-                )?;
-                return Ok(Draft::new(
-                    E::ExpensePaid(ExpensePaid {
-                        proposal,
-                        channel,
-                        invoice,
-                    }),
-                    attachments,
-                ));
+                );
             }
             RecordKind::Transfer {
                 from,
                 to,
                 amount,
                 decision,
-            } => {
-                let from_fund = read(en, "--from", from, names::fund)?;
-                let to_fund = read(en, "--to", to, names::fund)?;
-                if from_fund == to_fund {
-                    return Err(bad_arg(
-                        en,
-                        "--to",
-                        to,
-                        "调入和调出是同一项资金，应写另一项资金",
-                        "is the same fund as --from; name another fund",
-                    ));
-                }
-                E::FundsTransferred(FundsTransferred {
-                    from_fund,
-                    to_fund,
-                    amount_fen: yuan_arg(en, "--amount", amount)?,
-                    decision: read(en, "--decision", decision, names::event_ref)?,
-                })
-            }
+            } => intent::transfer(FundsTransferred {
+                from_fund: read(en, "--from", from, names::fund)?,
+                to_fund: read(en, "--to", to, names::fund)?,
+                amount_fen: yuan_arg(en, "--amount", amount)?,
+                decision: read(en, "--decision", decision, names::event_ref)?,
+            })
+            .map_err(|e| refused(en, "--to", to, &e))?,
             RecordKind::Household { unit, area } => E::HouseholdRegistered(HouseholdRegistered {
                 unit: read(en, "--unit", unit, names::unit)?,
                 area_centi_m2: read(en, "--area", area, amount::area)?,
@@ -503,33 +483,21 @@ impl RecordKind {
                 items,
                 from,
                 decision,
-            } => {
-                let mut parsed: Vec<FeeItem> = Vec::new();
-                for text in items {
-                    let item = read(en, "--item", text, lines::fee_item)?;
-                    if parsed.iter().any(|i| i.item == item.item) {
-                        return Err(bad_arg(
-                            en,
-                            "--item",
-                            text,
-                            format!("收费项目 {} 写了两次，每个项目只写一次", item.item),
-                            format!(
-                                "lists item {} a second time; list each item once",
-                                item.item
-                            ),
-                        ));
-                    }
-                    parsed.push(item);
+            } => intent::fee_schedule(FeeScheduleAdopted {
+                items: each(en, "--item", items, lines::fee_item)?,
+                from_period: read(en, "--from", from, periods::month)?,
+                decision: read(en, "--decision", decision, names::event_ref)?,
+            })
+            .map_err(|e| match &e {
+                ComposeError::DuplicateFeeItem { index, .. } => {
+                    refused(en, "--item", &items[*index], &e)
                 }
-                E::FeeScheduleAdopted(FeeScheduleAdopted {
-                    items: parsed,
-                    from_period: read(en, "--from", from, periods::month)?,
-                    decision: read(en, "--decision", decision, names::event_ref)?,
-                })
-            }
+                _ => refused_missing(en, "--item", &e),
+            })?,
             RecordKind::Charges { period } => {
                 let month = read(en, "--period", period, periods::month)?;
-                charges(&ledger()?, en, period, month)?
+                intent::charges(&ledger()?, month)
+                    .map_err(|e| refused(en, "--period", period, &e))?
             }
             RecordKind::Decision {
                 matter,
@@ -547,7 +515,8 @@ impl RecordKind {
                 let title = read(en, "--title", title, names::label)?;
                 let total_area_centi_m2 = match total_area {
                     Some(text) => read(en, "--total-area", text, amount::area)?,
-                    None => registered_area(&ledger()?, en)?,
+                    None => intent::registered_area(&ledger()?)
+                        .map_err(|e| refused_missing(en, "--total-area", &e))?,
                 };
                 let totals = VoteTotals {
                     total_area_centi_m2,
@@ -567,52 +536,23 @@ impl RecordKind {
                     yes_area_centi_m2: read(en, "--yes-area", yes_area, amount::area)?,
                     yes_owners: read(en, "--yes-owners", yes_owners, amount::count)?,
                 };
-                let computed = decide(matter, &totals).map_err(|violation| {
-                    let args = match &violation {
-                        Violation::DecisionTotalsInconsistent { reason }
-                            if reason.starts_with("more yes") =>
-                        {
-                            "--yes-area / --yes-owners"
-                        }
-                        Violation::DecisionTotalsInconsistent { reason }
-                            if reason.starts_with("more participants") =>
-                        {
-                            "--participating-area / --participating-owners"
-                        }
-                        _ => "--total-area / --total-owners",
-                    };
-                    let lang = if en { Lang::En } else { Lang::Zh };
-                    missing_arg(en, args, violation.explain(lang), violation.explain(lang))
-                })?;
-                if let Some(text) = outcome {
-                    let stated = read(en, "--outcome", text, |t| OUTCOMES.read(t))?;
-                    if stated != computed {
-                        return Err(bad_arg(
-                            en,
-                            "--outcome",
-                            text,
-                            format!(
-                                "按这些票数和《民法典》第二百七十八条，结果应为“{}”；请核对计票结果",
-                                outcome_zh(computed)
-                            ),
-                            format!(
-                                "by Civil Code art. 278 these totals give {}; check the tally",
-                                outcome_en(computed)
-                            ),
-                        ));
-                    }
-                }
+                let announced = optional(en, "--outcome", outcome, |t| OUTCOMES.read(t))?;
                 let document = attachment(en, "--minutes", minutes)?;
-                return Ok(Draft::new(
-                    E::OwnersDecision(OwnersDecision {
-                        matter,
-                        title,
-                        totals,
-                        outcome: computed,
-                        document_sha256: HashHex(document.sha256),
-                    }),
-                    vec![document],
-                ));
+                let event = intent::owners_decision(intent::OwnersVote {
+                    matter,
+                    title,
+                    totals,
+                    announced,
+                    minutes: document.attached(),
+                })
+                .map_err(|e| match (&e, outcome) {
+                    (ComposeError::VoteTotals(violation), _) => {
+                        refused_missing(en, totals_args(violation), &e)
+                    }
+                    (_, Some(text)) => refused(en, "--outcome", text, &e),
+                    (_, None) => refused_missing(en, "--outcome", &e),
+                })?;
+                return Ok(Draft::new(event, vec![document]));
             }
             RecordKind::Reverse { event, reason } => E::Reversal(Reversal {
                 reverses: read(en, "--event", event, names::event_ref)?,
@@ -620,24 +560,16 @@ impl RecordKind {
             }),
             RecordKind::Demand { unit, letter } => {
                 let unit_id = read(en, "--unit", unit, names::unit)?;
-                let amount_fen = arrears(&ledger()?, en, unit, &unit_id)?;
+                let state = ledger()?;
                 let document = attachment(en, "--letter", letter)?;
-                return Ok(Draft::new(
-                    E::PaymentDemandIssued(PaymentDemandIssued {
-                        unit: unit_id,
-                        amount_fen,
-                        document_sha256: HashHex(document.sha256),
-                    }),
-                    vec![document],
-                ));
+                let event = intent::payment_demand(&state, unit_id, &document.attached())
+                    .map_err(|e| refused(en, "--unit", unit, &e))?;
+                return Ok(Draft::new(event, vec![document]));
             }
             RecordKind::Close { period } => {
                 let range = read(en, "--period", period, periods::close_range)?;
-                let state = ledger()?;
-                check_next_close(&state, en, period, range)?;
-                E::PeriodClosed(PeriodClosed {
-                    statement: state.statement(range),
-                })
+                intent::period_close(&ledger()?, range)
+                    .map_err(|e| refused(en, "--period", period, &e))?
             }
             RecordKind::GrantRole { role, key } => E::RoleGranted(RoleGranted {
                 role: read(en, "--role", role, |t| ROLES.read(t))?,
@@ -655,14 +587,8 @@ impl RecordKind {
                 let opinion = read(en, "--opinion", opinion, names::label)?;
                 let through_seq = match through {
                     Some(text) => read(en, "--through", text, amount::entry_number)?,
-                    None => ledger()?.size().checked_sub(1).ok_or_else(|| {
-                        missing_arg(
-                            en,
-                            "--through",
-                            "账本还是空的，没有可审计的记录",
-                            "the ledger is empty: there is nothing to audit",
-                        )
-                    })?,
+                    None => intent::latest_entry(&ledger()?)
+                        .map_err(|e| refused_missing(en, "--through", &e))?,
                 };
                 let document = attachment(en, "--findings", findings)?;
                 return Ok(Draft::new(
@@ -678,33 +604,17 @@ impl RecordKind {
                 year,
                 lines,
                 decision,
-            } => {
-                let mut parsed: Vec<BudgetLine> = Vec::new();
-                for text in lines {
-                    let line = read(en, "--line", text, lines::budget_line)?;
-                    if parsed
-                        .iter()
-                        .any(|l| l.fund == line.fund && l.category == line.category)
-                    {
-                        return Err(bad_arg(
-                            en,
-                            "--line",
-                            text,
-                            format!("{} 的 {} 写了两次，每项只写一行", line.fund, line.category),
-                            format!(
-                                "lists {} of fund {} a second time; give each one line",
-                                line.category, line.fund
-                            ),
-                        ));
-                    }
-                    parsed.push(line);
+            } => intent::budget(BudgetAdopted {
+                lines: each(en, "--line", lines, lines::budget_line)?,
+                year: read(en, "--year", year, amount::year)?,
+                decision: read(en, "--decision", decision, names::event_ref)?,
+            })
+            .map_err(|e| match &e {
+                ComposeError::DuplicateBudgetLine { index, .. } => {
+                    refused(en, "--line", &lines[*index], &e)
                 }
-                E::BudgetAdopted(BudgetAdopted {
-                    year: read(en, "--year", year, amount::year)?,
-                    lines: parsed,
-                    decision: read(en, "--decision", decision, names::event_ref)?,
-                })
-            }
+                _ => refused_missing(en, "--line", &e),
+            })?,
         };
         Ok(Draft::new(event, Vec::new()))
     }
@@ -721,21 +631,11 @@ impl RecordKind {
             return Ok(vec![self.draft(ledger, en)?]);
         };
         let month = read(en, "--period", period, periods::month)?;
-        let state = ledger()?;
-        // The first chunk also brings the refusals (no schedule, nothing due).
-        charges(&state, en, period, month)?;
-        Ok(state
-            .due_charges(month)
-            .chunks(CHARGES_PER_DRAFT_MAX)
-            .map(|chunk| {
-                Draft::new(
-                    LedgerEvent::ChargesAssessed(ChargesAssessed {
-                        period: month,
-                        charges: chunk.to_vec(),
-                    }),
-                    Vec::new(),
-                )
-            })
+        let events = intent::all_charges(&ledger()?, month)
+            .map_err(|e| refused(en, "--period", period, &e))?;
+        Ok(events
+            .into_iter()
+            .map(|event| Draft::new(event, Vec::new()))
             .collect())
     }
 }
@@ -743,271 +643,70 @@ impl RecordKind {
 // ---------------------------------------------------------------------------------------------
 // Builders that need more than one argument or the ledger.
 
-#[allow(clippy::too_many_arguments)] // The arguments of one subcommand, each read in turn.
-fn expense(
+/// `record pay`: the proposal paid, with its invoice and the scan to upload.
+fn pay(
     en: bool,
-    payee: &str,
-    category: &str,
-    fund: &str,
-    amount: &str,
-    description: &str,
-    project: Option<&str>,
-    decision: Option<&str>,
-) -> anyhow::Result<LedgerEvent> {
-    let payee = read(en, "--payee", payee, names::label)?;
-    let category = read(en, "--category", category, |t| {
-        names::category(Category::Spending, t)
-    })?;
-    let fund_text = fund;
-    let fund = read(en, "--fund", fund, names::fund)?;
-    let amount_fen = yuan_arg(en, "--amount", amount)?;
-    let description = read(en, "--description", description, names::label)?;
-    // A restricted fund's project is part of its name; the body states it again so that the
-    // spending is visibly for that project, and the rules check the two agree.
-    let project = match (fund.project(), project) {
-        (None, None) => None,
-        (None, Some(text)) => {
-            return Err(bad_arg(
-                en,
-                "--project",
-                text,
-                format!("只有从专项资金（project:项目名）支出才写项目，{fund_text} 不是专项资金"),
-                format!(
-                    "only spending from a restricted fund (project:<name>) names a project; {fund_text} is not one"
-                ),
-            ));
-        }
-        (Some(own), None) => Some(Slug::try_from(own).map_err(|e| anyhow!(e))?),
-        (Some(own), Some(text)) => {
-            let given = read(en, "--project", text, names::name)?;
-            if given.as_str() != own {
-                return Err(bad_arg(
-                    en,
-                    "--project",
-                    text,
-                    format!("与资金 {fund} 的项目 {own} 不一致，应写 {own} 或不写"),
-                    format!(
-                        "differs from project {own} of fund {fund}; write {own} or leave it out"
-                    ),
-                ));
-            }
-            Some(given)
-        }
-    };
-    let decision = decision
-        .map(|text| read(en, "--decision", text, names::event_ref))
-        .transpose()?;
-    if fund.as_str() == "maintenance" && decision.is_none() {
-        return Err(missing_arg(
-            en,
-            "--decision",
-            "动用维修资金要有业主共同决定：写上表决结果的记录编号",
-            "spending from the maintenance fund needs an owners' decision: give its event id",
-        ));
-    }
-    Ok(LedgerEvent::ExpenseProposed(ExpenseProposed {
-        payee,
-        category,
-        fund,
-        amount_fen,
-        description,
-        project,
-        decision,
-    }))
-}
-
-/// The invoice of a payment, and the scan to upload.
-fn invoice_arg(
-    en: bool,
-    kind: InvoiceKind,
-    kind_text: &str,
-    number: Option<&str>,
+    proposal: &str,
+    channel: &str,
+    invoice: &str,
+    number: &Option<String>,
     file: Option<&Path>,
-) -> anyhow::Result<(Invoice, Vec<DraftAttachment>)> {
-    if kind == InvoiceKind::None {
-        // A document with a number is a fapiao or a receipt: saying "none" and giving one would
-        // leave the books unsure which it is.
-        if let Some(text) = number {
-            return Err(bad_arg(
-                en,
-                "--number",
-                text,
-                "票据写了“无”就不填号码；有收据或发票请写 --invoice 收据 或 --invoice 发票",
-                "goes with a fapiao or receipt, not --invoice none; write --invoice receipt or --invoice fapiao",
-            ));
+) -> anyhow::Result<Draft> {
+    let proposal = read(en, "--proposal", proposal, names::event_ref)?;
+    let channel = read(en, "--channel", channel, |t| CHANNELS.read(t))?;
+    let kind = read(en, "--invoice", invoice, |t| INVOICE_KINDS.read(t))?;
+    let number_label = optional(en, "--number", number, names::label)?;
+    let refused_invoice = |e: ComposeError| match &e {
+        ComposeError::NumberWithoutInvoice { number } => {
+            refused(en, "--number", number.as_str(), &e)
         }
-        if let Some(path) = file {
-            return Err(bad_arg(
-                en,
-                "--invoice-file",
-                &path.display().to_string(),
-                "票据写了“无”就不附扫描件；有收据或发票请写 --invoice 收据 或 --invoice 发票",
-                "goes with a fapiao or receipt, not --invoice none; write --invoice receipt or --invoice fapiao",
-            ));
+        ComposeError::FileWithoutInvoice => {
+            let shown = file.map(|p| p.display().to_string()).unwrap_or_default();
+            refused(en, "--invoice-file", &shown, &e)
         }
-        return Ok((
-            Invoice {
-                kind,
-                number: None,
-                sha256: None,
-            },
-            Vec::new(),
-        ));
-    }
-    let Some(number) = number else {
-        return Err(missing_arg(
-            en,
-            "--number",
-            format!("--invoice {kind_text} 要写票据号码"),
-            format!("--invoice {kind_text} needs the document's number"),
-        ));
+        ComposeError::InvoiceFileMissing { .. } => {
+            let problem = of_invoice(en, invoice, &e);
+            missing_arg(en, "--invoice-file", &problem, &problem)
+        }
+        _ => {
+            let problem = of_invoice(en, invoice, &e);
+            missing_arg(en, "--number", &problem, &problem)
+        }
     };
-    let Some(file) = file else {
-        return Err(missing_arg(
-            en,
-            "--invoice-file",
-            format!("--invoice {kind_text} 要附票据的扫描件或照片"),
-            format!("--invoice {kind_text} needs the scanned document"),
-        ));
-    };
-    let number = read(en, "--number", number, names::label)?;
-    let scan = attachment(en, "--invoice-file", file)?;
-    Ok((
-        Invoice {
-            kind,
-            number: Some(number),
-            sha256: Some(HashHex(scan.sha256)),
-        },
-        vec![scan],
-    ))
-}
-
-/// The month's due charges, at most [`CHARGES_PER_DRAFT_MAX`] of them.
-fn charges(ledger: &Ledger, en: bool, text: &str, period: Period) -> anyhow::Result<LedgerEvent> {
-    let mut due = ledger.due_charges(period);
-    // A schedule is adopted under a passed owners' decision, whose total area is the registered
-    // households' (above zero): with a schedule in force, nothing due means all charged.
-    if due.is_empty() {
-        return Err(if ledger.schedule_for(period).is_none() {
-            bad_arg(
-                en,
-                "--period",
-                text,
-                "这个月没有生效的收费标准：先用 gongzhang record fee-schedule 公布收费标准",
-                "no fee schedule is in force for this month: adopt one first with gongzhang record fee-schedule",
-            )
-        } else {
-            bad_arg(
-                en,
-                "--period",
-                text,
-                "这个月的费用已经全部记过了，没有要记的",
-                "every household is already charged for this month: nothing is due",
-            )
-        });
-    }
-    due.truncate(CHARGES_PER_DRAFT_MAX);
-    Ok(LedgerEvent::ChargesAssessed(ChargesAssessed {
-        period,
-        charges: due,
-    }))
-}
-
-/// The registered households' total area: what an owners' vote counts as all owners' area.
-fn registered_area(ledger: &Ledger, en: bool) -> anyhow::Result<AreaCentiM2> {
-    let total: i128 = ledger
-        .households()
-        .values()
-        .map(|h| i128::from(h.area_centi_m2))
-        .sum();
-    if total <= 0 {
-        return Err(missing_arg(
-            en,
-            "--total-area",
-            "还没有登记房屋，算不出全体业主的面积：先登记房屋，或写上总面积",
-            "no household is registered to sum their areas: register them or give the total",
-        ));
-    }
-    i64::try_from(total).map_err(|_| anyhow!("the registered area {total} is out of range"))
-}
-
-/// What `unit` owes now, refusing a unit that is not registered or owes nothing.
-fn arrears(ledger: &Ledger, en: bool, text: &str, unit: &Unit) -> anyhow::Result<Fen> {
-    if !ledger.households().contains_key(unit) {
-        return Err(bad_arg(
-            en,
-            "--unit",
-            text,
-            "没有登记这个房号，请核对",
-            "is not a registered unit; check the number",
-        ));
-    }
-    let owed = ledger.arrears(unit);
-    if owed == Fen::ZERO {
-        return Err(bad_arg(
-            en,
-            "--unit",
-            text,
-            "这户现在不欠费，不能发催缴通知",
-            "owes nothing now, so no payment demand may be issued",
-        ));
-    }
-    Ok(owed)
-}
-
-/// Refuses a close that does not start the month after the last one (or at the first month).
-fn check_next_close(
-    ledger: &Ledger,
-    en: bool,
-    text: &str,
-    range: PeriodRange,
-) -> anyhow::Result<()> {
-    let Some(expected) = ledger
-        .last_closed()
-        .map(Period::next)
-        .or(ledger.first_period())
-    else {
-        return Ok(());
-    };
-    if range.from == expected {
-        return Ok(());
-    }
-    let quarter = (expected.month() % 3 == 1)
-        .then(|| format!("{}-Q{}", expected.year(), expected.month() / 3 + 1));
-    let (zh_choice, en_choice) = match &quarter {
-        Some(q) => (
-            format!("写 {expected}（一个月）或 {q}（一个季度）"),
-            format!("write {expected} (a month) or {q} (a quarter)"),
-        ),
-        None => (format!("写 {expected}"), format!("write {expected}")),
-    };
-    Err(match ledger.last_closed() {
-        Some(last) if range.from <= last => bad_arg(
-            en,
-            "--period",
-            text,
-            format!("已经结账到 {last}，下一次从 {expected} 开始：{zh_choice}"),
-            format!(
-                "the books are closed through {last}; the next close starts at {expected}: {en_choice}"
-            ),
-        ),
-        Some(last) => bad_arg(
-            en,
-            "--period",
-            text,
-            format!("上次结账到 {last}，结账要一期接一期，下一次从 {expected} 开始：{zh_choice}"),
-            format!(
-                "the last close ended {last} and closes follow each other; the next starts at {expected}: {en_choice}"
-            ),
-        ),
-        None => bad_arg(
-            en,
-            "--period",
-            text,
-            format!("第一次结账从账本的第一个月 {expected} 开始：{zh_choice}"),
-            format!("the first close starts at the ledger's first month {expected}: {en_choice}"),
-        ),
+    // What the document needs is said before its file is read.
+    intent::check_invoice(kind, number_label.as_ref(), file.is_some()).map_err(refused_invoice)?;
+    let scan = file
+        .map(|path| attachment(en, "--invoice-file", path))
+        .transpose()?;
+    let event = intent::expense_paid(intent::ExpensePayment {
+        proposal,
+        channel,
+        invoice: kind,
+        number: number_label,
+        file: scan.as_ref().map(DraftAttachment::attached),
     })
+    .map_err(refused_invoice)?;
+    Ok(Draft::new(event, scan.into_iter().collect()))
+}
+
+/// What a fapiao or a receipt needs, said of the kind as written: `--invoice 发票 要写票据号码`.
+fn of_invoice(en: bool, kind_text: &str, e: &ComposeError) -> String {
+    format!("--invoice {kind_text} {}", e.explain(lang(en)))
+}
+
+/// The arguments whose vote totals cannot be, by the rule book's reason.
+fn totals_args(violation: &Violation) -> &'static str {
+    match violation {
+        Violation::DecisionTotalsInconsistent { reason } if reason.starts_with("more yes") => {
+            "--yes-area / --yes-owners"
+        }
+        Violation::DecisionTotalsInconsistent { reason }
+            if reason.starts_with("more participants") =>
+        {
+            "--participating-area / --participating-owners"
+        }
+        _ => "--total-area / --total-owners",
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1042,18 +741,17 @@ fn missing_arg(
     }
 }
 
-fn outcome_zh(o: Outcome) -> &'static str {
-    match o {
-        Outcome::Passed => "通过",
-        Outcome::Rejected => "未通过",
-    }
+/// An intent the other arguments or the books refuse, said of `arg`:
+/// `--unit "9-9-999"：没有登记这个房号，请核对`.
+fn refused(en: bool, arg: &str, value: &str, e: &ComposeError) -> anyhow::Error {
+    let problem = e.explain(lang(en));
+    bad_arg(en, arg, value, &problem, &problem)
 }
 
-fn outcome_en(o: Outcome) -> &'static str {
-    match o {
-        Outcome::Passed => "passed",
-        Outcome::Rejected => "rejected",
-    }
+/// An intent refused for want of `arg`: `--decision：动用维修资金要有业主共同决定……`.
+fn refused_missing(en: bool, arg: &str, e: &ComposeError) -> anyhow::Error {
+    let problem = e.explain(lang(en));
+    missing_arg(en, arg, &problem, &problem)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1074,6 +772,31 @@ fn read<T>(
     parse: impl FnOnce(&str) -> Result<T, ValueError>,
 ) -> anyhow::Result<T> {
     parse(text).map_err(|e| value_error(en, arg, &e))
+}
+
+/// An optional argument, read with `parse` when given.
+fn optional<T>(
+    en: bool,
+    arg: &str,
+    text: &Option<String>,
+    parse: impl FnOnce(&str) -> Result<T, ValueError>,
+) -> anyhow::Result<Option<T>> {
+    text.as_deref()
+        .map(|text| read(en, arg, text, parse))
+        .transpose()
+}
+
+/// A repeated argument, each one read with `parse`.
+fn each<T>(
+    en: bool,
+    arg: &str,
+    texts: &[String],
+    parse: impl Fn(&str) -> Result<T, ValueError>,
+) -> anyhow::Result<Vec<T>> {
+    texts
+        .iter()
+        .map(|text| read(en, arg, text, &parse))
+        .collect()
 }
 
 /// `--amount "36O.00"：不是金额，应写成 360.00 这样的元数`.
