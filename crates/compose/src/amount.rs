@@ -38,7 +38,7 @@ pub fn parse_area_m2(text: &str) -> Result<AreaCentiM2, AmountError> {
 
 /// A decimal with at most two decimals, as a count of hundredths within 0 ..= 2^53 − 1.
 fn parse_hundredths(text: &str, prefixes: &[&str], suffixes: &[&str]) -> Result<i64, AmountError> {
-    let normal: String = text.trim().chars().map(half_width).collect();
+    let normal = normal(text);
     let mut s = normal.as_str();
     if s.is_empty() {
         return Err(AmountError::Empty);
@@ -109,6 +109,11 @@ fn grouped_digits(s: &str) -> bool {
     digits(first) && first.len() <= 3 && groups.all(|g| g.len() == 3 && digits(g))
 }
 
+/// `text` trimmed, its full-width digits and punctuation in ASCII.
+pub(crate) fn normal(text: &str) -> String {
+    text.trim().chars().map(half_width).collect()
+}
+
 /// Full-width digits and punctuation, as a Chinese input method types them, in ASCII.
 pub(crate) fn half_width(c: char) -> char {
     match c {
@@ -133,7 +138,7 @@ pub fn area(text: &str) -> Result<AreaCentiM2, ValueError> {
 
 /// A number of owners: digits, optionally grouped in thousands (`1,200`).
 pub fn count(text: &str) -> Result<u32, ValueError> {
-    let normal: String = text.trim().chars().map(half_width).collect();
+    let normal = normal(text);
     let digits = grouped_digits(&normal).then(|| normal.replace(',', ""));
     digits
         .and_then(|d| d.parse().ok())
@@ -142,7 +147,7 @@ pub fn count(text: &str) -> Result<u32, ValueError> {
 
 /// An entry's number (its sequence number in the log): digits.
 pub fn entry_number(text: &str) -> Result<u64, ValueError> {
-    let normal: String = text.trim().chars().map(half_width).collect();
+    let normal = normal(text);
     let digits = normal.bytes().all(|b| b.is_ascii_digit());
     digits
         .then(|| normal.parse().ok())
@@ -152,7 +157,7 @@ pub fn entry_number(text: &str) -> Result<u64, ValueError> {
 
 /// A calendar year of four digits from 2000 (`2026`, `2026年`).
 pub fn year(text: &str) -> Result<u16, ValueError> {
-    let normal: String = text.trim().chars().map(half_width).collect();
+    let normal = normal(text);
     let normal = normal.strip_suffix('年').unwrap_or(&normal);
     normal
         .parse::<u16>()

@@ -2,8 +2,10 @@
 //! library returns typed errors; a caller shows [`Explain::explain`] in the person's language.
 //!
 //! An explanation says what is wrong and what to write instead, without repeating the text it
-//! is about: the caller shows that next to it (`--amount "36O.00"：不是金额，应写成 360.00 这样的
-//! 元数`, or beside a form's field). `Display` is the English explanation.
+//! is about: the caller shows that next to it, beside a form's field or after the argument
+//! (`--amount "36O.00"：不是金额，应写成 360.00 这样的元数`). `Display` is the English explanation
+//! (a [`ValueError`]'s after its text; an [`AmountError`]'s, which does not know whether it
+//! measures yuan or ㎡, in a few words).
 
 use crate::amount::AmountError;
 use crate::choices::Choice;

@@ -17,7 +17,7 @@
 //! - [`names`]: units, funds, categories (with their Chinese names), free text, event ids, keys.
 //! - [`periods`]: months, lists of months, and the month or calendar quarter a close covers.
 //! - [`lines`]: a fee schedule's items and a budget's lines.
-//! - [`file`]: a file an event names, checked from its bytes.
+//! - [`file`](mod@file): a file an event names, checked from its bytes.
 //! - [`intent`]: what a person means to record, turned into the event: a grant, a transfer, an
 //!   expense and its payment with the invoice, a fee schedule, a budget, an owners' decision, and
 //!   from the ledger's state a month's charges, a demand for a unit's arrears and a close with

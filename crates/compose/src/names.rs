@@ -1,6 +1,6 @@
 //! Names: units, funds, categories, free text, event ids and keys, as people write them.
 
-use crate::amount::half_width;
+use crate::amount::normal;
 use crate::error::{Problem, ValueError};
 use gongzhang_core::entry::valid_event_id;
 use gongzhang_core::keys::PublicKey;
@@ -70,12 +70,7 @@ impl Category {
 /// A unit number `3-2-401`: building letters in capitals (`a-1-101` is `A-1-101`), a full-width
 /// hyphen read as a hyphen.
 pub fn unit(text: &str) -> Result<Unit, ValueError> {
-    let normal: String = text
-        .trim()
-        .chars()
-        .map(half_width)
-        .collect::<String>()
-        .to_ascii_uppercase();
+    let normal = normal(text).to_ascii_uppercase();
     Unit::try_from(normal).map_err(|_| ValueError::new(text, Problem::NotAUnit))
 }
 
@@ -102,7 +97,7 @@ fn slug(text: &str, known: Aliases) -> Option<Slug> {
 
 /// A fund: a standing fund by one of its names, or `project:<name>` (`：` read as `:`).
 pub fn fund(text: &str) -> Result<FundId, ValueError> {
-    let normal: String = text.trim().chars().map(half_width).collect();
+    let normal = normal(text);
     let fund = FUNDS
         .iter()
         .find(|(_, names)| names.contains(&normal.to_lowercase().as_str()))

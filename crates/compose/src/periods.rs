@@ -2,7 +2,7 @@
 //! or a calendar quarter `2025-Q1`).
 
 use crate::PERIODS_MAX;
-use crate::amount::half_width;
+use crate::amount::{half_width, normal};
 use crate::error::{Problem, ValueError};
 use gongzhang_core::ledger::types::{Period, PeriodRange};
 use std::collections::BTreeSet;
@@ -60,7 +60,7 @@ pub fn close_range(text: &str) -> Result<PeriodRange, ValueError> {
 
 /// A month `2025-03`, full-width digits read as ASCII.
 fn parse_period(text: &str) -> Option<Period> {
-    let normal: String = text.trim().chars().map(half_width).collect();
+    let normal = normal(text);
     Period::try_from(normal).ok()
 }
 
@@ -69,12 +69,7 @@ fn parse_close_range(text: &str) -> Option<PeriodRange> {
     if let Some(p) = parse_period(text) {
         return Some(PeriodRange { from: p, to: p });
     }
-    let normal: String = text
-        .trim()
-        .chars()
-        .map(half_width)
-        .collect::<String>()
-        .to_ascii_uppercase();
+    let normal = normal(text).to_ascii_uppercase();
     let (year, quarter) = normal.split_once("-Q").or_else(|| normal.split_once('Q'))?;
     if year.len() != 4 || quarter.len() != 1 {
         return None;
