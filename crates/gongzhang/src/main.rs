@@ -445,7 +445,7 @@ fn parse_opening(text: &str, lang: Lang) -> anyhow::Result<(FundId, Fen)> {
     })?;
     let fund = FundId::try_from(fund.to_string())
         .map_err(|e| anyhow::anyhow!("--opening {text:?}: {e}"))?;
-    let amount = yuan_arg(lang == Lang::En, "--opening", amount)?;
+    let amount = yuan_arg(lang, "--opening", amount)?;
     Ok((fund, amount))
 }
 
@@ -456,11 +456,7 @@ fn run_init(args: InitArgs, lang: Lang) -> anyhow::Result<()> {
         committee_keys: args.committee_keys,
         treasurer: args.treasurer,
         auditor: args.auditor,
-        approval_threshold_fen: yuan_arg(
-            lang == Lang::En,
-            "--approval-threshold",
-            &args.approval_threshold,
-        )?,
+        approval_threshold_fen: yuan_arg(lang, "--approval-threshold", &args.approval_threshold)?,
         approvals_required: args.approvals_required,
         first_period: Period::try_from(args.first_period.clone())
             .map_err(|e| anyhow::anyhow!("--first-period: {e}"))?,

@@ -48,10 +48,7 @@ pub fn record<C: Client>(
     options: &SubmitOptions,
 ) -> anyhow::Result<()> {
     let signers = signers(&options.keys)?;
-    let drafts: Vec<Draft> = kind.drafts(
-        &mut || rt.block_on(client.ledger()),
-        options.lang == Lang::En,
-    )?;
+    let drafts: Vec<Draft> = kind.drafts(&mut || rt.block_on(client.ledger()), options.lang)?;
     if drafts.len() > 1 && (options.id.is_some() || options.out.is_some()) {
         bail!(
             "this records {} entries at once, so it takes neither --id nor --out / 这会一次记 {} 条，不能用 --id 或 --out",
