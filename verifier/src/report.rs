@@ -6,7 +6,7 @@ use gongzhang_core::entry::{Entry, RecordedAt};
 use gongzhang_core::ledger::events::{ArrearsSummary, CategoryAmount};
 use gongzhang_core::ledger::types::Fen;
 use gongzhang_core::merkle::TreeHead;
-use gongzhang_text::names::event_kind_name;
+use gongzhang_text::names::type_name;
 use serde::Serialize;
 use std::fmt::Write as _;
 
@@ -222,7 +222,7 @@ fn beijing_unix(seconds: u64) -> String {
 pub fn describe(entry: &Entry, lang: Lang) -> EntryInfo {
     let body = entry.event().body();
     let kind = entry.event().kind();
-    let mut parts = vec![event_kind_name(kind, lang)];
+    let mut parts = vec![type_name(kind, lang)];
     if let Some(unit) = body.get("unit").and_then(|v| v.as_str()) {
         parts.push(format!("{}{unit}", lang.pick("房屋 ", "unit ")));
     }

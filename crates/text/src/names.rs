@@ -2,7 +2,7 @@
 //! keys, hashes, months and times.
 
 use crate::Lang;
-use gongzhang_core::ledger::events::Outcome;
+use gongzhang_core::ledger::events::{EventKind, Outcome};
 use gongzhang_core::ledger::types::{Channel, FundId, InvoiceKind, Matter, Role, Slug};
 
 // Names.
@@ -136,57 +136,80 @@ pub fn invoice_kind_name(k: InvoiceKind, lang: Lang) -> &'static str {
 }
 
 /// The name of an event type for people: Chinese, or plain English words.
-pub fn event_kind_name(kind: &str, lang: Lang) -> String {
+pub fn event_kind_name(kind: EventKind, lang: Lang) -> String {
     match lang {
-        Lang::Zh => kind_label(kind),
-        Lang::En => kind.replace('_', " "),
+        Lang::Zh => kind_zh(kind).to_string(),
+        Lang::En => kind.as_str().replace('_', " "),
     }
 }
 
-/// The Chinese name of an event type, if it is one of the ledger's.
-pub(crate) fn kind_name(kind: &str) -> Option<&'static str> {
-    Some(match kind {
-        "ledger_opened" => "开账",
-        "role_granted" => "授予角色",
-        "key_revoked" => "注销密钥",
-        "household_registered" => "登记房屋",
-        "household_corrected" => "更正房屋信息",
-        "fee_schedule_adopted" => "公布收费标准",
-        "charges_assessed" => "记应缴费用",
-        "payment_received" => "收到业主缴费",
-        "income_received" => "收到其他收入",
-        "grant_received" => "收到专项拨款",
-        "expense_proposed" => "支出申请",
-        "expense_approved" => "批准支出",
-        "expense_paid" => "付款",
-        "funds_transferred" => "资金调拨",
-        "owners_decision" => "业主大会表决结果",
-        "reversal" => "撤销记录",
-        "payment_demand_issued" => "催缴通知",
-        "period_closed" => "结账",
-        "audit_attested" => "审计确认",
-        "budget_adopted" => "通过预算",
-        _ => return None,
-    })
-}
-
-/// The Chinese name of an event type, or the type itself in quotes.
-pub(crate) fn kind_label(kind: &str) -> String {
-    kind_name(kind).map_or_else(|| format!("“{kind}”类"), str::to_string)
-}
-
-pub(crate) fn not_reversible_hint(kind: &str) -> &'static str {
+/// The Chinese name of an event type.
+pub fn kind_zh(kind: EventKind) -> &'static str {
+    use EventKind as K;
     match kind {
-        "household_registered" | "household_corrected" => {
+        K::LedgerOpened => "开账",
+        K::RoleGranted => "授予角色",
+        K::KeyRevoked => "注销密钥",
+        K::HouseholdRegistered => "登记房屋",
+        K::HouseholdCorrected => "更正房屋信息",
+        K::FeeScheduleAdopted => "公布收费标准",
+        K::ChargesAssessed => "记应缴费用",
+        K::PaymentReceived => "收到业主缴费",
+        K::IncomeReceived => "收到其他收入",
+        K::GrantReceived => "收到专项拨款",
+        K::ExpenseProposed => "支出申请",
+        K::ExpenseApproved => "批准支出",
+        K::ExpensePaid => "付款",
+        K::FundsTransferred => "资金调拨",
+        K::OwnersDecision => "业主大会表决结果",
+        K::Reversal => "撤销记录",
+        K::PaymentDemandIssued => "催缴通知",
+        K::PeriodClosed => "结账",
+        K::AuditAttested => "审计确认",
+        K::BudgetAdopted => "通过预算",
+    }
+}
+
+/// The name of an entry's `type` for people: [`event_kind_name`] for the ledger's types, the
+/// string itself (quoted in Chinese) for any other.
+pub fn type_name(kind: &str, lang: Lang) -> String {
+    match (EventKind::parse(kind), lang) {
+        (Some(k), _) => event_kind_name(k, lang),
+        (None, Lang::Zh) => kind_label(kind),
+        (None, Lang::En) => kind.to_string(),
+    }
+}
+
+/// The Chinese name of an event type written as a string (an entry's `type`), or the string
+/// itself in quotes when it is no type of the ledger's.
+pub(crate) fn kind_label(kind: &str) -> String {
+    EventKind::parse(kind).map_or_else(|| format!("“{kind}”类"), |k| kind_zh(k).to_string())
+}
+
+/// How to correct an event of `kind` that cannot be reversed, in Chinese (empty for the kinds
+/// that can be reversed and for the genesis). The English is the rule book's own
+/// (`Violation::NotReversible`'s hint); the two cover the same kinds.
+pub(crate) fn not_reversible_hint(kind: EventKind) -> &'static str {
+    use EventKind as K;
+    match kind {
+        K::HouseholdRegistered | K::HouseholdCorrected => {
             "如果房屋信息有错，请做一次“更正房屋信息”。"
         }
-        "role_granted" | "key_revoked" => "请由业委会重新授权或注销密钥。",
-        "fee_schedule_adopted" | "budget_adopted" => "请根据新的业主大会决定，重新公布一份。",
-        "owners_decision" => "请记录新的表决结果。",
-        "period_closed" => "结账后不能更改；请改正有关记录，下次结账时会反映出来。",
-        "reversal" => "撤销是最终的；如果需要恢复，请用新编号把原来的记录重新记一次。",
-        "expense_approved" => "如果这笔钱不该付，请撤销那份支出申请。",
-        "audit_attested" => "如果有新的审计意见，请另做一次审计确认。",
-        _ => "",
+        K::RoleGranted | K::KeyRevoked => "请由业委会重新授权或注销密钥。",
+        K::FeeScheduleAdopted | K::BudgetAdopted => "请根据新的业主大会决定，重新公布一份。",
+        K::OwnersDecision => "请记录新的表决结果。",
+        K::PeriodClosed => "结账后不能更改；请改正有关记录，下次结账时会反映出来。",
+        K::Reversal => "撤销是最终的；如果需要恢复，请用新编号把原来的记录重新记一次。",
+        K::ExpenseApproved => "如果这笔钱不该付，请撤销那份支出申请。",
+        K::AuditAttested => "如果有新的审计意见，请另做一次审计确认。",
+        K::LedgerOpened
+        | K::ChargesAssessed
+        | K::PaymentReceived
+        | K::IncomeReceived
+        | K::GrantReceived
+        | K::ExpenseProposed
+        | K::ExpensePaid
+        | K::FundsTransferred
+        | K::PaymentDemandIssued => "",
     }
 }

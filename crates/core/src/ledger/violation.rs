@@ -1,7 +1,7 @@
 //! Why an entry is refused: [`RuleError`] names the entry, [`Violation`] the rule it breaks (one
 //! variant per rule, each with what a message needs to say what is wrong and what to do).
 
-use super::events::{BodyError, Outcome};
+use super::events::{BodyError, EventKind, Outcome};
 use super::types::{AreaCentiM2, Fen, FundId, Matter, Period, Slug, Unit};
 use crate::keys::PublicKey;
 
@@ -465,4 +465,43 @@ pub enum Violation {
         /// The stated last entry.
         through_seq: u64,
     },
+}
+
+impl Violation {
+    /// The refusal of a reversal of an event of `kind`, which is corrected otherwise.
+    pub fn not_reversible(kind: EventKind) -> Violation {
+        Violation::NotReversible {
+            kind: kind.as_str(),
+            hint: not_reversible_hint(kind),
+        }
+    }
+}
+
+/// How to correct an event of `kind` that cannot be reversed (empty where there is nothing to
+/// add, and for the kinds that can be).
+fn not_reversible_hint(kind: EventKind) -> &'static str {
+    use EventKind as K;
+    match kind {
+        K::HouseholdRegistered | K::HouseholdCorrected => ": record a household correction instead",
+        K::RoleGranted | K::KeyRevoked => {
+            ": the committee records a new grant or revocation instead"
+        }
+        K::FeeScheduleAdopted | K::BudgetAdopted => {
+            ": adopt a new one under a new owners' decision instead"
+        }
+        K::OwnersDecision => ": record the new decision instead",
+        K::PeriodClosed => ": closes are final; correct the entries and let the next close show it",
+        K::Reversal => ": a reversal is final; record the original event again with a new id",
+        K::ExpenseApproved => ": if the money should not be paid, reverse the expense proposal",
+        K::AuditAttested => ": record another attestation if the audit finds more",
+        K::LedgerOpened
+        | K::ChargesAssessed
+        | K::PaymentReceived
+        | K::IncomeReceived
+        | K::GrantReceived
+        | K::ExpenseProposed
+        | K::ExpensePaid
+        | K::FundsTransferred
+        | K::PaymentDemandIssued => "",
+    }
 }

@@ -26,7 +26,7 @@ use gongzhang_text::Lang;
 use gongzhang_text::csv::statement_csv;
 use gongzhang_text::format::{area_m2, beijing, beijing_date, beijing_iso, yuan, yuan_of};
 use gongzhang_text::names::{
-    category_name, channel_name, event_kind_name, fund_name, invoice_kind_name, role_name,
+    category_name, channel_name, fund_name, invoice_kind_name, role_name, type_name,
 };
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
@@ -1550,7 +1550,7 @@ async fn log_page<B: Backend>(
                         seq: e.seq(),
                         time: beijing(e.recorded_at()),
                         time_iso: beijing_iso(e.recorded_at()),
-                        kind: event_kind_name(e.event().kind(), l),
+                        kind: type_name(e.event().kind(), l),
                         what,
                         signers: signers.join(l.pick("；", "; ")),
                         amount: amount.map(yuan).unwrap_or_default(),

@@ -629,10 +629,27 @@ fn every_reason_the_code_gives_has_chinese() {
 
 #[test]
 fn every_event_type_has_a_chinese_name() {
-    use gongzhang_core::ledger::events::EVENT_TYPES;
-    let names: BTreeSet<&str> = EVENT_TYPES.iter().filter_map(|k| kind_name(k)).collect();
+    use gongzhang_core::ledger::events::{EVENT_TYPES, EventKind};
+    let names: BTreeSet<&str> = EventKind::ALL.iter().map(|k| kind_zh(*k)).collect();
     assert_eq!(names.len(), EVENT_TYPES.len());
     assert_eq!(kind_label("meter_read"), "“meter_read”类");
+    assert_eq!(kind_label("period_closed"), "结账");
+}
+
+#[test]
+fn the_chinese_and_english_hints_for_what_cannot_be_reversed_cover_the_same_kinds() {
+    use gongzhang_core::ledger::events::EventKind;
+    for kind in EventKind::ALL {
+        let Violation::NotReversible { hint, .. } = Violation::not_reversible(kind) else {
+            unreachable!()
+        };
+        assert_eq!(
+            hint.is_empty(),
+            not_reversible_hint(kind).is_empty(),
+            "{kind}: English {hint:?}, Chinese {:?}",
+            not_reversible_hint(kind)
+        );
+    }
 }
 
 #[test]

@@ -4,6 +4,7 @@ use super::*;
 use crate::Lang;
 use crate::names::*;
 use gongzhang_core::ledger::Violation;
+use gongzhang_core::ledger::events::EventKind;
 use gongzhang_core::ledger::types::Role;
 
 pub(crate) fn violation_zh(v: &Violation) -> String {
@@ -229,7 +230,7 @@ pub(crate) fn violation_zh(v: &Violation) -> String {
         V::NotReversible { kind, hint: _ } => format!(
             "“{}”这类记录不能撤销。{}",
             kind_label(kind),
-            not_reversible_hint(kind)
+            EventKind::parse(kind).map_or("", not_reversible_hint)
         ),
         V::NotInArrears { unit } => format!("房号 {unit} 没有欠费，不能发催缴通知。"),
         V::DemandAmountMismatch {

@@ -39,10 +39,7 @@ impl Ledger {
         let kind = self.events.kind(target);
         let undo = self.events.slot(target).undo;
         if undo == Undo::NotReversible {
-            return Err(Violation::NotReversible {
-                kind: kind.as_str(),
-                hint: not_reversible_hint(kind),
-            });
+            return Err(Violation::not_reversible(kind));
         }
         self.check_signers(entry, reversal_signers(kind))?;
         let postings = match undo {
@@ -189,34 +186,5 @@ impl Ledger {
             p.withdrawn = true;
         }
         Ok(())
-    }
-}
-
-/// How to correct an event of `kind` that cannot be reversed (empty where there is nothing to
-/// add, and for the kinds that can be).
-fn not_reversible_hint(kind: EventKind) -> &'static str {
-    use EventKind as K;
-    match kind {
-        K::HouseholdRegistered | K::HouseholdCorrected => ": record a household correction instead",
-        K::RoleGranted | K::KeyRevoked => {
-            ": the committee records a new grant or revocation instead"
-        }
-        K::FeeScheduleAdopted | K::BudgetAdopted => {
-            ": adopt a new one under a new owners' decision instead"
-        }
-        K::OwnersDecision => ": record the new decision instead",
-        K::PeriodClosed => ": closes are final; correct the entries and let the next close show it",
-        K::Reversal => ": a reversal is final; record the original event again with a new id",
-        K::LedgerOpened
-        | K::ChargesAssessed
-        | K::PaymentReceived
-        | K::IncomeReceived
-        | K::GrantReceived
-        | K::ExpenseProposed
-        | K::ExpenseApproved
-        | K::ExpensePaid
-        | K::FundsTransferred
-        | K::PaymentDemandIssued
-        | K::AuditAttested => "",
     }
 }
