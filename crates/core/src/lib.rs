@@ -1,8 +1,11 @@
 //! The Gongzhang log format, and the code that proves things about it.
 //!
-//! This crate is the part that both the server and the standalone verifier trust, so it stays
-//! small and does no I/O: no files, no network, no clock, no database, no async. Callers hand it
-//! bytes and times; it hands back parsed values, hashes, signatures, proofs and typed errors.
+//! This crate is the part that both the server and the standalone verifier trust, so it does no
+//! I/O: no files, no network, no clock, no database, no async. Callers hand it bytes and times; it
+//! hands back parsed values, hashes, signatures, proofs and typed errors. It holds no wording for
+//! people beyond its errors' English `Display`: the Chinese, the names and the formatting are in
+//! `gongzhang-text`. About 11,400 lines outside its tests, in 37 files, none over 800: half the
+//! C2SP formats and the log, half the community ledger's rule book.
 //!
 //! - [`canonical`]: RFC 8785 canonical JSON, strictly parsed.
 //! - [`hash`]: SHA-256 leaf and node hashes (RFC 6962).
@@ -20,7 +23,8 @@
 //! - [`ledger`]: the community ledger: its events ([`ledger::events::EventKind`] their types),
 //!   the state after some entries ([`ledger::Ledger`]), the rules every entry keeps (one file
 //!   per group of event kinds, refusals as [`ledger::Violation`]), and the reports recomputed
-//!   from it (statements, arrears, budget against actual), journals and CSV.
+//!   from it (statements, arrears, budget against actual), and the journals for hledger,
+//!   ledger-cli and beancount.
 
 pub mod attachment;
 pub mod canonical;

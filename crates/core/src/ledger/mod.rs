@@ -29,7 +29,7 @@ mod state;
 pub mod types;
 mod violation;
 
-pub use report::{BudgetComparison, PendingApproval};
+pub use report::{BudgetComparison, PendingApproval, first_difference};
 pub use rules::decide;
 pub use state::{Applied, Ledger, Proposal};
 pub use violation::{RuleError, Violation};

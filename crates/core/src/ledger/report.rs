@@ -197,7 +197,11 @@ pub(super) fn statement_difference(stated: &Statement, computed: &Statement) -> 
     }
 }
 
-fn first_difference(
+/// The first place two JSON values differ, as its path (`statement.funds[0].closing_fen`, from
+/// `path`), and the two values as JSON text: a key only one side has shows `absent` on the
+/// other, lists of different lengths their `.length`. Keys are visited in order. What a rule and
+/// the verifier both say about a published statement that is not the one recomputed.
+pub fn first_difference(
     path: &str,
     a: &serde_json::Value,
     b: &serde_json::Value,
