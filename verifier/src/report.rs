@@ -3,8 +3,8 @@
 //! `schemas/verify-report.schema.json`).
 
 use gongzhang_core::entry::{Entry, RecordedAt};
-use gongzhang_core::ledger::events::{ArrearsSummary, CategoryAmount};
-use gongzhang_core::ledger::types::Fen;
+use gongzhang_core::ledger::events::{ArrearsSummary, CategoryAmount, LedgerEvent};
+use gongzhang_core::ledger::types::{Fen, Label, PeriodRange, Unit};
 use gongzhang_core::merkle::TreeHead;
 use gongzhang_text::names::type_name;
 use serde::Serialize;
@@ -219,30 +219,14 @@ fn beijing_unix(seconds: u64) -> String {
 }
 
 /// Describes an entry in words: its type, and the unit, amount, payee or period it names.
+///
+/// An entry whose body is no ledger event (the report may describe an entry that broke a rule)
+/// is named by its type alone.
 pub fn describe(entry: &Entry, lang: Lang) -> EntryInfo {
-    let body = entry.event().body();
     let kind = entry.event().kind();
     let mut parts = vec![type_name(kind, lang)];
-    if let Some(unit) = body.get("unit").and_then(|v| v.as_str()) {
-        parts.push(format!("{}{unit}", lang.pick("房屋 ", "unit ")));
-    }
-    if let Some(amount) = body.get("amount_fen").and_then(serde_json::Value::as_i64) {
-        let yuan = Fen::new(amount).map_or_else(|_| amount.to_string(), |f| f.to_string());
-        parts.push(format!("{yuan} {}", lang.pick("元", "yuan")));
-    }
-    for key in ["payee", "description", "purpose"] {
-        if let Some(text) = body.get(key).and_then(|v| v.as_str()) {
-            parts.push(text.to_string());
-            break;
-        }
-    }
-    if let Some(period) = body.get("statement").and_then(|s| s.get("period")) {
-        if let (Some(from), Some(to)) = (
-            period.get("from").and_then(|v| v.as_str()),
-            period.get("to").and_then(|v| v.as_str()),
-        ) {
-            parts.push(format!("{from} — {to}"));
-        }
+    if let Ok(event) = LedgerEvent::from_event(entry.event()) {
+        Named::of(&event).push_words(&mut parts, lang);
     }
     let summary = match lang {
         Lang::Zh => parts.join("，"),
@@ -255,6 +239,95 @@ pub fn describe(entry: &Entry, lang: Lang) -> EntryInfo {
         event_type: kind.to_string(),
         event_id: entry.event().id().to_string(),
         summary,
+    }
+}
+
+/// What an event names that a resident recognises an entry by, in the order the summary gives
+/// them.
+#[derive(Default)]
+struct Named<'a> {
+    unit: Option<&'a Unit>,
+    amount: Option<Fen>,
+    /// The payee, or what the money is for.
+    text: Option<&'a Label>,
+    period: Option<PeriodRange>,
+}
+
+impl<'a> Named<'a> {
+    /// What `event` names. The match names every kind, so that a new kind is described here
+    /// when it is added.
+    fn of(event: &'a LedgerEvent) -> Named<'a> {
+        use LedgerEvent as E;
+        let none = Named::default();
+        match event {
+            E::HouseholdRegistered(h) => Named {
+                unit: Some(&h.unit),
+                ..none
+            },
+            E::HouseholdCorrected(h) => Named {
+                unit: Some(&h.unit),
+                ..none
+            },
+            E::PaymentReceived(p) => Named {
+                unit: Some(&p.unit),
+                amount: Some(p.amount_fen),
+                ..none
+            },
+            E::PaymentDemandIssued(d) => Named {
+                unit: Some(&d.unit),
+                amount: Some(d.amount_fen),
+                ..none
+            },
+            E::IncomeReceived(i) => Named {
+                amount: Some(i.amount_fen),
+                ..none
+            },
+            E::GrantReceived(g) => Named {
+                amount: Some(g.amount_fen),
+                text: Some(&g.purpose),
+                ..none
+            },
+            E::ExpenseProposed(p) => Named {
+                amount: Some(p.amount_fen),
+                text: Some(&p.payee),
+                ..none
+            },
+            E::FundsTransferred(t) => Named {
+                amount: Some(t.amount_fen),
+                ..none
+            },
+            E::PeriodClosed(c) => Named {
+                period: Some(c.statement.period),
+                ..none
+            },
+            E::LedgerOpened(_)
+            | E::RoleGranted(_)
+            | E::KeyRevoked(_)
+            | E::FeeScheduleAdopted(_)
+            | E::ChargesAssessed(_)
+            | E::ExpenseApproved(_)
+            | E::ExpensePaid(_)
+            | E::OwnersDecision(_)
+            | E::Reversal(_)
+            | E::AuditAttested(_)
+            | E::BudgetAdopted(_) => none,
+        }
+    }
+
+    /// Adds the words for what is named to `parts`.
+    fn push_words(self, parts: &mut Vec<String>, lang: Lang) {
+        if let Some(unit) = self.unit {
+            parts.push(format!("{}{unit}", lang.pick("房屋 ", "unit ")));
+        }
+        if let Some(amount) = self.amount {
+            parts.push(format!("{amount} {}", lang.pick("元", "yuan")));
+        }
+        if let Some(text) = self.text {
+            parts.push(text.to_string());
+        }
+        if let Some(period) = self.period {
+            parts.push(format!("{} — {}", period.from, period.to));
+        }
     }
 }
 
