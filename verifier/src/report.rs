@@ -389,103 +389,120 @@ fn line(out: &mut String, text: impl AsRef<str>) {
 /// Renders the report for people.
 pub fn render(report: &Report, lang: Lang) -> String {
     let mut out = String::new();
-    if report.verified {
-        line(
-            &mut out,
-            lang.pick(
-                "✔ 核对通过：账本完整，未被改动。",
-                "✔ Verified: the ledger is whole and unaltered.",
-            ),
-        );
-    } else {
-        line(
-            &mut out,
-            match report.outcome {
-                OutcomeKind::RuleBroken => lang.pick(
-                    "✘ 核对失败：有一笔记录违反了账本规则。",
-                    "✘ Verification failed: an entry breaks the ledger's rules.",
-                ),
-                OutcomeKind::HistoryRewritten => lang.pick(
-                    "✘ 核对失败：账本的历史被改写过。",
-                    "✘ Verification failed: the ledger's history was rewritten.",
-                ),
-                OutcomeKind::CheckpointRejected => lang.pick(
-                    "✘ 核对失败：检查点不是由这个账本的日志密钥签名的，或格式有误。",
-                    "✘ Verification failed: the checkpoint is not signed by this ledger's log key, or is malformed.",
-                ),
-                OutcomeKind::ReceiptRejected => lang.pick(
-                    "✘ 核对失败：你的收据与这份日志对不上。",
-                    "✘ Verification failed: your receipt does not match this log.",
-                ),
-                OutcomeKind::StatementMismatch => lang.pick(
-                    "✘ 核对失败：公示的报表与日志算出的不一致。",
-                    "✘ Verification failed: a published statement differs from the log.",
-                ),
-                OutcomeKind::AttachmentMismatch => lang.pick(
-                    "✘ 核对失败：有附件被改动过。",
-                    "✘ Verification failed: an attachment was altered.",
-                ),
-                OutcomeKind::ManifestMismatch => lang.pick(
-                    "✘ 核对失败：导出包里的文件与清单不符。",
-                    "✘ Verification failed: a file of the bundle does not match its manifest.",
-                ),
-                OutcomeKind::LogRejected | OutcomeKind::Verified => lang.pick(
-                    "✘ 核对失败：日志与检查点不符，或日志被改动过。",
-                    "✘ Verification failed: the log does not match the checkpoint, or was altered.",
-                ),
-            },
-        );
-    }
+    line(&mut out, headline(report, lang));
     if let Some(failure) = &report.failure {
-        line(
-            &mut out,
-            format!(
-                "  {} {}",
-                lang.pick("第一个问题：", "first problem:"),
-                failure.message
-            ),
-        );
-        if let Some(entry) = &failure.entry {
-            line(
-                &mut out,
-                format!(
-                    "  {} {}（{} {}）：{}",
-                    lang.pick("出问题的条目：第", "the entry: no."),
-                    entry.seq,
-                    entry.recorded_at_beijing,
-                    lang.pick("北京时间", "Beijing time"),
-                    entry.summary
-                ),
-            );
-        }
-        if !failure.meaning.is_empty() {
-            line(
-                &mut out,
-                format!(
-                    "  {} {}",
-                    lang.pick("这意味着：", "what it means:"),
-                    failure.meaning
-                ),
-            );
-        }
+        render_failure(&mut out, failure, lang);
     }
     if let Some(ledger) = &report.ledger {
         render_ledger(&mut out, report, ledger, lang);
     }
-    if !report.checks.is_empty() {
-        line(
-            &mut out,
-            format!("  {}", lang.pick("已核对并通过：", "checked and passed:")),
-        );
-        for code in &report.checks {
-            line(&mut out, format!("    · {}", check_name(code, lang)));
-        }
-    }
+    render_checks(&mut out, &report.checks, lang);
     out
 }
 
+/// The first line: verified, or how verification failed.
+fn headline(report: &Report, lang: Lang) -> &'static str {
+    if report.verified {
+        return lang.pick(
+            "✔ 核对通过：账本完整，未被改动。",
+            "✔ Verified: the ledger is whole and unaltered.",
+        );
+    }
+    match report.outcome {
+        OutcomeKind::RuleBroken => lang.pick(
+            "✘ 核对失败：有一笔记录违反了账本规则。",
+            "✘ Verification failed: an entry breaks the ledger's rules.",
+        ),
+        OutcomeKind::HistoryRewritten => lang.pick(
+            "✘ 核对失败：账本的历史被改写过。",
+            "✘ Verification failed: the ledger's history was rewritten.",
+        ),
+        OutcomeKind::CheckpointRejected => lang.pick(
+            "✘ 核对失败：检查点不是由这个账本的日志密钥签名的，或格式有误。",
+            "✘ Verification failed: the checkpoint is not signed by this ledger's log key, or is malformed.",
+        ),
+        OutcomeKind::ReceiptRejected => lang.pick(
+            "✘ 核对失败：你的收据与这份日志对不上。",
+            "✘ Verification failed: your receipt does not match this log.",
+        ),
+        OutcomeKind::StatementMismatch => lang.pick(
+            "✘ 核对失败：公示的报表与日志算出的不一致。",
+            "✘ Verification failed: a published statement differs from the log.",
+        ),
+        OutcomeKind::AttachmentMismatch => lang.pick(
+            "✘ 核对失败：有附件被改动过。",
+            "✘ Verification failed: an attachment was altered.",
+        ),
+        OutcomeKind::ManifestMismatch => lang.pick(
+            "✘ 核对失败：导出包里的文件与清单不符。",
+            "✘ Verification failed: a file of the bundle does not match its manifest.",
+        ),
+        OutcomeKind::LogRejected | OutcomeKind::Verified => lang.pick(
+            "✘ 核对失败：日志与检查点不符，或日志被改动过。",
+            "✘ Verification failed: the log does not match the checkpoint, or was altered.",
+        ),
+    }
+}
+
+/// The first problem, the entry it is at and what it means.
+fn render_failure(out: &mut String, failure: &Failure, lang: Lang) {
+    line(
+        out,
+        format!(
+            "  {} {}",
+            lang.pick("第一个问题：", "first problem:"),
+            failure.message
+        ),
+    );
+    if let Some(entry) = &failure.entry {
+        line(
+            out,
+            format!(
+                "  {} {}（{} {}）：{}",
+                lang.pick("出问题的条目：第", "the entry: no."),
+                entry.seq,
+                entry.recorded_at_beijing,
+                lang.pick("北京时间", "Beijing time"),
+                entry.summary
+            ),
+        );
+    }
+    if !failure.meaning.is_empty() {
+        line(
+            out,
+            format!(
+                "  {} {}",
+                lang.pick("这意味着：", "what it means:"),
+                failure.meaning
+            ),
+        );
+    }
+}
+
+/// The list of checks run to completion.
+fn render_checks(out: &mut String, checks: &[&'static str], lang: Lang) {
+    if checks.is_empty() {
+        return;
+    }
+    line(
+        out,
+        format!("  {}", lang.pick("已核对并通过：", "checked and passed:")),
+    );
+    for code in checks {
+        line(out, format!("    · {}", check_name(code, lang)));
+    }
+}
+
+/// What the verified ledger says, then the proofs checked against it.
 fn render_ledger(out: &mut String, report: &Report, ledger: &LedgerInfo, lang: Lang) {
-    let yuan = |f: Fen| f.to_string();
+    render_identity(out, ledger, lang);
+    render_heads(out, report, lang);
+    render_money(out, ledger, lang);
+    render_evidence(out, report, lang);
+}
+
+/// Which ledger it is: its community, size, time span, months and genesis hash.
+fn render_identity(out: &mut String, ledger: &LedgerInfo, lang: Lang) {
     line(
         out,
         format!(
@@ -530,6 +547,10 @@ fn render_ledger(out: &mut String, report: &Report, ledger: &LedgerInfo, lang: L
             ledger.genesis_hash
         ),
     );
+}
+
+/// The checkpoint, the older checkpoint it extends and the witnesses that cosigned it.
+fn render_heads(out: &mut String, report: &Report, lang: Lang) {
     if let Some(cp) = &report.checkpoint {
         line(
             out,
@@ -575,6 +596,11 @@ fn render_ledger(out: &mut String, report: &Report, ledger: &LedgerInfo, lang: L
             ),
         );
     }
+}
+
+/// The funds' balances, income and spending by category, and the arrears.
+fn render_money(out: &mut String, ledger: &LedgerInfo, lang: Lang) {
+    let yuan = |f: Fen| f.to_string();
     line(
         out,
         format!(
@@ -635,6 +661,10 @@ fn render_ledger(out: &mut String, report: &Report, ledger: &LedgerInfo, lang: L
             yuan(a.age_12_plus_fen)
         ),
     );
+}
+
+/// The receipts, published statements, attachments and bundle files checked.
+fn render_evidence(out: &mut String, report: &Report, lang: Lang) {
     for r in &report.receipts {
         let what = r
             .entry
