@@ -386,6 +386,11 @@ fn line(out: &mut String, text: impl AsRef<str>) {
     let _ = writeln!(out, "{}", text.as_ref());
 }
 
+/// A line `  label value`.
+fn labelled(out: &mut String, label: &str, value: impl std::fmt::Display) {
+    let _ = writeln!(out, "  {label} {value}");
+}
+
 /// Renders the report for people.
 pub fn render(report: &Report, lang: Lang) -> String {
     let mut out = String::new();
@@ -446,13 +451,10 @@ fn headline(report: &Report, lang: Lang) -> &'static str {
 
 /// The first problem, the entry it is at and what it means.
 fn render_failure(out: &mut String, failure: &Failure, lang: Lang) {
-    line(
+    labelled(
         out,
-        format!(
-            "  {} {}",
-            lang.pick("第一个问题：", "first problem:"),
-            failure.message
-        ),
+        lang.pick("第一个问题：", "first problem:"),
+        &failure.message,
     );
     if let Some(entry) = &failure.entry {
         line(
@@ -468,13 +470,10 @@ fn render_failure(out: &mut String, failure: &Failure, lang: Lang) {
         );
     }
     if !failure.meaning.is_empty() {
-        line(
+        labelled(
             out,
-            format!(
-                "  {} {}",
-                lang.pick("这意味着：", "what it means:"),
-                failure.meaning
-            ),
+            lang.pick("这意味着：", "what it means:"),
+            &failure.meaning,
         );
     }
 }
@@ -512,10 +511,7 @@ fn render_identity(out: &mut String, ledger: &LedgerInfo, lang: Lang) {
             ledger.origin
         ),
     );
-    line(
-        out,
-        format!("  {} {}", lang.pick("条目数：", "entries:"), ledger.entries),
-    );
+    labelled(out, lang.pick("条目数：", "entries:"), ledger.entries);
     line(
         out,
         format!(
@@ -539,50 +535,38 @@ fn render_identity(out: &mut String, ledger: &LedgerInfo, lang: Lang) {
             ),
         );
     }
-    line(
+    labelled(
         out,
-        format!(
-            "  {} {}",
-            lang.pick("创世条目哈希：", "genesis entry hash:"),
-            ledger.genesis_hash
-        ),
+        lang.pick("创世条目哈希：", "genesis entry hash:"),
+        &ledger.genesis_hash,
     );
 }
 
 /// The checkpoint, the older checkpoint it extends and the witnesses that cosigned it.
 fn render_heads(out: &mut String, report: &Report, lang: Lang) {
     if let Some(cp) = &report.checkpoint {
-        line(
+        labelled(
             out,
-            format!(
-                "  {} {}",
-                lang.pick(
-                    "检查点指纹（与公告栏核对）：",
-                    "checkpoint fingerprint (compare with the notice board):"
-                ),
-                cp.fingerprint
+            lang.pick(
+                "检查点指纹（与公告栏核对）：",
+                "checkpoint fingerprint (compare with the notice board):",
             ),
+            &cp.fingerprint,
         );
-        line(
+        labelled(
             out,
-            format!(
-                "  {} {}",
-                lang.pick("检查点根哈希：", "checkpoint root:"),
-                cp.root
-            ),
+            lang.pick("检查点根哈希：", "checkpoint root:"),
+            &cp.root,
         );
     }
     if let Some(older) = &report.older_checkpoint {
-        line(
+        labelled(
             out,
-            format!(
-                "  {} {}",
-                lang.pick(
-                    "与你以前保存的检查点一致（只增加、没有改写）：",
-                    "consistent with the checkpoint you saved before (it only grew):"
-                ),
-                older.fingerprint
+            lang.pick(
+                "与你以前保存的检查点一致（只增加、没有改写）：",
+                "consistent with the checkpoint you saved before (it only grew):",
             ),
+            &older.fingerprint,
         );
     }
     for w in &report.witnesses {
@@ -708,15 +692,13 @@ fn render_evidence(out: &mut String, report: &Report, lang: Lang) {
         );
     }
     if let Some(n) = report.manifest_files {
-        line(
+        labelled(
             out,
-            format!(
-                "  {} {n}",
-                lang.pick(
-                    "清单中核对的文件数：",
-                    "files checked against the manifest:"
-                )
+            lang.pick(
+                "清单中核对的文件数：",
+                "files checked against the manifest:",
             ),
+            n,
         );
     }
 }
