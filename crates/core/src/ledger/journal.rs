@@ -129,7 +129,12 @@ impl JournalWriter {
             return;
         }
         let date = entry.recorded_at().beijing_date();
-        let (description, memo) = describe(entry, event.as_ref(), ledger_after);
+        // Only an event the ledger understands has postings (`Ledger::apply` refuses others);
+        // one pushed with postings all the same is named by its type.
+        let (description, memo) = match &event {
+            Some(event) => describe(event, ledger_after),
+            None => (entry.event().kind().to_string(), None),
+        };
         let seq = entry.seq();
         let id = entry.event().id();
         // hledger / ledger-cli
@@ -380,15 +385,11 @@ fn channel(c: Channel) -> &'static str {
 
 /// The description of an entry's transaction, in Chinese, and a memo (free text the event
 /// carries, such as what an expenditure was for).
-fn describe(
-    entry: &Entry,
-    event: Option<&LedgerEvent>,
-    ledger: &Ledger,
-) -> (String, Option<String>) {
+///
+/// The match names every kind, so that a new kind that moves money is described here when it is
+/// added; the kinds that move no money never reach a journal and are named by their type.
+fn describe(event: &LedgerEvent, ledger: &Ledger) -> (String, Option<String>) {
     use LedgerEvent as E;
-    let Some(event) = event else {
-        return (entry.event().kind().to_string(), None);
-    };
     match event {
         E::LedgerOpened(g) => (format!("{} 建账 期初余额", g.community), None),
         E::ChargesAssessed(c) => {
@@ -427,7 +428,18 @@ fn describe(
         },
         E::FundsTransferred(t) => (format!("资金划转 {} 至 {}", t.from_fund, t.to_fund), None),
         E::Reversal(r) => (format!("冲正 {}", r.reverses), Some(r.reason.to_string())),
-        other => (other.kind().to_string(), None),
+        E::RoleGranted(_)
+        | E::KeyRevoked(_)
+        | E::HouseholdRegistered(_)
+        | E::HouseholdCorrected(_)
+        | E::FeeScheduleAdopted(_)
+        | E::ExpenseProposed(_)
+        | E::ExpenseApproved(_)
+        | E::OwnersDecision(_)
+        | E::PaymentDemandIssued(_)
+        | E::PeriodClosed(_)
+        | E::AuditAttested(_)
+        | E::BudgetAdopted(_) => (event.kind().to_string(), None),
     }
 }
 
