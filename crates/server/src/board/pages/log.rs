@@ -1,20 +1,20 @@
 //! `/log?page=N`: the log in words, 50 entries a page, newest first.
 
-use super::shared::{Cache, Shared, channel_of_body, checkpoint_view, html, item_name};
+use super::shared::{Cache, Shared, checkpoint_view, html, item_name};
 use crate::AppState;
-use crate::board::facts::FactsCache;
-use crate::board::{Chrome, Ctx, Failure, LOG_PAGE_ROWS, WebLang as _};
+use crate::board::facts::{FactsCache, LogFacts};
+use crate::board::{At, Chrome, Ctx, Failure, LOG_PAGE_ROWS, WebLang as _};
 use askama::Template;
 use axum::Extension;
 use axum::extract::State;
 use axum::response::Response;
 use gongzhang_core::entry::Entry;
-use gongzhang_core::ledger::types::{PeriodRange, Role};
+use gongzhang_core::ledger::events::LedgerEvent;
+use gongzhang_core::ledger::types::{Fen, FundId, Slug, Unit};
 use gongzhang_store::backend::Backend;
 use gongzhang_text::Lang;
 use gongzhang_text::format::{area_m2, beijing, beijing_iso, yuan};
-use gongzhang_text::names::{fund_name, role_name, type_name};
-use serde_json::Value;
+use gongzhang_text::names::{channel_name, fund_name, role_name, type_name};
 use std::collections::{BTreeMap, HashMap};
 
 /// An entry in words.
@@ -50,131 +50,142 @@ pub async fn log<B: Backend>(State(s): Shared<B>, Extension(cache): Cache, ctx: 
     ctx.respond(log_page(&s, &cache, &ctx).await)
 }
 
-fn body_str<'a>(body: &'a serde_json::Map<String, Value>, key: &str) -> Option<&'a str> {
-    body.get(key).and_then(Value::as_str)
+/// What the log page says of an entry besides its kind and signers.
+struct Description<'a> {
+    /// What it records, in a few words.
+    what: String,
+    /// Its amount in fen, if it has one.
+    amount: Option<i128>,
+    /// The unit it is about, if one.
+    unit: Option<&'a Unit>,
 }
 
-/// What an entry records, in a few words, and its amount in fen if it has one.
-fn describe(
-    entry: &Entry,
+/// The proposal an approval or a payment is for (its payee and amount are the proposal's).
+fn proposal_of(event: &LedgerEvent) -> Option<&str> {
+    match event {
+        LedgerEvent::ExpenseApproved(approved) => Some(&approved.proposal),
+        LedgerEvent::ExpensePaid(paid) => Some(&paid.proposal),
+        _ => None,
+    }
+}
+
+/// What an entry's event records, in a few words: one arm per kind of event, so that a new
+/// kind is described here before the board compiles.
+fn describe<'a>(
+    event: &'a LedgerEvent,
     l: Lang,
     proposals: &HashMap<String, (String, i64)>,
     item_names: &BTreeMap<String, String>,
-) -> (String, Option<i128>) {
-    let body = entry.event().body();
-    let s = |k| body_str(body, k).unwrap_or_default().to_string();
-    let amount = body
-        .get("amount_fen")
-        .and_then(Value::as_i64)
-        .map(i128::from);
-    let category = |k| item_name(body_str(body, k).unwrap_or_default(), item_names, l);
-    let fund = |k| fund_name(body_str(body, k).unwrap_or_default(), l);
-    match entry.event().kind() {
-        "ledger_opened" => (s("community"), None),
-        "role_granted" => {
-            let role =
-                serde_json::from_value::<Role>(body.get("role").cloned().unwrap_or_default())
-                    .map(|r| role_name(r, l).to_string())
-                    .unwrap_or_default();
-            (role, None)
-        }
-        "key_revoked" => (s("reason"), None),
-        "household_registered" | "household_corrected" => {
-            let area = body
-                .get("area_centi_m2")
-                .and_then(Value::as_i64)
-                .map(area_m2)
-                .unwrap_or_default();
-            (
-                format!("{area} ㎡ {}", s("reason")).trim().to_string(),
-                None,
-            )
-        }
-        "charges_assessed" => {
-            let charges = body.get("charges").and_then(Value::as_array);
-            let n = charges.map_or(0, Vec::len);
-            let total: i128 = charges
-                .into_iter()
-                .flatten()
-                .filter_map(|c| c.get("amount_fen").and_then(Value::as_i64))
-                .map(i128::from)
+) -> Description<'a> {
+    let fen = |amount: Fen| Some(i128::from(amount.get()));
+    let category = |item: &Slug| item_name(item.as_str(), item_names, l);
+    let fund = |id: &FundId| fund_name(id.as_str(), l);
+    let by_proposal = |id: &str| match proposals.get(id) {
+        Some((payee, amount)) => (payee.clone(), Some(i128::from(*amount))),
+        None => (id.to_string(), None),
+    };
+    let (what, amount, unit) = match event {
+        LedgerEvent::LedgerOpened(open) => (open.community.to_string(), None, None),
+        LedgerEvent::RoleGranted(grant) => (role_name(grant.role, l).to_string(), None, None),
+        LedgerEvent::KeyRevoked(revoked) => (revoked.reason.to_string(), None, None),
+        LedgerEvent::HouseholdRegistered(h) => (
+            format!("{} ㎡", area_m2(h.area_centi_m2)),
+            None,
+            Some(&h.unit),
+        ),
+        LedgerEvent::HouseholdCorrected(h) => (
+            format!("{} ㎡ {}", area_m2(h.area_centi_m2), h.reason),
+            None,
+            Some(&h.unit),
+        ),
+        LedgerEvent::FeeScheduleAdopted(_) => (String::new(), None, None),
+        LedgerEvent::ChargesAssessed(assessed) => {
+            let n = assessed.charges.len();
+            let total: i128 = assessed
+                .charges
+                .iter()
+                .map(|c| i128::from(c.amount_fen.get()))
                 .sum();
             let what = if l.is_en() {
-                format!("{}: {n} charges", s("period"))
+                format!("{}: {n} charges", assessed.period)
             } else {
-                format!("{} 月份，{n} 笔", s("period"))
+                format!("{} 月份，{n} 笔", assessed.period)
             };
-            (what, Some(total))
+            (what, Some(total), None)
         }
-        "payment_received" => (
-            channel_of_body(body.get("channel"), l)
-                .unwrap_or_default()
-                .to_string(),
-            amount,
+        LedgerEvent::PaymentReceived(paid) => (
+            channel_name(paid.channel, l).to_string(),
+            fen(paid.amount_fen),
+            Some(&paid.unit),
         ),
-        "income_received" => (
+        LedgerEvent::IncomeReceived(income) => (
             format!(
                 "{} · {} · {}",
-                s("payer"),
-                category("category"),
-                fund("fund")
+                income.payer,
+                category(&income.category),
+                fund(&income.fund)
             ),
-            amount,
+            fen(income.amount_fen),
+            None,
         ),
-        "grant_received" => (format!("{} · {}", s("grantor"), s("purpose")), amount),
-        "expense_proposed" => (
+        LedgerEvent::GrantReceived(grant) => (
+            format!("{} · {}", grant.grantor, grant.purpose),
+            fen(grant.amount_fen),
+            None,
+        ),
+        LedgerEvent::ExpenseProposed(proposed) => (
             format!(
                 "{} · {} · {}",
-                s("payee"),
-                category("category"),
-                s("description")
+                proposed.payee,
+                category(&proposed.category),
+                proposed.description
             ),
-            amount,
+            fen(proposed.amount_fen),
+            None,
         ),
-        "expense_approved" | "expense_paid" => {
-            let id = s("proposal");
-            match proposals.get(&id) {
-                Some((payee, fen)) => (payee.clone(), Some(i128::from(*fen))),
-                None => (id, None),
-            }
+        LedgerEvent::ExpenseApproved(approved) => {
+            let (what, amount) = by_proposal(&approved.proposal);
+            (what, amount, None)
         }
-        "funds_transferred" => (
-            format!("{} → {}", fund("from_fund"), fund("to_fund")),
-            amount,
+        LedgerEvent::ExpensePaid(paid) => {
+            let (what, amount) = by_proposal(&paid.proposal);
+            (what, amount, None)
+        }
+        LedgerEvent::FundsTransferred(transfer) => (
+            format!(
+                "{} → {}",
+                fund(&transfer.from_fund),
+                fund(&transfer.to_fund)
+            ),
+            fen(transfer.amount_fen),
+            None,
         ),
-        "reversal" => (s("reason"), None),
-        "payment_demand_issued" => (String::new(), amount),
-        "period_closed" => {
-            let period = body
-                .get("statement")
-                .and_then(|st| st.get("period"))
-                .and_then(|p| serde_json::from_value::<PeriodRange>(p.clone()).ok())
-                .map(|p| p.to_string())
-                .unwrap_or_default();
-            (period, None)
+        LedgerEvent::OwnersDecision(_) => (String::new(), None, None),
+        LedgerEvent::Reversal(reversal) => (reversal.reason.to_string(), None, None),
+        LedgerEvent::PaymentDemandIssued(demand) => {
+            (String::new(), fen(demand.amount_fen), Some(&demand.unit))
         }
-        "audit_attested" => {
-            let through = body.get("through_seq").and_then(Value::as_u64).unwrap_or(0);
+        LedgerEvent::PeriodClosed(close) => (close.statement.period.to_string(), None, None),
+        LedgerEvent::AuditAttested(audit) => {
+            let through = audit.through_seq;
             let what = if l.is_en() {
-                format!("audited through entry {through}: {}", s("opinion"))
+                format!("audited through entry {through}: {}", audit.opinion)
             } else {
-                format!("审计至第 {through} 条：{}", s("opinion"))
+                format!("审计至第 {through} 条：{}", audit.opinion)
             };
-            (what, None)
+            (what, None, None)
         }
-        "budget_adopted" => {
-            let year = body.get("year").and_then(Value::as_u64).unwrap_or(0);
-            (
-                if l.is_en() {
-                    format!("budget {year}")
-                } else {
-                    format!("{year} 年预算")
-                },
-                None,
-            )
+        LedgerEvent::BudgetAdopted(budget) => {
+            let year = budget.year;
+            let what = if l.is_en() {
+                format!("budget {year}")
+            } else {
+                format!("{year} 年预算")
+            };
+            (what, None, None)
         }
-        _ => (String::new(), amount),
-    }
+    };
+    Description { what, amount, unit }
 }
 
 async fn log_page<B: Backend>(
@@ -206,17 +217,20 @@ async fn log_page<B: Backend>(
     };
     let to = size.saturating_sub((page - 1) * LOG_PAGE_ROWS);
     let from = to.saturating_sub(LOG_PAGE_ROWS);
-    let entries: Vec<Entry> = s
+    let entries: Vec<(Entry, LedgerEvent)> = s
         .store
         .entries(&at.origin, from, to)
         .await?
         .iter()
-        .map(|bytes| Entry::parse(bytes))
-        .collect::<Result<_, _>>()
-        .map_err(Failure::internal)?;
+        .map(|bytes| {
+            let entry = Entry::parse(bytes).map_err(Failure::internal)?;
+            let event = LedgerEvent::from_event(entry.event()).map_err(Failure::internal)?;
+            Ok((entry, event))
+        })
+        .collect::<Result<_, Failure>>()?;
     let wanted: Vec<String> = entries
         .iter()
-        .filter_map(|e| body_str(e.event().body(), "proposal").map(str::to_string))
+        .filter_map(|(_, event)| proposal_of(event).map(str::to_string))
         .collect();
     let proposals: HashMap<String, (String, i64)> = s
         .store
@@ -239,45 +253,9 @@ async fn log_page<B: Backend>(
             entries
                 .iter()
                 .rev()
-                .map(|e| {
-                    let (what, amount) = describe(e, l, &proposals, &facts.item_names);
-                    let signers: Vec<String> = e
-                        .signatures()
-                        .iter()
-                        .map(|sig| {
-                            let roles = facts.roles_at(sig.key(), e.seq());
-                            if roles.is_empty() {
-                                let hex = sig.key().to_hex();
-                                format!("{} {}…", l.pick("密钥", "key"), &hex[..8])
-                            } else {
-                                roles
-                                    .iter()
-                                    .map(|r| role_name(*r, l))
-                                    .collect::<Vec<_>>()
-                                    .join(l.pick("、", ", "))
-                            }
-                        })
-                        .collect();
-                    let unit = body_str(e.event().body(), "unit")
-                        .unwrap_or_default()
-                        .to_string();
-                    let q = l.q();
-                    LogRow {
-                        seq: e.seq(),
-                        time: beijing(e.recorded_at()),
-                        time_iso: beijing_iso(e.recorded_at()),
-                        kind: type_name(e.event().kind(), l),
-                        what,
-                        signers: signers.join(l.pick("；", "; ")),
-                        amount: amount.map(yuan).unwrap_or_default(),
-                        unit_href: if unit.is_empty() {
-                            String::new()
-                        } else {
-                            format!("{p}/unit/{unit}{q}")
-                        },
-                        unit,
-                        json_href: format!("/api/v1/ledgers/{}/entries/{}", at.seg, e.seq()),
-                    }
+                .map(|(entry, event)| {
+                    let told = describe(event, l, &proposals, &facts.item_names);
+                    log_row(entry, told, signers(entry, facts, l), &at, l)
                 })
                 .collect()
         })
@@ -303,4 +281,47 @@ async fn log_page<B: Backend>(
         },
         rows,
     })
+}
+
+/// Who signed an entry: the roles each key held then, or the key's first digits.
+fn signers(entry: &Entry, facts: &LogFacts, l: Lang) -> String {
+    let signers: Vec<String> = entry
+        .signatures()
+        .iter()
+        .map(|sig| {
+            let roles = facts.roles_at(sig.key(), entry.seq());
+            if roles.is_empty() {
+                let hex = sig.key().to_hex();
+                format!("{} {}…", l.pick("密钥", "key"), &hex[..8])
+            } else {
+                roles
+                    .iter()
+                    .map(|r| role_name(*r, l))
+                    .collect::<Vec<_>>()
+                    .join(l.pick("、", ", "))
+            }
+        })
+        .collect();
+    signers.join(l.pick("；", "; "))
+}
+
+/// An entry's row.
+fn log_row(entry: &Entry, told: Description<'_>, signers: String, at: &At, l: Lang) -> LogRow {
+    let unit = told.unit.map(ToString::to_string).unwrap_or_default();
+    LogRow {
+        seq: entry.seq(),
+        time: beijing(entry.recorded_at()),
+        time_iso: beijing_iso(entry.recorded_at()),
+        kind: type_name(entry.event().kind(), l),
+        what: told.what,
+        signers,
+        amount: told.amount.map(yuan).unwrap_or_default(),
+        unit_href: if unit.is_empty() {
+            String::new()
+        } else {
+            format!("{}/unit/{unit}{}", at.prefix, l.q())
+        },
+        unit,
+        json_href: format!("/api/v1/ledgers/{}/entries/{}", at.seg, entry.seq()),
+    }
 }

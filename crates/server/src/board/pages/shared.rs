@@ -12,15 +12,14 @@ use gongzhang_core::checkpoint::Checkpoint;
 use gongzhang_core::entry::Entry;
 use gongzhang_core::ledger::Ledger;
 use gongzhang_core::ledger::events::Statement;
-use gongzhang_core::ledger::types::{Channel, Period, PeriodRange, Slug};
+use gongzhang_core::ledger::types::{Period, PeriodRange, Slug};
 use gongzhang_core::merkle::TreeHead;
 use gongzhang_core::note;
 use gongzhang_store::backend::Backend;
 use gongzhang_store::store::Store;
 use gongzhang_text::Lang;
 use gongzhang_text::format::{beijing, beijing_iso};
-use gongzhang_text::names::{category_name, channel_name};
-use serde_json::Value;
+use gongzhang_text::names::category_name;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -69,12 +68,6 @@ pub(super) fn flow_of(s: &Statement) -> (i128, i128) {
 pub(super) fn period_slug(range: PeriodRange) -> Option<String> {
     let text = range.to_string();
     (PeriodRange::parse(&text).ok() == Some(range)).then_some(text)
-}
-
-pub(super) fn channel_of_body(v: Option<&Value>, l: Lang) -> Option<&'static str> {
-    serde_json::from_value::<Channel>(v?.clone())
-        .ok()
-        .map(|c| channel_name(c, l))
 }
 
 /// A fee item's or category's name: the fee schedule's for a fee item, else the usual one.

@@ -1,15 +1,18 @@
 //! `/unit/{unit}`: one unit's charges, payments, arrears, and a proof for each payment.
 
-use super::shared::{Shared, as_of, channel_of_body, checkpoint_view, html, schedule_item_name};
+use super::shared::{Shared, as_of, checkpoint_view, html, schedule_item_name};
 use crate::AppState;
-use crate::board::{Chrome, Ctx, Failure, WebLang as _};
+use crate::board::{At, Chrome, Ctx, Failure, WebLang as _};
 use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use gongzhang_core::entry::Entry;
+use gongzhang_core::ledger::events::LedgerEvent;
 use gongzhang_core::ledger::types::Unit;
 use gongzhang_store::backend::Backend;
+use gongzhang_text::Lang;
 use gongzhang_text::format::{area_m2, beijing_date, yuan, yuan_of};
+use gongzhang_text::names::channel_name;
 
 /// A charge to the unit.
 #[derive(Debug, Clone)]
@@ -149,35 +152,7 @@ async fn unit_page<B: Backend>(s: &AppState<B>, ctx: &Ctx) -> Result<Response, F
     else {
         return Err(unknown_unit(unit.as_str(), true));
     };
-    let api = format!("/api/v1/ledgers/{}", at.seg);
-    let mut payments = Vec::with_capacity(pays.len());
-    for (seq, amount, reversed) in pays {
-        // The date and channel are the entry's: one row read per payment.
-        let entry = s
-            .store
-            .entries(&at.origin, seq, seq + 1)
-            .await?
-            .pop()
-            .map(|bytes| Entry::parse(&bytes))
-            .transpose()
-            .map_err(Failure::internal)?;
-        let (date, channel) = entry.map_or((String::new(), String::new()), |e| {
-            (
-                beijing_date(e.recorded_at()),
-                channel_of_body(e.event().body().get("channel"), l)
-                    .unwrap_or_default()
-                    .to_string(),
-            )
-        });
-        payments.push(PaymentRow {
-            seq,
-            date,
-            channel,
-            yuan: amount,
-            reversed,
-            proof_href: format!("{api}/entries/{seq}/tlog-proof"),
-        });
-    }
+    let payments = payment_rows(s, &at, pays, l).await?;
     let cp = checkpoint_view(&s.store, &at.origin, size).await?;
     let title = if l.is_en() {
         format!("Unit {unit}")
@@ -203,4 +178,46 @@ async fn unit_page<B: Backend>(s: &AppState<B>, ctx: &Ctx) -> Result<Response, F
         payments,
         outstanding,
     })
+}
+
+/// The unit's payments, each with its date and channel as its entry records them (one entry
+/// read per payment).
+async fn payment_rows<B: Backend>(
+    s: &AppState<B>,
+    at: &At,
+    pays: Vec<(u64, String, bool)>,
+    l: Lang,
+) -> Result<Vec<PaymentRow>, Failure> {
+    let api = format!("/api/v1/ledgers/{}", at.seg);
+    let mut payments = Vec::with_capacity(pays.len());
+    for (seq, amount, reversed) in pays {
+        let entry = s
+            .store
+            .entries(&at.origin, seq, seq + 1)
+            .await?
+            .pop()
+            .map(|bytes| Entry::parse(&bytes))
+            .transpose()
+            .map_err(Failure::internal)?;
+        let (date, channel) = match entry {
+            Some(e) => {
+                let channel = match LedgerEvent::from_event(e.event()).map_err(Failure::internal)? {
+                    LedgerEvent::PaymentReceived(paid) => channel_name(paid.channel, l),
+                    // A household's payments are `payment_received` entries.
+                    _ => "",
+                };
+                (beijing_date(e.recorded_at()), channel.to_string())
+            }
+            None => (String::new(), String::new()),
+        };
+        payments.push(PaymentRow {
+            seq,
+            date,
+            channel,
+            yuan: amount,
+            reversed,
+            proof_href: format!("{api}/entries/{seq}/tlog-proof"),
+        });
+    }
+    Ok(payments)
 }
