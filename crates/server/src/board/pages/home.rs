@@ -14,6 +14,7 @@ use axum::extract::State;
 use axum::response::Response;
 use gongzhang_core::ledger::types::{Period, PeriodRange};
 use gongzhang_store::backend::Backend;
+use gongzhang_text::Lang;
 use gongzhang_text::format::{yuan, yuan_of};
 use gongzhang_text::names::fund_name;
 
@@ -147,30 +148,7 @@ async fn home_page<B: Backend>(s: &AppState<B>, ctx: &Ctx, at: &At) -> Result<Re
         })
         .await?;
     let cp = checkpoint_view(&s.store, &at.origin, size).await?;
-    let label = if l.is_en() {
-        format!(
-            "QR code of the signed checkpoint: {} entries, fingerprint {}",
-            cp.reflects.size, cp.reflects.fingerprint
-        )
-    } else {
-        format!(
-            "已签名检查点的二维码：共 {} 条记录，指纹 {}",
-            cp.reflects.size, cp.reflects.fingerprint
-        )
-    };
-    // With many cosignatures the note may outgrow a QR code: the log's own signed part is what
-    // identifies the checkpoint, so fall back to it.
-    let qr = qr_svg(&cp.note, &label)
-        .or_else(|| {
-            let own: String = cp
-                .note
-                .lines()
-                .take(5)
-                .map(|line| format!("{line}\n"))
-                .collect();
-            qr_svg(&own, &label)
-        })
-        .unwrap_or_default();
+    let qr = checkpoint_qr(&cp, l);
     let chart = chart::bar_chart(&months, l);
     let months = months
         .iter()
@@ -195,4 +173,32 @@ async fn home_page<B: Backend>(s: &AppState<B>, ctx: &Ctx, at: &At) -> Result<Re
         unit_example,
         households,
     })
+}
+
+/// The signed checkpoint as a QR code (SVG), labelled for screen readers.
+fn checkpoint_qr(cp: &CheckpointView, l: Lang) -> String {
+    let label = if l.is_en() {
+        format!(
+            "QR code of the signed checkpoint: {} entries, fingerprint {}",
+            cp.reflects.size, cp.reflects.fingerprint
+        )
+    } else {
+        format!(
+            "已签名检查点的二维码：共 {} 条记录，指纹 {}",
+            cp.reflects.size, cp.reflects.fingerprint
+        )
+    };
+    // With many cosignatures the note may outgrow a QR code: the log's own signed part is what
+    // identifies the checkpoint, so fall back to it.
+    qr_svg(&cp.note, &label)
+        .or_else(|| {
+            let own: String = cp
+                .note
+                .lines()
+                .take(5)
+                .map(|line| format!("{line}\n"))
+                .collect();
+            qr_svg(&own, &label)
+        })
+        .unwrap_or_default()
 }

@@ -5,7 +5,7 @@ use super::shared::{
     Cache, Shared, as_of, checkpoint_view, html, item_name, month_range, period_slug,
 };
 use crate::AppState;
-use crate::board::facts::{FactsCache, LogFacts};
+use crate::board::facts::{FactsCache, LogFacts, PaymentFact};
 use crate::board::{Chrome, Ctx, Failure, WebLang as _};
 use askama::Template;
 use axum::Extension;
@@ -13,12 +13,15 @@ use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use gongzhang_core::entry::Entry;
-use gongzhang_core::ledger::events::LedgerEvent;
+use gongzhang_core::ledger::Ledger;
+use gongzhang_core::ledger::events::{CategoryAmount, LedgerEvent, Statement};
 use gongzhang_core::ledger::types::{Period, PeriodRange};
 use gongzhang_store::backend::Backend;
+use gongzhang_text::Lang;
 use gongzhang_text::csv::statement_csv;
 use gongzhang_text::format::{beijing, beijing_date, yuan_of};
 use gongzhang_text::names::{channel_name, fund_name, invoice_kind_name};
+use std::collections::BTreeMap;
 
 /// A statement in the list.
 #[derive(Debug, Clone)]
@@ -239,94 +242,137 @@ async fn statement_page<B: Backend>(
     // A closed period shows the statement its close recorded (which the rules checked equal to
     // the recomputed one, and the verifier checks again); an open one, the recomputed figures.
     let statement = match &close {
-        Some(c) => {
-            let bytes = s
-                .store
-                .entries(&at.origin, c.seq, c.seq + 1)
-                .await?
-                .pop()
-                .ok_or_else(|| Failure::internal(format!("no entry {}", c.seq)))?;
-            let entry = Entry::parse(&bytes).map_err(Failure::internal)?;
-            match LedgerEvent::from_event(entry.event()).map_err(Failure::internal)? {
-                LedgerEvent::PeriodClosed(closed) => closed.statement,
-                _ => return Err(Failure::internal(format!("entry {} is not a close", c.seq))),
-            }
-        }
+        Some(c) => closed_statement(s, &at.origin, c.seq).await?,
         None => computed,
     };
     let slug = period_slug(range).unwrap_or_else(|| text.to_string());
     if csv {
-        let body = statement_csv(&statement, &item_names);
-        let mut response = body.into_response();
-        let headers = response.headers_mut();
-        headers.insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("text/csv; charset=utf-8"),
-        );
-        if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{slug}.csv\"")) {
-            headers.insert(header::CONTENT_DISPOSITION, v);
-        }
-        return Ok(response);
+        return Ok(csv_download(&statement, &item_names, &slug));
     }
     let api = format!("/api/v1/ledgers/{}", at.seg);
     let expenses = s
         .store
         .read_ledger(&at.origin, |ledger| {
-            payments
-                .iter()
-                .map(|pay| {
-                    let proposal = ledger.proposals().get(&pay.proposal);
-                    let body = proposal.map(|p| &p.body);
-                    ExpenseRow {
-                        seq: pay.seq,
-                        date: beijing_date(pay.recorded_at),
-                        payee: body
-                            .map(|b| b.payee.as_str().to_string())
-                            .unwrap_or_default(),
-                        description: body
-                            .map(|b| b.description.as_str().to_string())
-                            .unwrap_or_default(),
-                        category: body
-                            .map(|b| item_name(b.category.as_str(), &item_names, l))
-                            .unwrap_or_default(),
-                        fund: body
-                            .map(|b| fund_name(b.fund.as_str(), l))
-                            .unwrap_or_default(),
-                        fen: body.map_or(0, |b| b.amount_fen.get()),
-                        yuan: body.map(|b| yuan_of(b.amount_fen)).unwrap_or_default(),
-                        channel: channel_name(pay.channel, l).to_string(),
-                        invoice_kind: invoice_kind_name(pay.invoice.kind, l).to_string(),
-                        invoice_number: pay
-                            .invoice
-                            .number
-                            .as_ref()
-                            .map(|n| n.as_str().to_string())
-                            .unwrap_or_default(),
-                        scan: pay
-                            .invoice
-                            .sha256
-                            .map(|h| format!("/api/v1/attachments/{}", h.0.to_hex()))
-                            .unwrap_or_default(),
-                        reversed_by: pay.reversed_by.filter(|r| *r < size),
-                        entry_href: format!("{api}/entries/{}", pay.seq),
-                    }
-                })
-                .collect::<Vec<_>>()
+            expense_rows(ledger, &payments, &item_names, size, &api, l)
         })
         .await?;
-    let category_rows = |lines: &[gongzhang_core::ledger::events::CategoryAmount]| {
-        lines
-            .iter()
-            .map(|line| CategoryRow {
-                fund: fund_name(line.fund.as_str(), l),
-                category: item_name(line.category.as_str(), &item_names, l),
-                code: line.category.as_str().to_string(),
-                fen: line.amount_fen.get(),
-                yuan: yuan_of(line.amount_fen),
-            })
-            .collect::<Vec<_>>()
+    let funds = fund_rows(&statement, l);
+    let cp = checkpoint_view(&s.store, &at.origin, size).await?;
+    let title = if l.is_en() {
+        format!("Statement for {range}")
+    } else {
+        format!("{range} 期间公示")
     };
-    let funds = statement
+    let a = &statement.arrears;
+    html(&StatementPage {
+        c: ctx.chrome(Some(&at), &community, title, Some(cp.reflects)),
+        period: range.to_string(),
+        closed: close.map(|c| (c.seq, beijing(c.recorded_at))),
+        funds,
+        charged: category_rows(&statement.charged, &item_names, l),
+        income: category_rows(&statement.income, &item_names, l),
+        spending: category_rows(&statement.spending, &item_names, l),
+        expenses,
+        arrears_total: yuan_of(a.total_fen),
+        arrears_total_fen: a.total_fen.get(),
+        units_in_arrears: a.units_in_arrears,
+        bands: bands(a, l),
+        csv_href: format!("{p}/statements/{slug}.csv"),
+    })
+}
+
+/// The statement a period close recorded.
+async fn closed_statement<B: Backend>(
+    s: &AppState<B>,
+    origin: &str,
+    seq: u64,
+) -> Result<Statement, Failure> {
+    let bytes = s
+        .store
+        .entries(origin, seq, seq + 1)
+        .await?
+        .pop()
+        .ok_or_else(|| Failure::internal(format!("no entry {seq}")))?;
+    let entry = Entry::parse(&bytes).map_err(Failure::internal)?;
+    match LedgerEvent::from_event(entry.event()).map_err(Failure::internal)? {
+        LedgerEvent::PeriodClosed(closed) => Ok(closed.statement),
+        _ => Err(Failure::internal(format!("entry {seq} is not a close"))),
+    }
+}
+
+/// A statement as the CSV file Excel opens, named after its months.
+fn csv_download(
+    statement: &Statement,
+    item_names: &BTreeMap<String, String>,
+    slug: &str,
+) -> Response {
+    let body = statement_csv(statement, item_names);
+    let mut response = body.into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/csv; charset=utf-8"),
+    );
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{slug}.csv\"")) {
+        headers.insert(header::CONTENT_DISPOSITION, v);
+    }
+    response
+}
+
+/// The expenditures paid in the period, with what their proposals said.
+fn expense_rows(
+    ledger: &Ledger,
+    payments: &[PaymentFact],
+    item_names: &BTreeMap<String, String>,
+    size: u64,
+    api: &str,
+    l: Lang,
+) -> Vec<ExpenseRow> {
+    payments
+        .iter()
+        .map(|pay| {
+            let proposal = ledger.proposals().get(&pay.proposal);
+            let body = proposal.map(|p| &p.body);
+            ExpenseRow {
+                seq: pay.seq,
+                date: beijing_date(pay.recorded_at),
+                payee: body
+                    .map(|b| b.payee.as_str().to_string())
+                    .unwrap_or_default(),
+                description: body
+                    .map(|b| b.description.as_str().to_string())
+                    .unwrap_or_default(),
+                category: body
+                    .map(|b| item_name(b.category.as_str(), item_names, l))
+                    .unwrap_or_default(),
+                fund: body
+                    .map(|b| fund_name(b.fund.as_str(), l))
+                    .unwrap_or_default(),
+                fen: body.map_or(0, |b| b.amount_fen.get()),
+                yuan: body.map(|b| yuan_of(b.amount_fen)).unwrap_or_default(),
+                channel: channel_name(pay.channel, l).to_string(),
+                invoice_kind: invoice_kind_name(pay.invoice.kind, l).to_string(),
+                invoice_number: pay
+                    .invoice
+                    .number
+                    .as_ref()
+                    .map(|n| n.as_str().to_string())
+                    .unwrap_or_default(),
+                scan: pay
+                    .invoice
+                    .sha256
+                    .map(|h| format!("/api/v1/attachments/{}", h.0.to_hex()))
+                    .unwrap_or_default(),
+                reversed_by: pay.reversed_by.filter(|r| *r < size),
+                entry_href: format!("{api}/entries/{}", pay.seq),
+            }
+        })
+        .collect()
+}
+
+/// Each fund's line of a statement.
+fn fund_rows(statement: &Statement, l: Lang) -> Vec<StatementFundRow> {
+    statement
         .funds
         .iter()
         .map(|f| StatementFundRow {
@@ -340,27 +386,23 @@ async fn statement_page<B: Backend>(
             closing_fen: f.closing_fen.get(),
             closing: yuan_of(f.closing_fen),
         })
-        .collect();
-    let cp = checkpoint_view(&s.store, &at.origin, size).await?;
-    let title = if l.is_en() {
-        format!("Statement for {range}")
-    } else {
-        format!("{range} 期间公示")
-    };
-    let a = &statement.arrears;
-    html(&StatementPage {
-        c: ctx.chrome(Some(&at), &community, title, Some(cp.reflects)),
-        period: range.to_string(),
-        closed: close.map(|c| (c.seq, beijing(c.recorded_at))),
-        funds,
-        charged: category_rows(&statement.charged),
-        income: category_rows(&statement.income),
-        spending: category_rows(&statement.spending),
-        expenses,
-        arrears_total: yuan_of(a.total_fen),
-        arrears_total_fen: a.total_fen.get(),
-        units_in_arrears: a.units_in_arrears,
-        bands: bands(a, l),
-        csv_href: format!("{p}/statements/{slug}.csv"),
-    })
+        .collect()
+}
+
+/// Amounts by fund and category, with their names.
+fn category_rows(
+    lines: &[CategoryAmount],
+    item_names: &BTreeMap<String, String>,
+    l: Lang,
+) -> Vec<CategoryRow> {
+    lines
+        .iter()
+        .map(|line| CategoryRow {
+            fund: fund_name(line.fund.as_str(), l),
+            category: item_name(line.category.as_str(), item_names, l),
+            code: line.category.as_str().to_string(),
+            fen: line.amount_fen.get(),
+            yuan: yuan_of(line.amount_fen),
+        })
+        .collect()
 }

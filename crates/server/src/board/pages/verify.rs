@@ -7,8 +7,10 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
 use gongzhang_core::keys::PublicKey;
+use gongzhang_core::ledger::Ledger;
 use gongzhang_core::ledger::types::Role;
 use gongzhang_store::backend::Backend;
+use gongzhang_text::Lang;
 use gongzhang_text::format::yuan_of;
 use gongzhang_text::names::role_name;
 
@@ -123,42 +125,7 @@ async fn verify_page<B: Backend>(s: &AppState<B>, ctx: &Ctx) -> Result<Response,
     let (size, community, log_key, keys, governance) = s
         .store
         .read_ledger(&at.origin, |ledger| {
-            let hex = |k: &PublicKey| k.to_hex();
-            let mut keys = Vec::new();
-            for k in ledger.committee() {
-                keys.push(KeyRow {
-                    role: role_name(Role::CommitteeMember, l).to_string(),
-                    key: hex(k),
-                    note: String::new(),
-                });
-            }
-            if let Some(k) = ledger.treasurer() {
-                keys.push(KeyRow {
-                    role: role_name(Role::Treasurer, l).to_string(),
-                    key: hex(&k),
-                    note: String::new(),
-                });
-            }
-            if let Some(k) = ledger.auditor() {
-                keys.push(KeyRow {
-                    role: role_name(Role::Auditor, l).to_string(),
-                    key: hex(&k),
-                    note: String::new(),
-                });
-            }
-            let mut revoked: Vec<_> = ledger.revoked().iter().collect();
-            revoked.sort_by_key(|(key, seq)| (**seq, **key));
-            for (k, seq) in revoked {
-                keys.push(KeyRow {
-                    role: l.pick("已注销", "revoked").to_string(),
-                    key: hex(k),
-                    note: if l.is_en() {
-                        format!("revoked by entry {seq}; signs nothing after it")
-                    } else {
-                        format!("第 {seq} 条记录注销，此后签的一律无效")
-                    },
-                });
-            }
+            let keys = key_rows(ledger, l);
             let governance = ledger.governance().map_or_else(String::new, |g| {
                 if l.is_en() {
                     format!(
@@ -227,4 +194,46 @@ async fn verify_page<B: Backend>(s: &AppState<B>, ctx: &Ctx) -> Result<Response,
         checks,
         governance,
     })
+}
+
+/// The ledger's keys: the committee's, the treasurer's, the auditor's, then the revoked ones in
+/// the order they were revoked.
+fn key_rows(ledger: &Ledger, l: Lang) -> Vec<KeyRow> {
+    let hex = |k: &PublicKey| k.to_hex();
+    let mut keys = Vec::new();
+    for k in ledger.committee() {
+        keys.push(KeyRow {
+            role: role_name(Role::CommitteeMember, l).to_string(),
+            key: hex(k),
+            note: String::new(),
+        });
+    }
+    if let Some(k) = ledger.treasurer() {
+        keys.push(KeyRow {
+            role: role_name(Role::Treasurer, l).to_string(),
+            key: hex(&k),
+            note: String::new(),
+        });
+    }
+    if let Some(k) = ledger.auditor() {
+        keys.push(KeyRow {
+            role: role_name(Role::Auditor, l).to_string(),
+            key: hex(&k),
+            note: String::new(),
+        });
+    }
+    let mut revoked: Vec<_> = ledger.revoked().iter().collect();
+    revoked.sort_by_key(|(key, seq)| (**seq, **key));
+    for (k, seq) in revoked {
+        keys.push(KeyRow {
+            role: l.pick("已注销", "revoked").to_string(),
+            key: hex(k),
+            note: if l.is_en() {
+                format!("revoked by entry {seq}; signs nothing after it")
+            } else {
+                format!("第 {seq} 条记录注销，此后签的一律无效")
+            },
+        });
+    }
+    keys
 }
