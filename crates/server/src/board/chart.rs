@@ -120,24 +120,7 @@ pub fn bar_chart(months: &[MonthFlow], l: Lang) -> String {
     };
 
     let title = l.pick("近12个月收入与支出", "Income and spending, last 12 months");
-    let (first, last) = match (months.first(), months.last()) {
-        (Some(f), Some(z)) => (f.period.to_string(), z.period.to_string()),
-        _ => (String::new(), String::new()),
-    };
-    let total = |f: fn(&MonthFlow) -> i128| months.iter().map(f).sum::<i128>();
-    let desc = if l.is_en() {
-        format!(
-            "{first} to {last}: income {} yuan, spending {} yuan in total; the table below lists every month.",
-            yuan(total(|m| m.income_fen)),
-            yuan(total(|m| m.spending_fen))
-        )
-    } else {
-        format!(
-            "{first} 至 {last}：收入合计 {} 元，支出合计 {} 元；每月数字见下表。",
-            yuan(total(|m| m.income_fen)),
-            yuan(total(|m| m.spending_fen))
-        )
-    };
+    let desc = chart_description(months, l);
 
     let mut svg = String::with_capacity(8 * 1024);
     let _ = write!(
@@ -211,12 +194,41 @@ pub fn bar_chart(months: &[MonthFlow], l: Lang) -> String {
         }
         x += GROUP_WIDTH;
     }
+    legend(
+        &mut svg,
+        [(income_word, INCOME_FILL), (spending_word, SPENDING_FILL)],
+    );
+    svg.push_str("</svg>");
+    svg
+}
+
+/// What the chart shows, for a screen reader: the months and the totals.
+fn chart_description(months: &[MonthFlow], l: Lang) -> String {
+    let (first, last) = match (months.first(), months.last()) {
+        (Some(f), Some(z)) => (f.period.to_string(), z.period.to_string()),
+        _ => (String::new(), String::new()),
+    };
+    let total = |f: fn(&MonthFlow) -> i128| months.iter().map(f).sum::<i128>();
+    if l.is_en() {
+        format!(
+            "{first} to {last}: income {} yuan, spending {} yuan in total; the table below lists every month.",
+            yuan(total(|m| m.income_fen)),
+            yuan(total(|m| m.spending_fen))
+        )
+    } else {
+        format!(
+            "{first} 至 {last}：收入合计 {} 元，支出合计 {} 元；每月数字见下表。",
+            yuan(total(|m| m.income_fen)),
+            yuan(total(|m| m.spending_fen))
+        )
+    }
+}
+
+/// The legend: each word beside a square of its bars' colour.
+fn legend(svg: &mut String, words: [(&str, &str); 2]) {
     // Legend (paths, not rects: the bars are the only rects).
     let legend_y = 6;
-    for (i, (word, fill)) in [(income_word, INCOME_FILL), (spending_word, SPENDING_FILL)]
-        .into_iter()
-        .enumerate()
-    {
+    for (i, (word, fill)) in words.into_iter().enumerate() {
         let lx = LEFT + 40 + i64::try_from(i).unwrap_or(0) * 100;
         let _ = write!(
             svg,
@@ -226,8 +238,6 @@ pub fn bar_chart(months: &[MonthFlow], l: Lang) -> String {
             esc(word)
         );
     }
-    svg.push_str("</svg>");
-    svg
 }
 
 #[cfg(test)]
