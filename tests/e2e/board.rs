@@ -6,7 +6,7 @@
 
 use crate::support::{Demo, verifier};
 use crate::webdriver::Browser;
-use gongzhang_core::ledger::rules::Ledger;
+use gongzhang_core::ledger::Ledger;
 use gongzhang_core::ledger::types::{Period, PeriodRange};
 use gongzhang_demo::community as demo;
 use serde_json::Value;

@@ -1,5 +1,6 @@
-//! The dependency rules of ARCHITECTURE.md: core does no I/O and pulls in no runtime; the
-//! verifier depends on core alone, never on tokio, sqlx or axum.
+//! The dependency rules of ARCHITECTURE.md: core does no I/O and pulls in no runtime; the words
+//! (gongzhang-text) and the composition of events (gongzhang-compose) rest on core alone; the
+//! verifier depends on core and the words alone, never on tokio, sqlx or axum.
 
 use gongzhang_tests::project_root;
 use std::process::Command;
@@ -41,7 +42,7 @@ const FORBIDDEN_IN_TRUSTED_CODE: [&str; 7] = [
 ];
 
 /// Checks that `package` pulls in no runtime, database or web framework, and depends on exactly
-/// `workspace_crates` among ours (itself first).
+/// `workspace_crates` among ours (itself first, each once, in `cargo tree` order).
 fn assert_trusted(package: &str, workspace_crates: &[&str]) {
     let names = crate_names(&tree(package));
     for forbidden in FORBIDDEN_IN_TRUSTED_CODE {
@@ -50,11 +51,12 @@ fn assert_trusted(package: &str, workspace_crates: &[&str]) {
             "{package} must not depend on {forbidden}"
         );
     }
-    let ours: Vec<&str> = names
-        .iter()
-        .map(String::as_str)
-        .filter(|n| n.starts_with("gongzhang"))
-        .collect();
+    let mut ours: Vec<&str> = Vec::new();
+    for name in names.iter().map(String::as_str) {
+        if name.starts_with("gongzhang") && !ours.contains(&name) {
+            ours.push(name);
+        }
+    }
     assert_eq!(
         ours, workspace_crates,
         "{package}'s dependencies among the workspace crates"
@@ -62,8 +64,20 @@ fn assert_trusted(package: &str, workspace_crates: &[&str]) {
 }
 
 #[test]
-fn verifier_depends_on_core_alone() {
-    assert_trusted("gongzhang-verify", &["gongzhang-verify", "gongzhang-core"]);
+fn verifier_depends_on_core_and_the_words_alone() {
+    assert_trusted(
+        "gongzhang-verify",
+        &["gongzhang-verify", "gongzhang-core", "gongzhang-text"],
+    );
+}
+
+#[test]
+fn the_words_and_the_composition_of_events_rest_on_core_alone() {
+    assert_trusted("gongzhang-text", &["gongzhang-text", "gongzhang-core"]);
+    assert_trusted(
+        "gongzhang-compose",
+        &["gongzhang-compose", "gongzhang-core", "gongzhang-text"],
+    );
 }
 
 #[test]
@@ -91,7 +105,12 @@ fn dependencies_point_one_way_core_store_server_gongzhang() {
     );
     assert_eq!(
         ours("gongzhang-server"),
-        ["gongzhang-server", "gongzhang-core", "gongzhang-store"]
+        [
+            "gongzhang-server",
+            "gongzhang-core",
+            "gongzhang-store",
+            "gongzhang-text"
+        ]
     );
     let store = crate_names(&tree("gongzhang-store"));
     assert!(
@@ -112,10 +131,16 @@ fn rust_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
 }
 
 #[test]
-fn core_source_does_no_io() {
+fn core_and_compose_sources_do_no_io() {
     let mut files = Vec::new();
     rust_files(&project_root().join("crates/core/src"), &mut files);
     assert!(files.len() > 10, "found the core sources: {files:?}");
+    let core_files = files.len();
+    rust_files(&project_root().join("crates/compose/src"), &mut files);
+    assert!(
+        files.len() > core_files + 5,
+        "found compose's sources: {files:?}"
+    );
     for path in files {
         let text = std::fs::read_to_string(&path).expect("read source");
         for needle in [
@@ -130,7 +155,7 @@ fn core_source_does_no_io() {
         ] {
             assert!(
                 !text.contains(needle),
-                "{} uses {needle}: core does no I/O",
+                "{} uses {needle}: core and compose do no I/O",
                 path.display()
             );
         }

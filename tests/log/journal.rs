@@ -6,8 +6,8 @@
 //! installs it.
 
 use gongzhang_core::entry::Entry;
+use gongzhang_core::ledger::Ledger;
 use gongzhang_core::ledger::journal::{self, Journals};
-use gongzhang_core::ledger::rules::Ledger;
 use gongzhang_demo::{community as demo, example};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

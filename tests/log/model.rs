@@ -27,10 +27,10 @@ use gongzhang_core::ledger::events::{
     Statement, VoteTotals,
 };
 use gongzhang_core::ledger::households::Outstanding;
-use gongzhang_core::ledger::rules::{Applied, Ledger, PendingApproval, RuleError, Violation};
 use gongzhang_core::ledger::types::{
     Channel, FeeBasis, Fen, FundId, InvoiceKind, Label, Matter, Period, PeriodRange, Slug, Unit,
 };
+use gongzhang_core::ledger::{Applied, Ledger, PendingApproval, RuleError, Violation};
 use gongzhang_core::log::{LogHead, verify_jsonl};
 use gongzhang_demo::example;
 use proptest::prelude::*;

@@ -4,8 +4,8 @@
 use gongzhang_core::entry::{Entry, Event, RecordedAt};
 use gongzhang_core::ledger::events::{Outcome, VoteTotals};
 use gongzhang_core::ledger::replay_jsonl;
-use gongzhang_core::ledger::rules::{Applied, Ledger, RuleError, Violation, decide};
 use gongzhang_core::ledger::types::{Fen, Matter, Period};
+use gongzhang_core::ledger::{Applied, Ledger, RuleError, Violation, decide};
 use gongzhang_core::log::{LogError, LogHead};
 use gongzhang_demo::example::{self, ORIGIN};
 use serde_json::{Value, json};
@@ -1099,6 +1099,51 @@ fn closes_cover_a_month_or_a_calendar_quarter() {
             to: Period::new(2026, 4).unwrap()
         }
     );
+}
+
+/// `Ledger::check_close_range` gives the verdict a `period_closed` entry over the same range gets
+/// once the range has ended, so that a program building a close can ask before signing it.
+#[test]
+fn the_range_of_the_next_close_is_checked_by_the_rule_a_close_keeps() {
+    let mut f = Fixture::full(); // January closed
+    f.next_ms = RecordedAt::parse("2026-07-02T01:00:00.000Z")
+        .unwrap()
+        .unix_ms();
+    let month = |m| Period::new(2026, m).unwrap();
+    let range = |from, to| gongzhang_core::ledger::types::PeriodRange {
+        from: month(from),
+        to: month(to),
+    };
+    let not_next = |expected, found| Violation::PeriodNotContiguous {
+        expected: month(expected),
+        found: month(found),
+    };
+    let neither = |from, to| Violation::InvalidPeriodRange {
+        from: month(from),
+        to: month(to),
+    };
+    let cases = [
+        (range(1, 1), Err(not_next(2, 1))),
+        (range(3, 3), Err(not_next(2, 3))),
+        (range(2, 4), Err(neither(2, 4))),
+        (range(2, 2), Ok(())),
+    ];
+    for (range, verdict) in cases {
+        assert_eq!(f.ledger.check_close_range(range), verdict, "{range:?}");
+        let close = json!({"statement": f.ledger.statement(range)});
+        match verdict {
+            Err(violation) => {
+                assert_eq!(f.refuse("period_closed", close, &["treasurer"]), violation)
+            }
+            Ok(()) => {
+                f.ok("period_closed", close, &["treasurer"]);
+            }
+        }
+    }
+    assert_eq!(f.ledger.check_close_range(range(3, 5)), Err(neither(3, 5)));
+    assert_eq!(f.ledger.check_close_range(range(3, 3)), Ok(()));
+    assert_eq!(f.ledger.check_close_range(range(4, 6)), Err(not_next(3, 4)));
+    assert_eq!(Ledger::new().check_close_range(range(4, 6)), Ok(()));
 }
 
 #[test]

@@ -18,7 +18,7 @@ mod check;
 mod inputs;
 mod report;
 mod tlog;
-use report::Lang;
+use gongzhang_text::Lang;
 
 /// 核对公账日志是否完整、未被篡改 / Check that a published Gongzhang log is whole and unaltered.
 #[derive(Debug, Parser)]

@@ -3,43 +3,17 @@
 //! `schemas/verify-report.schema.json`).
 
 use gongzhang_core::entry::{Entry, RecordedAt};
-use gongzhang_core::ledger::events::{ArrearsSummary, CategoryAmount};
-use gongzhang_core::ledger::types::Fen;
+use gongzhang_core::ledger::events::{ArrearsSummary, CategoryAmount, LedgerEvent};
+use gongzhang_core::ledger::types::{Fen, Label, PeriodRange, Unit};
 use gongzhang_core::merkle::TreeHead;
-use gongzhang_core::messages::event_kind_name;
+use gongzhang_text::names::type_name;
 use serde::Serialize;
 use std::fmt::Write as _;
-use time::UtcOffset;
 
 /// The JSON report's format name.
 pub const REPORT_FORMAT: &str = "gongzhang-verify/v1";
 
-/// The report's language.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Lang {
-    /// 简体中文
-    Zh,
-    /// English
-    En,
-}
-
-impl Lang {
-    /// The same language for the core's messages.
-    pub fn core(self) -> gongzhang_core::messages::Lang {
-        match self {
-            Lang::Zh => gongzhang_core::messages::Lang::Zh,
-            Lang::En => gongzhang_core::messages::Lang::En,
-        }
-    }
-
-    /// The text in this language.
-    pub fn pick<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
-        match self {
-            Lang::Zh => zh,
-            Lang::En => en,
-        }
-    }
-}
+use gongzhang_text::Lang;
 
 /// What verification concluded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -234,19 +208,7 @@ pub fn to_json(report: &Report) -> String {
     serde_json::to_string(report).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
 }
 
-/// Times are UTC in the log and shown in Beijing time (UTC+8, Asia/Shanghai has no DST).
-pub fn beijing(t: RecordedAt) -> String {
-    let offset = UtcOffset::from_hms(8, 0, 0).unwrap_or(UtcOffset::UTC);
-    let local = t.as_offset_date_time().to_offset(offset);
-    format!(
-        "{:04}-{:02}-{:02} {:02}:{:02}",
-        local.year(),
-        u8::from(local.month()),
-        local.day(),
-        local.hour(),
-        local.minute()
-    )
-}
+use gongzhang_text::format::beijing;
 
 fn beijing_unix(seconds: u64) -> String {
     i64::try_from(seconds)
@@ -257,30 +219,14 @@ fn beijing_unix(seconds: u64) -> String {
 }
 
 /// Describes an entry in words: its type, and the unit, amount, payee or period it names.
+///
+/// An entry whose body is no ledger event (the report may describe an entry that broke a rule)
+/// is named by its type alone.
 pub fn describe(entry: &Entry, lang: Lang) -> EntryInfo {
-    let body = entry.event().body();
     let kind = entry.event().kind();
-    let mut parts = vec![event_kind_name(kind, lang.core())];
-    if let Some(unit) = body.get("unit").and_then(|v| v.as_str()) {
-        parts.push(format!("{}{unit}", lang.pick("房屋 ", "unit ")));
-    }
-    if let Some(amount) = body.get("amount_fen").and_then(serde_json::Value::as_i64) {
-        let yuan = Fen::new(amount).map_or_else(|_| amount.to_string(), |f| f.to_string());
-        parts.push(format!("{yuan} {}", lang.pick("元", "yuan")));
-    }
-    for key in ["payee", "description", "purpose"] {
-        if let Some(text) = body.get(key).and_then(|v| v.as_str()) {
-            parts.push(text.to_string());
-            break;
-        }
-    }
-    if let Some(period) = body.get("statement").and_then(|s| s.get("period")) {
-        if let (Some(from), Some(to)) = (
-            period.get("from").and_then(|v| v.as_str()),
-            period.get("to").and_then(|v| v.as_str()),
-        ) {
-            parts.push(format!("{from} — {to}"));
-        }
+    let mut parts = vec![type_name(kind, lang)];
+    if let Ok(event) = LedgerEvent::from_event(entry.event()) {
+        Named::of(&event).push_words(&mut parts, lang);
     }
     let summary = match lang {
         Lang::Zh => parts.join("，"),
@@ -296,14 +242,103 @@ pub fn describe(entry: &Entry, lang: Lang) -> EntryInfo {
     }
 }
 
+/// What an event names that a resident recognises an entry by, in the order the summary gives
+/// them.
+#[derive(Default)]
+struct Named<'a> {
+    unit: Option<&'a Unit>,
+    amount: Option<Fen>,
+    /// The payee, or what the money is for.
+    text: Option<&'a Label>,
+    period: Option<PeriodRange>,
+}
+
+impl<'a> Named<'a> {
+    /// What `event` names. The match names every kind, so that a new kind is described here
+    /// when it is added.
+    fn of(event: &'a LedgerEvent) -> Named<'a> {
+        use LedgerEvent as E;
+        let none = Named::default();
+        match event {
+            E::HouseholdRegistered(h) => Named {
+                unit: Some(&h.unit),
+                ..none
+            },
+            E::HouseholdCorrected(h) => Named {
+                unit: Some(&h.unit),
+                ..none
+            },
+            E::PaymentReceived(p) => Named {
+                unit: Some(&p.unit),
+                amount: Some(p.amount_fen),
+                ..none
+            },
+            E::PaymentDemandIssued(d) => Named {
+                unit: Some(&d.unit),
+                amount: Some(d.amount_fen),
+                ..none
+            },
+            E::IncomeReceived(i) => Named {
+                amount: Some(i.amount_fen),
+                ..none
+            },
+            E::GrantReceived(g) => Named {
+                amount: Some(g.amount_fen),
+                text: Some(&g.purpose),
+                ..none
+            },
+            E::ExpenseProposed(p) => Named {
+                amount: Some(p.amount_fen),
+                text: Some(&p.payee),
+                ..none
+            },
+            E::FundsTransferred(t) => Named {
+                amount: Some(t.amount_fen),
+                ..none
+            },
+            E::PeriodClosed(c) => Named {
+                period: Some(c.statement.period),
+                ..none
+            },
+            E::LedgerOpened(_)
+            | E::RoleGranted(_)
+            | E::KeyRevoked(_)
+            | E::FeeScheduleAdopted(_)
+            | E::ChargesAssessed(_)
+            | E::ExpenseApproved(_)
+            | E::ExpensePaid(_)
+            | E::OwnersDecision(_)
+            | E::Reversal(_)
+            | E::AuditAttested(_)
+            | E::BudgetAdopted(_) => none,
+        }
+    }
+
+    /// Adds the words for what is named to `parts`.
+    fn push_words(self, parts: &mut Vec<String>, lang: Lang) {
+        if let Some(unit) = self.unit {
+            parts.push(format!("{}{unit}", lang.pick("房屋 ", "unit ")));
+        }
+        if let Some(amount) = self.amount {
+            parts.push(format!("{amount} {}", lang.pick("元", "yuan")));
+        }
+        if let Some(text) = self.text {
+            parts.push(text.to_string());
+        }
+        if let Some(period) = self.period {
+            parts.push(format!("{} — {}", period.from, period.to));
+        }
+    }
+}
+
 /// A fund's name for people (one naming with the rest of the program: core's).
 pub fn fund_name(fund: &str, lang: Lang) -> String {
-    gongzhang_core::messages::fund_name(fund, lang.core())
+    gongzhang_text::names::fund_name(fund, lang)
 }
 
 /// A category's name for people.
 pub fn category_name(slug: &str, lang: Lang) -> String {
-    gongzhang_core::messages::category_name(slug, lang.core())
+    gongzhang_text::names::category_name(slug, lang)
 }
 
 /// The name of a check, for the "what was checked" list.
@@ -351,106 +386,122 @@ fn line(out: &mut String, text: impl AsRef<str>) {
     let _ = writeln!(out, "{}", text.as_ref());
 }
 
+/// A line `  label value`.
+fn labelled(out: &mut String, label: &str, value: impl std::fmt::Display) {
+    let _ = writeln!(out, "  {label} {value}");
+}
+
 /// Renders the report for people.
 pub fn render(report: &Report, lang: Lang) -> String {
     let mut out = String::new();
-    if report.verified {
-        line(
-            &mut out,
-            lang.pick(
-                "✔ 核对通过：账本完整，未被改动。",
-                "✔ Verified: the ledger is whole and unaltered.",
-            ),
-        );
-    } else {
-        line(
-            &mut out,
-            match report.outcome {
-                OutcomeKind::RuleBroken => lang.pick(
-                    "✘ 核对失败：有一笔记录违反了账本规则。",
-                    "✘ Verification failed: an entry breaks the ledger's rules.",
-                ),
-                OutcomeKind::HistoryRewritten => lang.pick(
-                    "✘ 核对失败：账本的历史被改写过。",
-                    "✘ Verification failed: the ledger's history was rewritten.",
-                ),
-                OutcomeKind::CheckpointRejected => lang.pick(
-                    "✘ 核对失败：检查点不是由这个账本的日志密钥签名的，或格式有误。",
-                    "✘ Verification failed: the checkpoint is not signed by this ledger's log key, or is malformed.",
-                ),
-                OutcomeKind::ReceiptRejected => lang.pick(
-                    "✘ 核对失败：你的收据与这份日志对不上。",
-                    "✘ Verification failed: your receipt does not match this log.",
-                ),
-                OutcomeKind::StatementMismatch => lang.pick(
-                    "✘ 核对失败：公示的报表与日志算出的不一致。",
-                    "✘ Verification failed: a published statement differs from the log.",
-                ),
-                OutcomeKind::AttachmentMismatch => lang.pick(
-                    "✘ 核对失败：有附件被改动过。",
-                    "✘ Verification failed: an attachment was altered.",
-                ),
-                OutcomeKind::ManifestMismatch => lang.pick(
-                    "✘ 核对失败：导出包里的文件与清单不符。",
-                    "✘ Verification failed: a file of the bundle does not match its manifest.",
-                ),
-                OutcomeKind::LogRejected | OutcomeKind::Verified => lang.pick(
-                    "✘ 核对失败：日志与检查点不符，或日志被改动过。",
-                    "✘ Verification failed: the log does not match the checkpoint, or was altered.",
-                ),
-            },
-        );
-    }
+    line(&mut out, headline(report, lang));
     if let Some(failure) = &report.failure {
-        line(
-            &mut out,
-            format!(
-                "  {} {}",
-                lang.pick("第一个问题：", "first problem:"),
-                failure.message
-            ),
-        );
-        if let Some(entry) = &failure.entry {
-            line(
-                &mut out,
-                format!(
-                    "  {} {}（{} {}）：{}",
-                    lang.pick("出问题的条目：第", "the entry: no."),
-                    entry.seq,
-                    entry.recorded_at_beijing,
-                    lang.pick("北京时间", "Beijing time"),
-                    entry.summary
-                ),
-            );
-        }
-        if !failure.meaning.is_empty() {
-            line(
-                &mut out,
-                format!(
-                    "  {} {}",
-                    lang.pick("这意味着：", "what it means:"),
-                    failure.meaning
-                ),
-            );
-        }
+        render_failure(&mut out, failure, lang);
     }
     if let Some(ledger) = &report.ledger {
         render_ledger(&mut out, report, ledger, lang);
     }
-    if !report.checks.is_empty() {
-        line(
-            &mut out,
-            format!("  {}", lang.pick("已核对并通过：", "checked and passed:")),
-        );
-        for code in &report.checks {
-            line(&mut out, format!("    · {}", check_name(code, lang)));
-        }
-    }
+    render_checks(&mut out, &report.checks, lang);
     out
 }
 
+/// The first line: verified, or how verification failed.
+fn headline(report: &Report, lang: Lang) -> &'static str {
+    if report.verified {
+        return lang.pick(
+            "✔ 核对通过：账本完整，未被改动。",
+            "✔ Verified: the ledger is whole and unaltered.",
+        );
+    }
+    match report.outcome {
+        OutcomeKind::RuleBroken => lang.pick(
+            "✘ 核对失败：有一笔记录违反了账本规则。",
+            "✘ Verification failed: an entry breaks the ledger's rules.",
+        ),
+        OutcomeKind::HistoryRewritten => lang.pick(
+            "✘ 核对失败：账本的历史被改写过。",
+            "✘ Verification failed: the ledger's history was rewritten.",
+        ),
+        OutcomeKind::CheckpointRejected => lang.pick(
+            "✘ 核对失败：检查点不是由这个账本的日志密钥签名的，或格式有误。",
+            "✘ Verification failed: the checkpoint is not signed by this ledger's log key, or is malformed.",
+        ),
+        OutcomeKind::ReceiptRejected => lang.pick(
+            "✘ 核对失败：你的收据与这份日志对不上。",
+            "✘ Verification failed: your receipt does not match this log.",
+        ),
+        OutcomeKind::StatementMismatch => lang.pick(
+            "✘ 核对失败：公示的报表与日志算出的不一致。",
+            "✘ Verification failed: a published statement differs from the log.",
+        ),
+        OutcomeKind::AttachmentMismatch => lang.pick(
+            "✘ 核对失败：有附件被改动过。",
+            "✘ Verification failed: an attachment was altered.",
+        ),
+        OutcomeKind::ManifestMismatch => lang.pick(
+            "✘ 核对失败：导出包里的文件与清单不符。",
+            "✘ Verification failed: a file of the bundle does not match its manifest.",
+        ),
+        OutcomeKind::LogRejected | OutcomeKind::Verified => lang.pick(
+            "✘ 核对失败：日志与检查点不符，或日志被改动过。",
+            "✘ Verification failed: the log does not match the checkpoint, or was altered.",
+        ),
+    }
+}
+
+/// The first problem, the entry it is at and what it means.
+fn render_failure(out: &mut String, failure: &Failure, lang: Lang) {
+    labelled(
+        out,
+        lang.pick("第一个问题：", "first problem:"),
+        &failure.message,
+    );
+    if let Some(entry) = &failure.entry {
+        line(
+            out,
+            format!(
+                "  {} {}（{} {}）：{}",
+                lang.pick("出问题的条目：第", "the entry: no."),
+                entry.seq,
+                entry.recorded_at_beijing,
+                lang.pick("北京时间", "Beijing time"),
+                entry.summary
+            ),
+        );
+    }
+    if !failure.meaning.is_empty() {
+        labelled(
+            out,
+            lang.pick("这意味着：", "what it means:"),
+            &failure.meaning,
+        );
+    }
+}
+
+/// The list of checks run to completion.
+fn render_checks(out: &mut String, checks: &[&'static str], lang: Lang) {
+    if checks.is_empty() {
+        return;
+    }
+    line(
+        out,
+        format!("  {}", lang.pick("已核对并通过：", "checked and passed:")),
+    );
+    for code in checks {
+        line(out, format!("    · {}", check_name(code, lang)));
+    }
+}
+
+/// What the verified ledger says, then the proofs checked against it.
 fn render_ledger(out: &mut String, report: &Report, ledger: &LedgerInfo, lang: Lang) {
-    let yuan = |f: Fen| f.to_string();
+    render_identity(out, ledger, lang);
+    render_heads(out, report, lang);
+    render_money(out, ledger, lang);
+    render_evidence(out, report, lang);
+}
+
+/// Which ledger it is: its community, size, time span, months and genesis hash.
+fn render_identity(out: &mut String, ledger: &LedgerInfo, lang: Lang) {
     line(
         out,
         format!(
@@ -460,10 +511,7 @@ fn render_ledger(out: &mut String, report: &Report, ledger: &LedgerInfo, lang: L
             ledger.origin
         ),
     );
-    line(
-        out,
-        format!("  {} {}", lang.pick("条目数：", "entries:"), ledger.entries),
-    );
+    labelled(out, lang.pick("条目数：", "entries:"), ledger.entries);
     line(
         out,
         format!(
@@ -487,46 +535,38 @@ fn render_ledger(out: &mut String, report: &Report, ledger: &LedgerInfo, lang: L
             ),
         );
     }
-    line(
+    labelled(
         out,
-        format!(
-            "  {} {}",
-            lang.pick("创世条目哈希：", "genesis entry hash:"),
-            ledger.genesis_hash
-        ),
+        lang.pick("创世条目哈希：", "genesis entry hash:"),
+        &ledger.genesis_hash,
     );
+}
+
+/// The checkpoint, the older checkpoint it extends and the witnesses that cosigned it.
+fn render_heads(out: &mut String, report: &Report, lang: Lang) {
     if let Some(cp) = &report.checkpoint {
-        line(
+        labelled(
             out,
-            format!(
-                "  {} {}",
-                lang.pick(
-                    "检查点指纹（与公告栏核对）：",
-                    "checkpoint fingerprint (compare with the notice board):"
-                ),
-                cp.fingerprint
+            lang.pick(
+                "检查点指纹（与公告栏核对）：",
+                "checkpoint fingerprint (compare with the notice board):",
             ),
+            &cp.fingerprint,
         );
-        line(
+        labelled(
             out,
-            format!(
-                "  {} {}",
-                lang.pick("检查点根哈希：", "checkpoint root:"),
-                cp.root
-            ),
+            lang.pick("检查点根哈希：", "checkpoint root:"),
+            &cp.root,
         );
     }
     if let Some(older) = &report.older_checkpoint {
-        line(
+        labelled(
             out,
-            format!(
-                "  {} {}",
-                lang.pick(
-                    "与你以前保存的检查点一致（只增加、没有改写）：",
-                    "consistent with the checkpoint you saved before (it only grew):"
-                ),
-                older.fingerprint
+            lang.pick(
+                "与你以前保存的检查点一致（只增加、没有改写）：",
+                "consistent with the checkpoint you saved before (it only grew):",
             ),
+            &older.fingerprint,
         );
     }
     for w in &report.witnesses {
@@ -540,6 +580,11 @@ fn render_ledger(out: &mut String, report: &Report, ledger: &LedgerInfo, lang: L
             ),
         );
     }
+}
+
+/// The funds' balances, income and spending by category, and the arrears.
+fn render_money(out: &mut String, ledger: &LedgerInfo, lang: Lang) {
+    let yuan = |f: Fen| f.to_string();
     line(
         out,
         format!(
@@ -600,6 +645,10 @@ fn render_ledger(out: &mut String, report: &Report, ledger: &LedgerInfo, lang: L
             yuan(a.age_12_plus_fen)
         ),
     );
+}
+
+/// The receipts, published statements, attachments and bundle files checked.
+fn render_evidence(out: &mut String, report: &Report, lang: Lang) {
     for r in &report.receipts {
         let what = r
             .entry
@@ -643,15 +692,13 @@ fn render_ledger(out: &mut String, report: &Report, ledger: &LedgerInfo, lang: L
         );
     }
     if let Some(n) = report.manifest_files {
-        line(
+        labelled(
             out,
-            format!(
-                "  {} {n}",
-                lang.pick(
-                    "清单中核对的文件数：",
-                    "files checked against the manifest:"
-                )
+            lang.pick(
+                "清单中核对的文件数：",
+                "files checked against the manifest:",
             ),
+            n,
         );
     }
 }

@@ -10,11 +10,11 @@ use gongzhang_core::cosignature::{CosignerSigner, cosign};
 use gongzhang_core::entry::{AuthorSignature, Entry, Event, RecordedAt};
 use gongzhang_core::keys::{AuthorSigner, PublicKey};
 use gongzhang_core::ledger::events::{LedgerEvent, PaymentDemandIssued, PeriodClosed};
-use gongzhang_core::ledger::rules::{Ledger, RuleError, Violation};
 use gongzhang_core::ledger::types::{Fen, FundId};
-use gongzhang_core::messages::{Explain as _, Lang};
+use gongzhang_core::ledger::{Ledger, RuleError, Violation};
 use gongzhang_core::note::{self, SignerKey};
 use gongzhang_demo::community as demo;
+use gongzhang_text::{Explain as _, Lang};
 use serde_json::json;
 use support::{
     Case, Seq, append, checkpoint_of, demo, demo_log, event, jsonl, later, rechain, sign, sign_as,

@@ -241,7 +241,24 @@ impl fmt::Debug for AuthorSignature {
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct RecordedAt(OffsetDateTime);
 
+/// Beijing time, UTC+8 all year (Asia/Shanghai has no daylight saving): how people read a log
+/// time, which the log itself keeps in UTC.
+pub const BEIJING: time::UtcOffset = time::macros::offset!(+8);
+
 impl RecordedAt {
+    /// This time in Beijing time ([`BEIJING`]): its month, its date and its hour as people say
+    /// them.
+    pub fn in_beijing(self) -> time::OffsetDateTime {
+        self.as_offset_date_time().to_offset(BEIJING)
+    }
+
+    /// This time's calendar date in Beijing time, `YYYY-MM-DD`: the day a journal dates an
+    /// entry by and a page shows.
+    pub fn beijing_date(self) -> String {
+        let d = self.in_beijing().date();
+        format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
+    }
+
     /// The earliest time an entry may carry.
     pub const MIN_YEAR: i32 = 2000;
 

@@ -168,6 +168,30 @@ pub enum LogError {
     },
 }
 
+impl LogError {
+    /// The entry the error names: its `seq` (for an entry out of place, the position it took),
+    /// 0 for what is wrong with the genesis, and `None` for what concerns the whole log (it is
+    /// empty, or not the size or root a checkpoint states).
+    pub fn seq(&self) -> Option<u64> {
+        match self {
+            LogError::Malformed { seq, .. }
+            | LogError::PrevHashMismatch { seq, .. }
+            | LogError::TimeWentBackwards { seq, .. }
+            | LogError::SecondGenesis { seq }
+            | LogError::BadSignature { seq, .. }
+            | LogError::InvalidKey { seq, .. }
+            | LogError::NonCanonicalKey { seq, .. }
+            | LogError::UnterminatedLastLine { seq } => Some(*seq),
+            LogError::SeqMismatch { expected, .. } => Some(*expected),
+            LogError::FirstEntryNotGenesis { .. }
+            | LogError::GenesisOriginInvalid
+            | LogError::OriginMismatch { .. }
+            | LogError::GenesisHashMismatch { .. } => Some(0),
+            LogError::Empty | LogError::SizeMismatch { .. } | LogError::RootMismatch { .. } => None,
+        }
+    }
+}
+
 /// What must be known about a log to check (or write) its next entry.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct LogHead {
@@ -633,5 +657,22 @@ mod tests {
         let mut one = [0u8; 32];
         one[0] = 1;
         assert!(small_order_y_encodings().contains(&one));
+    }
+
+    #[test]
+    fn an_error_names_its_entry_the_genesis_or_none() {
+        assert_eq!(LogError::SecondGenesis { seq: 7 }.seq(), Some(7));
+        let out_of_place = LogError::SeqMismatch {
+            expected: 4,
+            found: 5,
+        };
+        assert_eq!(out_of_place.seq(), Some(4));
+        assert_eq!(LogError::GenesisOriginInvalid.seq(), Some(0));
+        assert_eq!(LogError::Empty.seq(), None);
+        let size = LogError::SizeMismatch {
+            checkpoint_size: 3,
+            log_size: 2,
+        };
+        assert_eq!(size.seq(), None);
     }
 }

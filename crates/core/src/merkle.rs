@@ -393,7 +393,19 @@ pub fn consistency_proof(leaves: &[Hash], size1: u64) -> Result<Vec<Hash>, Proof
         .collect())
 }
 
-/// Builds a root incrementally, leaf by leaf, in O(log n) memory: what a streaming verifier uses.
+/// A perfect subtree of the tree, named as a store keeps its root: level 0 are the leaves, a node
+/// at `level` covers leaves `index << level .. (index + 1) << level`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct NodeId {
+    /// Height above the leaves.
+    pub level: u8,
+    /// Index among the nodes of that level.
+    pub index: u64,
+}
+
+/// Builds a root incrementally, leaf by leaf, in O(log n) memory: what a streaming verifier uses,
+/// and what a store appends with ([`MerkleAccumulator::push_completing`] names the nodes each
+/// leaf completes, so that proofs can be served from stored nodes).
 #[derive(Debug, Clone, Default)]
 pub struct MerkleAccumulator {
     size: u64,
@@ -408,8 +420,21 @@ impl MerkleAccumulator {
     }
     /// Appends one leaf hash.
     pub fn push(&mut self, leaf: Hash) {
+        self.push_with(leaf, |_, _| {});
+    }
+    /// Appends one leaf hash and adds to `completed` the nodes it completes: the leaf itself
+    /// (level 0) first, then each perfect subtree it closes, lowest first. Over all pushes, every
+    /// perfect subtree inside the tree is named exactly once, with its root.
+    pub fn push_completing(&mut self, leaf: Hash, completed: &mut Vec<(NodeId, Hash)>) {
+        self.push_with(leaf, |id, hash| completed.push((id, hash)));
+    }
+    /// Appends one leaf hash, telling `completed` each node it completes.
+    fn push_with(&mut self, leaf: Hash, mut completed: impl FnMut(NodeId, Hash)) {
+        let index = self.size;
         let mut node = leaf;
-        let mut carry = self.size;
+        let mut level = 0u8;
+        completed(NodeId { level, index }, node);
+        let mut carry = index;
         // There is one peak per set bit of `size`: merge the peaks the carry runs through.
         while carry & 1 == 1 {
             let Some(left) = self.peaks.pop() else {
@@ -418,6 +443,14 @@ impl MerkleAccumulator {
             };
             node = node_hash(&left, &node);
             carry >>= 1;
+            level += 1;
+            completed(
+                NodeId {
+                    level,
+                    index: index >> level,
+                },
+                node,
+            );
         }
         self.peaks.push(node);
         self.size += 1;
@@ -429,6 +462,11 @@ impl MerkleAccumulator {
     /// The root over the leaves so far.
     pub fn root(&self) -> Hash {
         fold_peaks(&self.peaks)
+    }
+    /// The roots of the perfect subtrees covering the leaves so far, largest first: one for each
+    /// set bit of the size.
+    pub fn peaks(&self) -> &[Hash] {
+        &self.peaks
     }
     /// The tree head over the leaves so far.
     pub fn tree_head(&self) -> TreeHead {
@@ -448,8 +486,11 @@ impl Extend<Hash> for MerkleAccumulator {
 }
 
 /// The RFC 6962 root over the leaves covered by `peaks` (perfect subtree roots, largest first):
-/// the peaks folded from the right, `H(p0, H(p1, ... H(pk-1, pk)))`.
-fn fold_peaks(peaks: &[Hash]) -> Hash {
+/// the peaks folded from the right, `H(p0, H(p1, ... H(pk-1, pk)))`; the empty tree's root for
+/// none. The same fold gives the root of any subtree a proof names
+/// ([`inclusion_proof_ranges`], [`consistency_proof_ranges`]) from the roots of the perfect
+/// aligned subtrees it is cut into, largest first.
+pub fn fold_peaks(peaks: &[Hash]) -> Hash {
     let Some((last, rest)) = peaks.split_last() else {
         return Hash::EMPTY_TREE_ROOT;
     };
@@ -740,6 +781,48 @@ mod tests {
             MerkleAccumulator::new().tree_head().root,
             Hash::EMPTY_TREE_ROOT
         );
+    }
+
+    #[test]
+    fn push_completing_names_every_perfect_subtree_once() {
+        let leaves = leaves(70, 7);
+        let mut acc = MerkleAccumulator::new();
+        let mut plain = MerkleAccumulator::new();
+        let mut nodes = Vec::new();
+        for (i, leaf) in leaves.iter().enumerate() {
+            acc.push_completing(*leaf, &mut nodes);
+            plain.push(*leaf);
+            assert_eq!(acc.root(), root(&leaves[..=i]));
+            assert_eq!(acc.peaks(), plain.peaks());
+            // The peaks are the roots of the perfect subtrees covering the leaves, largest first.
+            let size = i + 1;
+            let mut start = 0;
+            let mut expected = Vec::new();
+            for level in (0..usize::BITS).rev() {
+                if size & (1 << level) != 0 {
+                    expected.push(root(&leaves[start..start + (1 << level)]));
+                    start += 1 << level;
+                }
+            }
+            assert_eq!(acc.peaks(), expected.as_slice(), "size {size}");
+        }
+        // Every perfect subtree inside the tree, exactly once, with its root.
+        let mut expected = Vec::new();
+        for level in 0..7u8 {
+            let width = 1usize << level;
+            for (index, chunk) in leaves.chunks_exact(width).enumerate() {
+                expected.push((
+                    NodeId {
+                        level,
+                        index: index as u64,
+                    },
+                    root(chunk),
+                ));
+            }
+        }
+        nodes.sort_by_key(|(id, _)| *id);
+        expected.sort_by_key(|(id, _)| *id);
+        assert_eq!(nodes, expected);
     }
 
     /// The known-good proofs of transparency-dev/merkle `proof/verify_test.go`.

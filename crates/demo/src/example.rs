@@ -4,7 +4,7 @@
 use gongzhang_core::entry::{AuthorSignature, Entry, Event, RecordedAt};
 use gongzhang_core::hash::{Hash, sha256};
 use gongzhang_core::keys::AuthorSigner;
-use gongzhang_core::ledger::rules::Ledger;
+use gongzhang_core::ledger::Ledger;
 use gongzhang_core::ledger::types::PeriodRange;
 use gongzhang_core::log::LogHead;
 use serde_json::{Map, Value, json};

@@ -126,7 +126,7 @@ pub async fn run(dir: &Path, listen: SocketAddr, en: bool) -> anyhow::Result<()>
 fn write_keys(log_key: &Path, keys: &Path, demo: &Demo, en: bool) -> anyhow::Result<()> {
     if !log_key.exists() {
         let text = format!("{}\n", demo.log_signer.to_private_key_string());
-        crate::keygen::write_secret(log_key, text.as_bytes(), en)?;
+        crate::keygen::write_secret(log_key, text.as_bytes(), lang_of(en))?;
     }
     std::fs::create_dir_all(keys).with_context(|| format!("creating {}", keys.display()))?;
     for role in demo::ROLES {
@@ -137,7 +137,7 @@ fn write_keys(log_key: &Path, keys: &Path, demo: &Demo, en: bool) -> anyhow::Res
         let key = SignerKey::from_seed(role, example::seed(role))
             .with_context(|| format!("the demo key {role}"))?;
         let text = format!("{}\n", key.to_private_key_string());
-        crate::keygen::write_secret(&path, text.as_bytes(), en)?;
+        crate::keygen::write_secret(&path, text.as_bytes(), lang_of(en))?;
     }
     Ok(())
 }
@@ -209,4 +209,12 @@ fn print_urls(addr: SocketAddr, dir: &Path, unit: Option<&Unit>, en: bool) {
     );
     println!();
     println!("{}", t("按 Ctrl-C 停止。", "press Ctrl-C to stop."));
+}
+
+fn lang_of(en: bool) -> gongzhang_text::Lang {
+    if en {
+        gongzhang_text::Lang::En
+    } else {
+        gongzhang_text::Lang::Zh
+    }
 }

@@ -10,7 +10,7 @@
 //!   keys.txt                  the ledger's keys and roles, zh-CN with English, for the notice board
 //!   statements/<period>.json  every period close's statement, exactly as the close recorded it
 //!   statements/<period>.csv   the same statement for Excel (UTF-8 with BOM, CRLF, amounts in yuan:
-//!                             `gongzhang_core::ledger::csv`, as the notice board serves it)
+//!                             `gongzhang_text::csv`, as the notice board serves it)
 //!   books.journal             the books for hledger and ledger-cli
 //!   books.beancount           the books for beancount
 //!   attachments/<sha256>.ext  every attachment the log names that the store has
@@ -42,15 +42,16 @@ use gongzhang_core::Hash;
 use gongzhang_core::checkpoint::{self, Checkpoint};
 use gongzhang_core::entry::Entry;
 use gongzhang_core::hash::sha256;
-use gongzhang_core::ledger::csv;
+use gongzhang_core::ledger::Ledger;
 use gongzhang_core::ledger::events::{LedgerEvent, Statement, attachment_refs};
 use gongzhang_core::ledger::journal::JournalWriter;
-use gongzhang_core::ledger::rules::Ledger;
 use gongzhang_core::ledger::types::PeriodRange;
 use gongzhang_core::merkle::{MerkleAccumulator, TreeHead};
 use gongzhang_core::note::{self, VerifierKey};
 use gongzhang_store::backend::Backend;
 use gongzhang_store::store::{ENTRIES_PER_READ_MAX, Store};
+use gongzhang_text::Lang;
+use gongzhang_text::csv;
 use sha2::{Digest as _, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -255,8 +256,8 @@ pub async fn export<B: Backend>(
 
 /// Prints what [`export`] wrote, in Chinese (or English with `en`), with the command that checks
 /// the bundle.
-pub fn print_summary(summary: &ExportSummary, dir: &Path, en: bool) {
-    let t = |zh: &'static str, english: &'static str| if en { english } else { zh };
+pub fn print_summary(summary: &ExportSummary, dir: &Path, lang: Lang) {
+    let t = |zh: &'static str, english: &'static str| lang.pick(zh, english);
     println!(
         "{} {}",
         t("已导出审计包：", "wrote the export bundle"),

@@ -13,6 +13,7 @@ use gongzhang_core::ledger::types::{Fen, FundId, Label, Period};
 use gongzhang_core::note::{SignerKey, VerifierKey};
 use gongzhang_store::backend::Backend;
 use gongzhang_store::store::{Receipt, Store, system_clock};
+use gongzhang_text::Lang;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
@@ -56,9 +57,9 @@ pub fn parse_public_key(text: &str) -> anyhow::Result<PublicKey> {
 }
 
 /// The log key at `path`, made (named `origin`, file mode 0600) if the file does not exist.
-pub fn log_key(path: &Path, origin: &str, en: bool) -> anyhow::Result<SignerKey> {
+pub fn log_key(path: &Path, origin: &str, lang: Lang) -> anyhow::Result<SignerKey> {
     if !path.exists() {
-        keygen::keygen(origin, path, en)?;
+        keygen::keygen(origin, path, lang)?;
     }
     let key = crate::client::read_key(path)?;
     if key.name() != origin {
@@ -75,9 +76,9 @@ pub fn log_key(path: &Path, origin: &str, en: bool) -> anyhow::Result<SignerKey>
 pub async fn init<B: Backend>(
     store: &Store<B>,
     options: &InitOptions,
-    en: bool,
+    lang: Lang,
 ) -> anyhow::Result<(Entry, Receipt)> {
-    let log = log_key(&options.log_key, &options.origin, en)?;
+    let log = log_key(&options.log_key, &options.origin, lang)?;
     let members: Vec<SignerKey> = options
         .committee_keys
         .iter()
@@ -136,9 +137,9 @@ pub fn print_opened(
     database: &str,
     entry: &Entry,
     receipt: &Receipt,
-    en: bool,
+    lang: Lang,
 ) {
-    let t = |zh: &'static str, english: &'static str| if en { english } else { zh };
+    let t = |zh: &'static str, english: &'static str| lang.pick(zh, english);
     println!(
         "{} {}（{}）",
         t("✔ 账本已建立：", "✔ ledger opened:"),

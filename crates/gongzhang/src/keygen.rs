@@ -8,6 +8,7 @@
 
 use anyhow::{Context as _, bail};
 use gongzhang_core::note::SignerKey;
+use gongzhang_text::Lang;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -28,8 +29,8 @@ pub fn default_path(name: &str) -> PathBuf {
 }
 
 /// Makes a key named `name` from fresh randomness and writes it to `path`, which must not exist.
-pub fn keygen(name: &str, path: &Path, en: bool) -> anyhow::Result<NewKey> {
-    let t = |zh: &'static str, english: &'static str| if en { english } else { zh };
+pub fn keygen(name: &str, path: &Path, lang: Lang) -> anyhow::Result<NewKey> {
+    let t = |zh: &'static str, english: &'static str| lang.pick(zh, english);
     let mut seed = [0u8; 32];
     getrandom::fill(&mut seed).map_err(|e| {
         anyhow::anyhow!(
@@ -54,7 +55,7 @@ pub fn keygen(name: &str, path: &Path, en: bool) -> anyhow::Result<NewKey> {
     write_secret(
         path,
         format!("{}\n", key.to_private_key_string()).as_bytes(),
-        en,
+        lang,
     )?;
     Ok(NewKey {
         path: path.to_path_buf(),
@@ -65,7 +66,7 @@ pub fn keygen(name: &str, path: &Path, en: bool) -> anyhow::Result<NewKey> {
 
 /// Writes `bytes` to a new file at `path` that only its owner can read (0600 on Unix); refuses
 /// to replace an existing file, so a key is never lost to a second `keygen`.
-pub fn write_secret(path: &Path, bytes: &[u8], en: bool) -> anyhow::Result<()> {
+pub fn write_secret(path: &Path, bytes: &[u8], lang: Lang) -> anyhow::Result<()> {
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
@@ -77,19 +78,18 @@ pub fn write_secret(path: &Path, bytes: &[u8], en: bool) -> anyhow::Result<()> {
         Ok(file) => file,
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => bail!(
             "{} {}{}",
-            if en { "" } else { "文件" },
+            lang.pick("文件", ""),
             path.display(),
-            if en {
+            lang.pick(
+                " 已经存在；keygen 不会覆盖密钥文件（请先移走它，或用 --out 指定别的文件）",
                 " already exists; keygen never replaces a key file (move it away first, or give another --out)"
-            } else {
-                " 已经存在；keygen 不会覆盖密钥文件（请先移走它，或用 --out 指定别的文件）"
-            }
+            )
         ),
         Err(e) => {
             return Err(e).with_context(|| {
                 format!(
                     "{} {}",
-                    if en { "creating" } else { "无法创建" },
+                    lang.pick("无法创建", "creating"),
                     path.display()
                 )
             });
@@ -100,20 +100,15 @@ pub fn write_secret(path: &Path, bytes: &[u8], en: bool) -> anyhow::Result<()> {
         // Leave no half-written key behind.
         drop(file);
         let _ = std::fs::remove_file(path);
-        return Err(e).with_context(|| {
-            format!(
-                "{} {}",
-                if en { "writing" } else { "无法写入" },
-                path.display()
-            )
-        });
+        return Err(e)
+            .with_context(|| format!("{} {}", lang.pick("无法写入", "writing"), path.display()));
     }
     Ok(())
 }
 
 /// Prints what a person does with a key just made.
-pub fn print_new_key(key: &NewKey, en: bool) {
-    let t = |zh: &'static str, english: &'static str| if en { english } else { zh };
+pub fn print_new_key(key: &NewKey, lang: Lang) {
+    let t = |zh: &'static str, english: &'static str| lang.pick(zh, english);
     println!(
         "{} {}",
         t("已生成签名密钥：", "wrote your signing key to"),

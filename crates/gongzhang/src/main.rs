@@ -8,11 +8,11 @@ use gongzhang::record::{RecordKind, yuan_arg};
 use gongzhang::submit::SubmitOptions;
 use gongzhang::{demo, export, init, keygen, restore, sample, serve, submit, with_store};
 use gongzhang_core::ledger::types::{Fen, FundId, Period};
-use gongzhang_core::messages::Lang;
 use gongzhang_store::backend::Backend;
 use gongzhang_store::postgres::PostgresBackend;
 use gongzhang_store::sqlite::SqliteBackend;
 use gongzhang_store::store::Store;
+use gongzhang_text::Lang;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -23,8 +23,8 @@ use tokio::runtime::Runtime;
 #[command(name = "gongzhang", version)]
 struct Cli {
     /// 显示语言 / language
-    #[arg(long, global = true, default_value = "zh", value_parser = ["zh", "en"])]
-    lang: String,
+    #[arg(long, global = true, value_enum, default_value = "zh")]
+    lang: Lang,
     #[command(subcommand)]
     command: Command,
 }
@@ -228,11 +228,11 @@ struct SigningArgs {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let en = cli.lang == "en";
-    match run(cli.command, en) {
+    let lang = cli.lang;
+    match run(cli.command, lang) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("{}: {e:#}", if en { "error" } else { "错误" });
+            eprintln!("{}: {e:#}", lang.pick("错误", "error"));
             ExitCode::FAILURE
         }
     }
@@ -254,16 +254,16 @@ fn logging() {
         .try_init();
 }
 
-fn run(command: Command, en: bool) -> anyhow::Result<()> {
+fn run(command: Command, lang: Lang) -> anyhow::Result<()> {
     match command {
         Command::Keygen { name, out } => {
             let path = out.unwrap_or_else(|| keygen::default_path(&name));
-            let key = keygen::keygen(&name, &path, en)?;
-            keygen::print_new_key(&key, en);
+            let key = keygen::keygen(&name, &path, lang)?;
+            keygen::print_new_key(&key, lang);
             Ok(())
         }
-        Command::Sample { out } => sample::sample(&out, en),
-        Command::Init(args) => run_init(args, en),
+        Command::Sample { out } => sample::sample(&out, lang == Lang::En),
+        Command::Init(args) => run_init(args, lang),
         Command::Record {
             target,
             signing,
@@ -271,7 +271,7 @@ fn run(command: Command, en: bool) -> anyhow::Result<()> {
         } => with_client(
             &target,
             &Action::Record(&kind),
-            &submit_options(signing, en),
+            &submit_options(signing, lang),
         ),
         Command::Submit {
             file,
@@ -280,7 +280,7 @@ fn run(command: Command, en: bool) -> anyhow::Result<()> {
         } => with_client(
             &target,
             &Action::Submit(&file),
-            &submit_options(signing, en),
+            &submit_options(signing, lang),
         ),
         Command::Serve {
             database,
@@ -306,7 +306,7 @@ fn run(command: Command, en: bool) -> anyhow::Result<()> {
             let database = Database::parse(&database);
             rt.block_on(async {
                 with_store!(&database, |store| {
-                    serve::serve(store, &options, |a| print_listening(a, en)).await
+                    serve::serve(store, &options, |a| print_listening(a, lang)).await
                 })
             })
         }
@@ -319,7 +319,7 @@ fn run(command: Command, en: bool) -> anyhow::Result<()> {
             let database = Database::parse(&database);
             rt.block_on(async {
                 with_store!(&database, |store| {
-                    run_export(&store, ledger.as_deref(), &out, en).await
+                    run_export(&store, ledger.as_deref(), &out, lang).await
                 })
             })
         }
@@ -345,7 +345,6 @@ fn run(command: Command, en: bool) -> anyhow::Result<()> {
                 witnesses,
                 progress: !no_progress,
             };
-            let lang = if en { Lang::En } else { Lang::Zh };
             let rt = runtime()?;
             let db = Database::parse(&database);
             let summary = rt.block_on(async {
@@ -363,7 +362,7 @@ fn run(command: Command, en: bool) -> anyhow::Result<()> {
         Command::Demo { dir, listen } => {
             logging();
             let rt = runtime()?;
-            rt.block_on(demo::run(&dir, listen, en))
+            rt.block_on(demo::run(&dir, listen, lang == Lang::En))
         }
     }
 }
@@ -374,24 +373,20 @@ async fn open_sqlite(path: &std::path::Path) -> anyhow::Result<SqliteBackend> {
         .with_context(|| format!("opening the database {}", path.display()))
 }
 
-fn print_listening(addr: SocketAddr, en: bool) {
+fn print_listening(addr: SocketAddr, lang: Lang) {
     println!(
         "{} http://{addr}/api/v1/ledgers",
-        if en {
-            "listening on"
-        } else {
-            "服务已启动："
-        }
+        lang.pick("服务已启动：", "listening on")
     );
 }
 
-fn submit_options(signing: SigningArgs, en: bool) -> SubmitOptions {
+fn submit_options(signing: SigningArgs, lang: Lang) -> SubmitOptions {
     SubmitOptions {
         keys: signing.keys,
         id: signing.id,
         out: signing.out,
         proof: signing.proof,
-        en,
+        lang,
     }
 }
 
@@ -444,31 +439,31 @@ fn with_client(
     }
 }
 
-fn parse_opening(text: &str, en: bool) -> anyhow::Result<(FundId, Fen)> {
+fn parse_opening(text: &str, lang: Lang) -> anyhow::Result<(FundId, Fen)> {
     let (fund, amount) = text.split_once('=').with_context(|| {
         format!("--opening {text:?}: write fund=amount, e.g. operating=10000.00 / 应写成 基金=金额")
     })?;
     let fund = FundId::try_from(fund.to_string())
         .map_err(|e| anyhow::anyhow!("--opening {text:?}: {e}"))?;
-    let amount = yuan_arg(en, "--opening", amount)?;
+    let amount = yuan_arg(lang, "--opening", amount)?;
     Ok((fund, amount))
 }
 
-fn run_init(args: InitArgs, en: bool) -> anyhow::Result<()> {
+fn run_init(args: InitArgs, lang: Lang) -> anyhow::Result<()> {
     let options = init::InitOptions {
         origin: args.origin,
         community: args.community,
         committee_keys: args.committee_keys,
         treasurer: args.treasurer,
         auditor: args.auditor,
-        approval_threshold_fen: yuan_arg(en, "--approval-threshold", &args.approval_threshold)?,
+        approval_threshold_fen: yuan_arg(lang, "--approval-threshold", &args.approval_threshold)?,
         approvals_required: args.approvals_required,
         first_period: Period::try_from(args.first_period.clone())
             .map_err(|e| anyhow::anyhow!("--first-period: {e}"))?,
         opening: args
             .opening
             .iter()
-            .map(|o| parse_opening(o, en))
+            .map(|o| parse_opening(o, lang))
             .collect::<anyhow::Result<_>>()?,
         log_key: args.log_key.clone(),
         event_id: args.id,
@@ -476,9 +471,9 @@ fn run_init(args: InitArgs, en: bool) -> anyhow::Result<()> {
     let rt = runtime()?;
     let database = Database::parse(&args.database);
     let (entry, receipt) = rt.block_on(async {
-        with_store!(&database, |store| init::init(&store, &options, en).await)
+        with_store!(&database, |store| init::init(&store, &options, lang).await)
     })?;
-    init::print_opened(&options, &args.database, &entry, &receipt, en);
+    init::print_opened(&options, &args.database, &entry, &receipt, lang);
     Ok(())
 }
 
@@ -486,7 +481,7 @@ async fn run_export<B: Backend>(
     store: &Store<B>,
     ledger: Option<&str>,
     out: &std::path::Path,
-    en: bool,
+    lang: Lang,
 ) -> anyhow::Result<()> {
     let origins = store.origins().await?;
     let origin = match (ledger, origins.as_slice()) {
@@ -498,7 +493,7 @@ async fn run_export<B: Backend>(
         ),
     };
     let summary = export::export(store, &origin, out).await?;
-    export::print_summary(&summary, out, en);
+    export::print_summary(&summary, out, lang);
     Ok(())
 }
 

@@ -9,6 +9,7 @@ use gongzhang_core::entry::Event;
 use gongzhang_core::keys::AuthorSigner;
 use gongzhang_core::submission::SignedEvent;
 use gongzhang_store::store::Receipt;
+use gongzhang_text::Lang;
 use std::path::{Path, PathBuf};
 use tokio::runtime::Runtime;
 
@@ -23,8 +24,8 @@ pub struct SubmitOptions {
     pub out: Option<PathBuf>,
     /// Save the entry's inclusion proof (C2SP tlog-proof) here.
     pub proof: Option<PathBuf>,
-    /// English output.
-    pub en: bool,
+    /// The language of what is printed.
+    pub lang: Lang,
 }
 
 fn signers(keys: &[PathBuf]) -> anyhow::Result<Vec<AuthorSigner>> {
@@ -47,7 +48,7 @@ pub fn record<C: Client>(
     options: &SubmitOptions,
 ) -> anyhow::Result<()> {
     let signers = signers(&options.keys)?;
-    let drafts: Vec<Draft> = kind.drafts(&mut || rt.block_on(client.ledger()), options.en)?;
+    let drafts: Vec<Draft> = kind.drafts(&mut || rt.block_on(client.ledger()), options.lang)?;
     if drafts.len() > 1 && (options.id.is_some() || options.out.is_some()) {
         bail!(
             "this records {} entries at once, so it takes neither --id nor --out / 这会一次记 {} 条，不能用 --id 或 --out",
@@ -122,8 +123,8 @@ fn finish<C: Client>(
     signed: Vec<SignedEvent>,
     options: &SubmitOptions,
 ) -> anyhow::Result<()> {
-    let en = options.en;
-    let t = |zh: &'static str, english: &'static str| if en { english } else { zh };
+    let lang = options.lang;
+    let t = |zh: &'static str, english: &'static str| lang.pick(zh, english);
     if let (Some(out), [one]) = (&options.out, signed.as_slice()) {
         std::fs::write(out, one.to_bytes())
             .with_context(|| format!("writing {}", out.display()))?;
@@ -163,7 +164,7 @@ fn finish<C: Client>(
         );
     }
     for (id, receipt) in ids.iter().zip(&receipts) {
-        print_receipt(id, receipt, en);
+        print_receipt(id, receipt, lang);
     }
     if let (Some(path), Some(receipt)) = (&options.proof, receipts.last()) {
         let proof = rt.block_on(client.tlog_proof(receipt.seq, receipt.checkpoint.size))?;
@@ -181,8 +182,8 @@ fn finish<C: Client>(
 }
 
 /// Prints a receipt: where the event is in the log and which checkpoint covers it.
-pub fn print_receipt(id: &str, r: &Receipt, en: bool) {
-    let t = |zh: &'static str, english: &'static str| if en { english } else { zh };
+pub fn print_receipt(id: &str, r: &Receipt, lang: Lang) {
+    let t = |zh: &'static str, english: &'static str| lang.pick(zh, english);
     println!(
         "{} {} {}（{} {id}）",
         t("✔ 已记入账本：第", "✔ recorded: entry"),

@@ -9,11 +9,12 @@ use clap::Parser;
 use gongzhang::record::{CHARGES_PER_DRAFT_MAX, Draft, RecordKind};
 use gongzhang_core::entry::{Entry, Event, RecordedAt};
 use gongzhang_core::hash::sha256;
-use gongzhang_core::ledger::rules::{Ledger, RuleError};
 use gongzhang_core::ledger::types::{FeeBasis, Fen, FundId, Period, Unit};
+use gongzhang_core::ledger::{Ledger, RuleError};
 use gongzhang_core::log::LogHead;
 use gongzhang_core::note::SignerKey;
 use gongzhang_demo::{community as demo, example};
+use gongzhang_text::Lang;
 use serde_json::{Value, json};
 use std::cell::Cell;
 use std::path::PathBuf;
@@ -108,7 +109,7 @@ impl Book {
                 loads.set(loads.get() + 1);
                 Ok(self.ledger.clone())
             },
-            en,
+            if en { Lang::En } else { Lang::Zh },
         );
         (draft, loads.get())
     }
@@ -363,7 +364,7 @@ fn drafts_give_the_whole_month_of_charges_in_entries_the_ledger_accepts() {
     let due = book.ledger.due_charges(period);
     let state = book.ledger.clone();
     let drafts = parse(&["charges", "--period", "2027-01"])
-        .drafts(&mut || Ok(state.clone()), false)
+        .drafts(&mut || Ok(state.clone()), Lang::Zh)
         .unwrap();
     assert_eq!(drafts.len(), due.len().div_ceil(CHARGES_PER_DRAFT_MAX));
     let listed: usize = drafts
@@ -378,7 +379,7 @@ fn drafts_give_the_whole_month_of_charges_in_entries_the_ledger_accepts() {
     assert!(book.ledger.due_charges(period).is_empty());
     // Any other command is one draft.
     let one = parse(&["reverse", "--event", "e-1", "--reason", "r"])
-        .drafts(&mut || panic!("a reversal needs no ledger"), false)
+        .drafts(&mut || panic!("a reversal needs no ledger"), Lang::Zh)
         .unwrap();
     assert_eq!(one.len(), 1);
 }
@@ -1349,12 +1350,12 @@ fn builders_that_need_no_ledger_never_load_it() {
         ],
     ];
     for args in &commands {
-        let draft = parse(args).draft(&mut || panic!("{args:?} loaded the ledger"), false);
+        let draft = parse(args).draft(&mut || panic!("{args:?} loaded the ledger"), Lang::Zh);
         draft.unwrap_or_else(|e| panic!("{args:?}: {e:#}"));
     }
     // A loader that fails is reported as it is.
     let failed = parse(&["charges", "--period", "2026-02"])
-        .draft(&mut || Err(anyhow::anyhow!("database locked")), false)
+        .draft(&mut || Err(anyhow::anyhow!("database locked")), Lang::Zh)
         .unwrap_err();
     assert_eq!(failed.to_string(), "database locked");
 }

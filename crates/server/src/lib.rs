@@ -145,11 +145,7 @@ fn is_api(uri: &Uri) -> bool {
 }
 
 async fn not_found() -> Problem {
-    Problem::not_found(
-        "no_route",
-        "没有这个地址；接口列表见 /api/v1/openapi.json",
-        "no such route; see /api/v1/openapi.json",
-    )
+    Problem::not_found("no_route", gongzhang_text::api::Refusal::NoRoute)
 }
 
 async fn method_not_allowed() -> Problem {

@@ -15,11 +15,12 @@ use gongzhang_core::attachment::{MediaType, UploadSignatureError};
 use gongzhang_core::entry::EntryError;
 use gongzhang_core::keys::AuthorKeyError;
 use gongzhang_core::ledger::events::BodyError;
-use gongzhang_core::ledger::rules::{RuleError, Violation};
-use gongzhang_core::messages::{Explain, Lang, code_of};
+use gongzhang_core::ledger::{RuleError, Violation};
 use gongzhang_core::submission::SubmissionError;
 use gongzhang_store::backend::StoreError;
 use gongzhang_store::store::{AppendError, CosignError, ProofError, UploadError};
+use gongzhang_text::api::Refusal;
+use gongzhang_text::{Explain, Lang, code_of};
 use serde_json::{Map, Value, json};
 
 /// The media type of a problem document.
@@ -106,27 +107,55 @@ impl Problem {
         self
     }
 
-    /// 400: a malformed request; `code` names what.
-    pub fn malformed(code: &str, zh: impl Into<String>, en: impl Into<String>) -> Problem {
+    /// A problem whose detail is `what`, worded in both languages by `gongzhang-text`.
+    pub fn explained(
+        status: StatusCode,
+        kind: &'static str,
+        code: &str,
+        title: &'static str,
+        what: &dyn Explain,
+    ) -> Problem {
+        Problem::new(
+            status,
+            kind,
+            code,
+            title,
+            what.explain(Lang::Zh),
+            what.explain(Lang::En),
+        )
+    }
+
+    /// 400: a malformed request; `code` names what, `what` says it.
+    pub fn malformed(code: &str, what: impl Explain) -> Problem {
+        Problem::explained(
+            StatusCode::BAD_REQUEST,
+            kinds::MALFORMED,
+            code,
+            "Malformed request",
+            &what,
+        )
+    }
+
+    /// 400 for a store error: the English is the error's own.
+    fn malformed_error(code: &str, zh: String, error: &dyn std::fmt::Display) -> Problem {
         Problem::new(
             StatusCode::BAD_REQUEST,
             kinds::MALFORMED,
             code,
             "Malformed request",
             zh,
-            en,
+            error.to_string(),
         )
     }
 
     /// 404: `what` does not exist.
-    pub fn not_found(code: &str, zh: impl Into<String>, en: impl Into<String>) -> Problem {
-        Problem::new(
+    pub fn not_found(code: &str, what: impl Explain) -> Problem {
+        Problem::explained(
             StatusCode::NOT_FOUND,
             kinds::NOT_FOUND,
             code,
             "Not found",
-            zh,
-            en,
+            &what,
         )
     }
 
@@ -275,7 +304,7 @@ fn rule_problem(e: &RuleError) -> Problem {
             BodyError::UnknownType(_) => "unknown_event_type",
             BodyError::Invalid { .. } => "invalid_body",
         };
-        return Problem::malformed(code, e.explain(Lang::Zh), e.explain(Lang::En))
+        return Problem::malformed(code, e)
             .with("seq", e.seq)
             .with("event_id", e.event_id.clone())
             .with("event_type", e.kind.clone());
@@ -343,16 +372,10 @@ fn entry_problem(index: usize, event_id: &str, e: &EntryError) -> Problem {
 impl From<AppendError> for Problem {
     fn from(error: AppendError) -> Problem {
         match &error {
-            AppendError::UnknownLedger(origin) => Problem::not_found(
-                "unknown_ledger",
-                format!("没有名为 {origin} 的账本"),
-                format!("no ledger `{origin}`"),
-            ),
-            AppendError::EmptyBatch => Problem::malformed(
-                "empty_batch",
-                "批量提交中没有任何事件",
-                error.to_string(),
-            ),
+            AppendError::UnknownLedger(origin) => Problem::not_found("unknown_ledger", Refusal::UnknownLedger { origin }),
+            AppendError::EmptyBatch => {
+                Problem::malformed_error("empty_batch", "批量提交中没有任何事件".into(), &error)
+            }
             AppendError::BatchTooLarge { found, max } => Problem::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 kinds::TOO_LARGE,
@@ -473,11 +496,7 @@ impl From<AppendError> for Problem {
 impl From<StoreError> for Problem {
     fn from(error: StoreError) -> Problem {
         match &error {
-            StoreError::UnknownLedger(origin) => Problem::not_found(
-                "unknown_ledger",
-                format!("没有名为 {origin} 的账本"),
-                format!("no ledger `{origin}`"),
-            ),
+            StoreError::UnknownLedger(origin) => Problem::not_found("unknown_ledger", Refusal::UnknownLedger { origin }),
             StoreError::AttachmentTooLarge { max_bytes, .. } => Problem::too_large(*max_bytes),
             StoreError::AttachmentQuotaExceeded {
                 used_bytes,
@@ -599,34 +618,29 @@ impl From<ProofError> for Problem {
     fn from(error: ProofError) -> Problem {
         match error {
             ProofError::Store(e) => e.into(),
-            ProofError::UnknownEvent(id) => Problem::not_found(
-                "unknown_event",
-                format!("没有记录事件 {id} 的条目"),
-                format!("no entry records event `{id}`"),
-            ),
-            ProofError::NoCheckpoint(size) => Problem::not_found(
-                "no_checkpoint",
-                format!("没有在 {size} 个条目时签发的检查点"),
-                format!("no checkpoint was signed at size {size}"),
-            ),
-            ProofError::NoCheckpointYet => Problem::not_found(
-                "no_checkpoint",
-                "账本还没有检查点",
-                "the log has no checkpoint yet",
-            ),
-            ProofError::BeyondLog { tree_size, size } => Problem::malformed(
+            ProofError::UnknownEvent(id) => {
+                Problem::not_found("unknown_event", Refusal::UnknownEvent { event_id: &id })
+            }
+            ProofError::NoCheckpoint(size) => {
+                Problem::not_found("no_checkpoint", Refusal::NoCheckpoint { size: Some(size) })
+            }
+            ProofError::NoCheckpointYet => {
+                Problem::not_found("no_checkpoint", Refusal::NoCheckpoint { size: None })
+            }
+            ProofError::BeyondLog { tree_size, size } => Problem::new(
+                StatusCode::BAD_REQUEST,
+                kinds::MALFORMED,
                 "beyond_log",
+                "Malformed request",
                 format!("账本只有 {size} 个条目，没有 {tree_size} 个条目的树"),
                 format!(
                     "the log has {size} entries; no proof exists for a tree of size {tree_size}"
                 ),
             )
             .with("size", size),
-            ProofError::Request(e) => Problem::malformed(
-                "invalid_proof_request",
-                format!("证明请求无效：{e}"),
-                e.to_string(),
-            ),
+            ProofError::Request(e) => {
+                Problem::malformed_error("invalid_proof_request", format!("证明请求无效：{e}"), &e)
+            }
             ProofError::TlogProof(e) => Problem::internal(&e),
         }
     }
@@ -640,15 +654,18 @@ impl From<CosignError> for Problem {
         };
         match &error {
             CosignError::Store(_) => unreachable!("returned above"),
-            CosignError::NoCheckpoint(size) => Problem::not_found(
+            CosignError::NoCheckpoint(size) => Problem::new(
+                StatusCode::NOT_FOUND,
+                kinds::NOT_FOUND,
                 "no_checkpoint",
+                "Not found",
                 format!("没有在 {size} 个条目时签发的检查点"),
                 error.to_string(),
             ),
-            CosignError::Line(_) | CosignError::Note(_) => Problem::malformed(
+            CosignError::Line(_) | CosignError::Note(_) => Problem::malformed_error(
                 &code_of(&error),
                 format!("见证签名行格式不对：{error}"),
-                error.to_string(),
+                &error,
             ),
             CosignError::UnknownWitness { .. } | CosignError::Invalid(_) => Problem::new(
                 StatusCode::FORBIDDEN,
@@ -664,10 +681,10 @@ impl From<CosignError> for Problem {
 
 impl From<SubmissionError> for Problem {
     fn from(error: SubmissionError) -> Problem {
-        Problem::malformed(
+        Problem::malformed_error(
             &code_of(&error),
             format!("提交的签名事件格式不对：{error}"),
-            error.to_string(),
+            &error,
         )
     }
 }

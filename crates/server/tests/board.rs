@@ -13,9 +13,8 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use demo_support::{Ledgers, app, store};
 use gongzhang_core::checkpoint::Checkpoint;
-use gongzhang_core::ledger::csv::{UTF8_BOM, statement_csv};
+use gongzhang_core::ledger::Ledger;
 use gongzhang_core::ledger::events::LedgerEvent;
-use gongzhang_core::ledger::rules::Ledger;
 use gongzhang_core::ledger::types::{Period, PeriodRange, Unit};
 use gongzhang_core::note;
 use gongzhang_demo::community::{self as demo, Demo};
@@ -23,6 +22,7 @@ use gongzhang_demo::example;
 use gongzhang_server::{BoardOptions, ledger_segment};
 use gongzhang_store::sqlite::SqliteBackend;
 use gongzhang_store::store::Store;
+use gongzhang_text::csv::{UTF8_BOM, statement_csv};
 use http::Answer;
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -11,11 +11,11 @@
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use gongzhang_core::checkpoint::{self, Checkpoint};
 use gongzhang_core::entry::{Entry, Event, RecordedAt};
-use gongzhang_core::hash::sha256;
+use gongzhang_core::merkle::MerkleAccumulator;
 use gongzhang_demo::{community as demo, example, vectors};
 use gongzhang_store::backend::{CommitBatch, ProjectionRows, StoredCheckpoint, StoredEntry};
 use gongzhang_store::sqlite::SqliteBackend;
-use gongzhang_store::{Backend, Clock, MerkleFrontier, Store, Submission};
+use gongzhang_store::{Backend, Clock, Store, Submission};
 use gongzhang_testkit::generate;
 use serde_json::{Value, json};
 use std::collections::VecDeque;
@@ -85,12 +85,18 @@ fn resubmission(entry: &Entry) -> Submission {
     }
 }
 
-/// The example ledger in a fresh store; later entries are recorded on 2026-02-10.
+/// The example ledger in a fresh database file `name` in `dir`.
 async fn example_store(dir: &Path, name: &str) -> Store<SqliteBackend> {
+    example_store_on(fresh(dir, name).await).await
+}
+
+/// The example ledger in a store over `backend` (an empty database); later entries are recorded
+/// on 2026-02-10.
+async fn example_store_on<B: Backend>(backend: B) -> Store<B> {
     let entries = example::entries();
     let after = RecordedAt::parse("2026-02-10T08:00:00.000Z").unwrap_or_else(|| unreachable!());
     let times = entries[1..].iter().map(Entry::recorded_at).collect();
-    let store = Store::new(fresh(dir, name).await).with_clock(scripted_clock(times, after));
+    let store = Store::new(backend).with_clock(scripted_clock(times, after));
     store
         .create_ledger(entries[0].clone(), vectors::log_signer())
         .await
@@ -131,6 +137,54 @@ fn payments(n: u64) -> Vec<Submission> {
         .collect()
 }
 
+/// Appends `work` one event per append, each after the one before: the time it took.
+async fn append_one_by_one<B: Backend>(store: &Store<B>, work: Vec<Submission>) -> Duration {
+    let started = Instant::now();
+    for submission in work {
+        store
+            .append(example::ORIGIN, submission)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    started.elapsed()
+}
+
+/// `work` dealt out in turn to [`WRITERS`] writers.
+fn shares(work: Vec<Submission>) -> Vec<Vec<Submission>> {
+    let mut shares: Vec<Vec<Submission>> = (0..WRITERS).map(|_| Vec::new()).collect();
+    for (i, s) in work.into_iter().enumerate() {
+        shares[i % WRITERS as usize].push(s);
+    }
+    shares
+}
+
+/// Appends each share from its own task, one event per append, all at once (group commit
+/// gathers them into shared transactions): the time until every append has returned.
+async fn append_concurrently<B: Backend>(
+    store: &Store<B>,
+    shares: Vec<Vec<Submission>>,
+) -> Duration {
+    let started = Instant::now();
+    let tasks: Vec<_> = shares
+        .into_iter()
+        .map(|share| {
+            let store = store.clone();
+            tokio::spawn(async move {
+                for submission in share {
+                    store
+                        .append(example::ORIGIN, submission)
+                        .await
+                        .unwrap_or_else(|e| panic!("{e}"));
+                }
+            })
+        })
+        .collect();
+    for task in tasks {
+        task.await.unwrap_or_else(|e| panic!("{e}"));
+    }
+    started.elapsed()
+}
+
 fn appends(c: &mut Criterion) {
     let dir = run_dir();
     let rt = runtime();
@@ -146,16 +200,7 @@ fn appends(c: &mut Criterion) {
             .get_or_insert_with(|| rt.block_on(example_store(dir.path(), "one-writer.sqlite")));
         b.iter_custom(|iters| {
             let work = payments(iters);
-            rt.block_on(async {
-                let started = Instant::now();
-                for submission in work {
-                    store
-                        .append(example::ORIGIN, submission)
-                        .await
-                        .unwrap_or_else(|e| panic!("{e}"));
-                }
-                started.elapsed()
-            })
+            rt.block_on(append_one_by_one(store, work))
         })
     });
 
@@ -164,31 +209,8 @@ fn appends(c: &mut Criterion) {
         let store: &Store<SqliteBackend> = many_writers
             .get_or_insert_with(|| rt.block_on(example_store(dir.path(), "32-writers.sqlite")));
         b.iter_custom(|iters| {
-            let mut shares: Vec<Vec<Submission>> = (0..WRITERS).map(|_| Vec::new()).collect();
-            for (i, s) in payments(iters).into_iter().enumerate() {
-                shares[i % WRITERS as usize].push(s);
-            }
-            rt.block_on(async {
-                let started = Instant::now();
-                let tasks: Vec<_> = shares
-                    .into_iter()
-                    .map(|share| {
-                        let store = store.clone();
-                        tokio::spawn(async move {
-                            for submission in share {
-                                store
-                                    .append(example::ORIGIN, submission)
-                                    .await
-                                    .unwrap_or_else(|e| panic!("{e}"));
-                            }
-                        })
-                    })
-                    .collect();
-                for task in tasks {
-                    task.await.unwrap_or_else(|e| panic!("{e}"));
-                }
-                started.elapsed()
-            })
+            let shares = shares(payments(iters));
+            rt.block_on(append_concurrently(store, shares))
         })
     });
     if let Some(store) = &many_writers {
@@ -310,21 +332,15 @@ async fn write_log<B: Backend>(backend: &B, entries: &[Entry]) {
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let key = vectors::log_signer();
-    let mut frontier = MerkleFrontier::new();
+    let mut frontier = MerkleAccumulator::new();
     for chunk in entries.chunks(BUILD_BATCH) {
         let expected = frontier.size();
         let mut nodes = Vec::new();
         let stored: Vec<StoredEntry> = chunk
             .iter()
             .map(|e| {
-                frontier.push(e.hash(), Some(&mut nodes));
-                StoredEntry {
-                    seq: e.seq(),
-                    hash: e.hash(),
-                    event_id: e.event().id().to_string(),
-                    event_hash: sha256(e.event().canonical_bytes()),
-                    bytes: e.bytes().to_vec(),
-                }
+                frontier.push_completing(e.hash(), &mut nodes);
+                StoredEntry::from(e)
             })
             .collect();
         let head = frontier.tree_head();
@@ -349,10 +365,15 @@ async fn write_log<B: Backend>(backend: &B, entries: &[Entry]) {
     }
 }
 
-/// Latency percentiles of single inclusion proofs, printed once.
-fn print_percentiles(rt: &tokio::runtime::Runtime, store: &Store<SqliteBackend>) {
+/// Latency percentiles of [`PROOF_SAMPLES`] single inclusion proofs of random entries (drawn
+/// from `rng`) in the [`MILLION`]-entry log, one at a time, printed once.
+fn print_percentiles<B: Backend>(
+    rt: &tokio::runtime::Runtime,
+    store: &Store<B>,
+    rng: &mut generate::SplitMix64,
+    label: &str,
+) {
     let size = MILLION as u64;
-    let mut rng = generate::SplitMix64::new(11);
     let mut times: Vec<Duration> = rt.block_on(async {
         let mut times = Vec::new();
         for _ in 0..PROOF_SAMPLES {
@@ -370,32 +391,28 @@ fn print_percentiles(rt: &tokio::runtime::Runtime, store: &Store<SqliteBackend>)
     times.sort();
     let pick = |q: f64| times[((times.len() as f64 - 1.0) * q) as usize];
     eprintln!(
-        "inclusion proof in a {size}-entry log, {PROOF_SAMPLES} random entries one at a time: \
-         p50 {:.1?}, p90 {:.1?}, p99 {:.1?}",
+        "{label}: inclusion proof in a {size}-entry log, {PROOF_SAMPLES} random entries one at a \
+         time: p50 {:.1?}, p90 {:.1?}, p99 {:.1?}",
         pick(0.5),
         pick(0.9),
         pick(0.99)
     );
 }
 
-fn proofs(c: &mut Criterion) {
-    let rt = runtime();
+/// Criterion's figures for inclusion, consistency and tlog-proofs of random entries and sizes
+/// (drawn from `rng`) in the [`MILLION`]-entry log, in the group `name`. `open` gives the store
+/// (built when first asked for, so that a filter leaving these out costs nothing).
+fn proof_benches<B: Backend>(
+    c: &mut Criterion,
+    name: &str,
+    rt: &tokio::runtime::Runtime,
+    rng: &mut generate::SplitMix64,
+    mut open: impl FnMut(&mut generate::SplitMix64) -> Store<B>,
+) {
     let size = MILLION as u64;
-    let mut rng = generate::SplitMix64::new(7);
-    // Built (once, on disk) only when one of these benchmarks is selected.
-    let mut million_store: Option<Store<SqliteBackend>> = None;
-    let mut open = |rt: &tokio::runtime::Runtime| -> Store<SqliteBackend> {
-        million_store
-            .get_or_insert_with(|| {
-                let store = rt.block_on(million());
-                print_percentiles(rt, &store);
-                store
-            })
-            .clone()
-    };
-    let mut group = c.benchmark_group(format!("proofs from stored nodes, {size} entries"));
+    let mut group = c.benchmark_group(name);
     group.bench_function("inclusion proof of a random entry", |b| {
-        let store = open(&rt);
+        let store = open(rng);
         b.iter(|| {
             let seq = rng.below(size);
             rt.block_on(store.inclusion_proof(example::ORIGIN, seq, size))
@@ -403,7 +420,7 @@ fn proofs(c: &mut Criterion) {
         })
     });
     group.bench_function("consistency proof from a random size", |b| {
-        let store = open(&rt);
+        let store = open(rng);
         b.iter(|| {
             let size1 = 1 + rng.below(size - 1);
             rt.block_on(store.consistency_proof(example::ORIGIN, size1, size))
@@ -413,7 +430,7 @@ fn proofs(c: &mut Criterion) {
     group.bench_function(
         "tlog-proof (proof and signed checkpoint) of a random entry",
         |b| {
-            let store = open(&rt);
+            let store = open(rng);
             b.iter(|| {
                 let seq = rng.below(size);
                 rt.block_on(store.tlog_proof(example::ORIGIN, seq, None))
@@ -422,6 +439,24 @@ fn proofs(c: &mut Criterion) {
         },
     );
     group.finish();
+}
+
+fn proofs(c: &mut Criterion) {
+    let rt = runtime();
+    let mut rng = generate::SplitMix64::new(7);
+    // Built (once, on disk) only when one of these benchmarks is selected.
+    let mut million_store: Option<Store<SqliteBackend>> = None;
+    let open = |_: &mut generate::SplitMix64| -> Store<SqliteBackend> {
+        million_store
+            .get_or_insert_with(|| {
+                let store = rt.block_on(million());
+                print_percentiles(&rt, &store, &mut generate::SplitMix64::new(11), "sqlite");
+                store
+            })
+            .clone()
+    };
+    let name = format!("proofs from stored nodes, {MILLION} entries");
+    proof_benches(c, &name, &rt, &mut rng, open);
 }
 
 criterion_group!(

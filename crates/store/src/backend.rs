@@ -2,7 +2,12 @@
 //! ledger's rules (the [`crate::Store`] checks them before it calls [`Backend::commit_batch`]).
 
 use gongzhang_core::Hash;
+use gongzhang_core::entry::Entry;
+use gongzhang_core::hash::sha256;
 use gongzhang_core::keys::PublicKey;
+
+// The Merkle nodes a batch writes and proofs read: perfect subtrees, named as core names them.
+pub use gongzhang_core::merkle::NodeId;
 
 /// How many sizes the provided [`Backend::checkpoint_covering`] probes: at least the most
 /// entries one committed batch may hold (`store::COMMIT_ENTRIES_MAX`).
@@ -26,14 +31,17 @@ pub struct StoredEntry {
     pub bytes: Vec<u8>,
 }
 
-/// A complete (perfect) Merkle subtree: level 0 are the leaves, a node at `level` covers leaves
-/// `index << level .. (index + 1) << level`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct NodeId {
-    /// Height above the leaves.
-    pub level: u8,
-    /// Index among the nodes of that level.
-    pub index: u64,
+impl From<&Entry> for StoredEntry {
+    /// The entry's row: its bytes as sealed, and the values indexed from them.
+    fn from(entry: &Entry) -> StoredEntry {
+        StoredEntry {
+            seq: entry.seq(),
+            hash: entry.hash(),
+            event_id: entry.event().id().to_string(),
+            event_hash: sha256(entry.event().canonical_bytes()),
+            bytes: entry.bytes().to_vec(),
+        }
+    }
 }
 
 /// A signed checkpoint as stored, with the cosignature lines witnesses added.
@@ -117,6 +125,20 @@ pub struct ImportBatch {
     /// The attachments the entries name, each with the first of them naming it (as in
     /// [`CommitBatch::attachment_refs`]).
     pub attachment_refs: Vec<(Hash, u64)>,
+}
+
+impl ImportBatch {
+    /// Refuses a step whose first entry does not continue the `size` entries written before it
+    /// ([`StoreError::ImportOutOfOrder`]).
+    pub(crate) fn check_continues(&self, size: u64) -> Result<(), StoreError> {
+        match self.entries.first() {
+            Some(first) if first.seq != size => Err(StoreError::ImportOutOfOrder {
+                expected: size,
+                found: first.seq,
+            }),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// One step of [`Backend::import_ledger`].

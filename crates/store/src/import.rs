@@ -18,18 +18,16 @@
 //! [`LogHead::check_next`]: gongzhang_core::log::LogHead::check_next
 
 use crate::backend::{
-    Backend, ImportBatch, ImportStep, ProjectionRows, StoreError, StoredCheckpoint,
+    Backend, ImportBatch, ImportStep, ProjectionRows, StoreError, StoredCheckpoint, StoredEntry,
 };
-use crate::store::{
-    MerkleFrontier, Store, add_attachment_refs, fund_rows, household_rows, posting_rows,
-    stored_entry,
-};
+use crate::store::Store;
+use crate::store::rows::{add_attachment_refs, fund_rows, household_rows, posting_rows};
 use gongzhang_core::Hash;
 use gongzhang_core::checkpoint::{self, CheckpointError};
 use gongzhang_core::cosignature::{self, CosignatureError, CosignerKey};
 use gongzhang_core::entry::{ENTRY_BYTES_MAX, Entry};
 use gongzhang_core::ledger::events::attachment_refs;
-use gongzhang_core::ledger::rules::{Ledger, RuleError};
+use gongzhang_core::ledger::{Ledger, RuleError};
 use gongzhang_core::log::LogError;
 use gongzhang_core::merkle::{MerkleAccumulator, TreeHead};
 use gongzhang_core::note::{self, SignerKey};
@@ -206,7 +204,7 @@ fn verify_log(
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
     let mut verifier = StreamVerifier::new(threads);
     let mut ledger = Ledger::new();
-    let mut tree = MerkleFrontier::new();
+    let mut tree = MerkleAccumulator::new();
     let mut batch = ImportBatch::default();
     let mut batch_refs = BTreeMap::new();
     let mut attachments = BTreeSet::new();
@@ -221,11 +219,11 @@ fn verify_log(
                 given: log_key.to_string(),
             }));
         }
-        tree.push(entry.hash(), Some(&mut batch.nodes));
+        tree.push_completing(entry.hash(), &mut batch.nodes);
         batch
             .postings
             .extend(posting_rows(entry.seq(), &applied.postings));
-        batch.entries.push(stored_entry(entry));
+        batch.entries.push(StoredEntry::from(entry));
         attachment_refs(entry.event().body(), &mut attachments);
         add_attachment_refs(entry, &mut batch_refs);
         if batch.entries.len() >= IMPORT_ENTRIES_PER_STEP {

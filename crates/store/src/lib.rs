@@ -25,12 +25,12 @@
 pub mod backend;
 pub mod import;
 pub mod postgres;
+mod sql;
 pub mod sqlite;
 pub mod store;
 
 pub use backend::{Backend, LedgerId, StoreError};
 pub use import::{ImportError, Imported};
 pub use store::{
-    AppendError, Clock, CosignError, MerkleFrontier, ProofError, RebuildReport, Receipt, Store,
-    Submission,
+    AppendError, Clock, CosignError, ProofError, RebuildReport, Receipt, Store, Submission,
 };

@@ -4,9 +4,9 @@
 //! Run with `cargo bench -p gongzhang-testkit --bench ledger`.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use gongzhang_core::ledger::Ledger;
 use gongzhang_core::ledger::journal::journals;
 use gongzhang_core::ledger::replay_jsonl;
-use gongzhang_core::ledger::rules::Ledger;
 use gongzhang_core::ledger::types::{Period, PeriodRange};
 use gongzhang_core::log::verify_jsonl;
 use gongzhang_demo::community as demo;

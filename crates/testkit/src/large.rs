@@ -13,7 +13,7 @@
 use gongzhang_core::checkpoint::{self, Checkpoint};
 use gongzhang_core::entry::{Entry, RecordedAt};
 use gongzhang_core::hash::Hash;
-use gongzhang_core::ledger::rules::Ledger;
+use gongzhang_core::ledger::Ledger;
 use gongzhang_core::ledger::types::Period;
 use gongzhang_core::merkle::MerkleAccumulator;
 use gongzhang_core::note::SignerKey;

@@ -2,7 +2,8 @@
 //!
 //! Each event type is a struct that serde reads strictly (`deny_unknown_fields`, every value
 //! type-checked by the [`super::types`]). [`LedgerEvent::from_event`] turns an entry's event
-//! envelope into one of them. JSON Schemas for the same bodies live in `schemas/events/`.
+//! envelope into one of them; [`EventKind`] is an event's type without its body. JSON Schemas
+//! for the same bodies live in `schemas/events/`.
 
 use super::types::{
     AreaCentiM2, Channel, FeeBasis, Fen, FundId, InvoiceKind, Label, Matter, Period, PeriodRange,
@@ -13,6 +14,9 @@ use crate::hash::Hash;
 use crate::keys::PublicKey;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
+
+mod kind;
+pub use kind::{EVENT_TYPES, EventKind};
 
 /// A public key in an event body: 64 lowercase hex digits.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -364,6 +368,15 @@ pub enum Outcome {
     Rejected,
 }
 
+impl std::fmt::Display for Outcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Outcome::Passed => "passed",
+            Outcome::Rejected => "rejected",
+        })
+    }
+}
+
 /// `owners_decision` (committee quorum): the result of an owners' vote (业主共同决定).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -559,30 +572,6 @@ pub enum LedgerEvent {
     BudgetAdopted(BudgetAdopted),
 }
 
-/// Every event type name, in the order of [`LedgerEvent`].
-pub const EVENT_TYPES: [&str; 20] = [
-    "ledger_opened",
-    "role_granted",
-    "key_revoked",
-    "household_registered",
-    "household_corrected",
-    "fee_schedule_adopted",
-    "charges_assessed",
-    "payment_received",
-    "income_received",
-    "grant_received",
-    "expense_proposed",
-    "expense_approved",
-    "expense_paid",
-    "funds_transferred",
-    "owners_decision",
-    "reversal",
-    "payment_demand_issued",
-    "period_closed",
-    "audit_attested",
-    "budget_adopted",
-];
-
 /// Why an event's body is not one the ledger understands.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum BodyError {
@@ -640,57 +629,65 @@ fn body<T: serde::de::DeserializeOwned>(event: &Event) -> Result<T, BodyError> {
 impl LedgerEvent {
     /// Reads an event envelope as a ledger event.
     pub fn from_event(event: &Event) -> Result<LedgerEvent, BodyError> {
+        use EventKind as K;
         use LedgerEvent as E;
-        Ok(match event.kind() {
-            "ledger_opened" => E::LedgerOpened(body(event)?),
-            "role_granted" => E::RoleGranted(body(event)?),
-            "key_revoked" => E::KeyRevoked(body(event)?),
-            "household_registered" => E::HouseholdRegistered(body(event)?),
-            "household_corrected" => E::HouseholdCorrected(body(event)?),
-            "fee_schedule_adopted" => E::FeeScheduleAdopted(body(event)?),
-            "charges_assessed" => E::ChargesAssessed(body(event)?),
-            "payment_received" => E::PaymentReceived(body(event)?),
-            "income_received" => E::IncomeReceived(body(event)?),
-            "grant_received" => E::GrantReceived(body(event)?),
-            "expense_proposed" => E::ExpenseProposed(body(event)?),
-            "expense_approved" => E::ExpenseApproved(body(event)?),
-            "expense_paid" => E::ExpensePaid(body(event)?),
-            "funds_transferred" => E::FundsTransferred(body(event)?),
-            "owners_decision" => E::OwnersDecision(body(event)?),
-            "reversal" => E::Reversal(body(event)?),
-            "payment_demand_issued" => E::PaymentDemandIssued(body(event)?),
-            "period_closed" => E::PeriodClosed(body(event)?),
-            "audit_attested" => E::AuditAttested(body(event)?),
-            "budget_adopted" => E::BudgetAdopted(body(event)?),
-            other => return Err(BodyError::UnknownType(other.to_string())),
+        let kind = EventKind::parse(event.kind())
+            .ok_or_else(|| BodyError::UnknownType(event.kind().to_string()))?;
+        Ok(match kind {
+            K::LedgerOpened => E::LedgerOpened(body(event)?),
+            K::RoleGranted => E::RoleGranted(body(event)?),
+            K::KeyRevoked => E::KeyRevoked(body(event)?),
+            K::HouseholdRegistered => E::HouseholdRegistered(body(event)?),
+            K::HouseholdCorrected => E::HouseholdCorrected(body(event)?),
+            K::FeeScheduleAdopted => E::FeeScheduleAdopted(body(event)?),
+            K::ChargesAssessed => E::ChargesAssessed(body(event)?),
+            K::PaymentReceived => E::PaymentReceived(body(event)?),
+            K::IncomeReceived => E::IncomeReceived(body(event)?),
+            K::GrantReceived => E::GrantReceived(body(event)?),
+            K::ExpenseProposed => E::ExpenseProposed(body(event)?),
+            K::ExpenseApproved => E::ExpenseApproved(body(event)?),
+            K::ExpensePaid => E::ExpensePaid(body(event)?),
+            K::FundsTransferred => E::FundsTransferred(body(event)?),
+            K::OwnersDecision => E::OwnersDecision(body(event)?),
+            K::Reversal => E::Reversal(body(event)?),
+            K::PaymentDemandIssued => E::PaymentDemandIssued(body(event)?),
+            K::PeriodClosed => E::PeriodClosed(body(event)?),
+            K::AuditAttested => E::AuditAttested(body(event)?),
+            K::BudgetAdopted => E::BudgetAdopted(body(event)?),
         })
     }
 
-    /// The event type name.
-    pub fn kind(&self) -> &'static str {
+    /// The event's kind.
+    pub fn event_kind(&self) -> EventKind {
+        use EventKind as K;
         use LedgerEvent as E;
         match self {
-            E::LedgerOpened(_) => "ledger_opened",
-            E::RoleGranted(_) => "role_granted",
-            E::KeyRevoked(_) => "key_revoked",
-            E::HouseholdRegistered(_) => "household_registered",
-            E::HouseholdCorrected(_) => "household_corrected",
-            E::FeeScheduleAdopted(_) => "fee_schedule_adopted",
-            E::ChargesAssessed(_) => "charges_assessed",
-            E::PaymentReceived(_) => "payment_received",
-            E::IncomeReceived(_) => "income_received",
-            E::GrantReceived(_) => "grant_received",
-            E::ExpenseProposed(_) => "expense_proposed",
-            E::ExpenseApproved(_) => "expense_approved",
-            E::ExpensePaid(_) => "expense_paid",
-            E::FundsTransferred(_) => "funds_transferred",
-            E::OwnersDecision(_) => "owners_decision",
-            E::Reversal(_) => "reversal",
-            E::PaymentDemandIssued(_) => "payment_demand_issued",
-            E::PeriodClosed(_) => "period_closed",
-            E::AuditAttested(_) => "audit_attested",
-            E::BudgetAdopted(_) => "budget_adopted",
+            E::LedgerOpened(_) => K::LedgerOpened,
+            E::RoleGranted(_) => K::RoleGranted,
+            E::KeyRevoked(_) => K::KeyRevoked,
+            E::HouseholdRegistered(_) => K::HouseholdRegistered,
+            E::HouseholdCorrected(_) => K::HouseholdCorrected,
+            E::FeeScheduleAdopted(_) => K::FeeScheduleAdopted,
+            E::ChargesAssessed(_) => K::ChargesAssessed,
+            E::PaymentReceived(_) => K::PaymentReceived,
+            E::IncomeReceived(_) => K::IncomeReceived,
+            E::GrantReceived(_) => K::GrantReceived,
+            E::ExpenseProposed(_) => K::ExpenseProposed,
+            E::ExpenseApproved(_) => K::ExpenseApproved,
+            E::ExpensePaid(_) => K::ExpensePaid,
+            E::FundsTransferred(_) => K::FundsTransferred,
+            E::OwnersDecision(_) => K::OwnersDecision,
+            E::Reversal(_) => K::Reversal,
+            E::PaymentDemandIssued(_) => K::PaymentDemandIssued,
+            E::PeriodClosed(_) => K::PeriodClosed,
+            E::AuditAttested(_) => K::AuditAttested,
+            E::BudgetAdopted(_) => K::BudgetAdopted,
         }
+    }
+
+    /// The event type name (`self.event_kind().as_str()`).
+    pub fn kind(&self) -> &'static str {
+        self.event_kind().as_str()
     }
 
     /// The body as a JSON object, for building an [`Event`].

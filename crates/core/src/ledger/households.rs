@@ -2,14 +2,14 @@
 //!
 //! Payments settle the charges of the months the payer named first, then the oldest; what is
 //! left is prepaid and settles later charges. The rule is defined over the household's charges
-//! and payments in log order, reversed ones left out ([`Allocation`] is that fold), so a
+//! and payments in log order, reversed ones left out (`Allocation` is that fold), so a
 //! reversed payment or charge simply drops out.
 //!
 //! The fold is kept up to date as entries arrive rather than recomputed: adding a charge or a
 //! payment is one more step of it, and the totals behind [`Household::position`] are running
 //! sums. Only a reversal replays the household's history. Statements ask what was owed at the
 //! end of a month; each household keeps the state its fold had at the end of every month since
-//! the last close ([`Household::prune`] drops older ones), so a close costs the households'
+//! the last close (`Household::prune` drops older ones), so a close costs the households'
 //! unpaid charges, not their history. The history itself is kept compact (24 bytes a charge or
 //! payment) because a reversal may name any entry, however old.
 
@@ -17,7 +17,7 @@ use super::events::ArrearsSummary;
 use super::types::{AreaCentiM2, Fen, Period, Slug};
 use std::collections::BTreeMap;
 
-/// Fee items a household can be charged for (15 bits of [`ChargeKey`]).
+/// Fee items a household can be charged for (15 bits of `ChargeKey`).
 pub const ITEMS_MAX: usize = 1 << 15;
 
 /// A month and a fee item in one number, in month order, then item order: months since 2000-01

@@ -32,9 +32,9 @@
 
 use super::accounts::Account;
 use super::events::LedgerEvent;
-use super::rules::{Applied, Ledger, RuleError};
 use super::types::{Channel, Fen, Period};
-use crate::entry::{Entry, RecordedAt};
+use super::{Applied, Ledger, RuleError};
+use crate::entry::Entry;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
@@ -128,8 +128,13 @@ impl JournalWriter {
         if postings.is_empty() {
             return;
         }
-        let date = beijing_date(entry.recorded_at());
-        let (description, memo) = describe(entry, event.as_ref(), ledger_after);
+        let date = entry.recorded_at().beijing_date();
+        // Only an event the ledger understands has postings (`Ledger::apply` refuses others);
+        // one pushed with postings all the same is named by its type.
+        let (description, memo) = match &event {
+            Some(event) => describe(event, ledger_after),
+            None => (entry.event().kind().to_string(), None),
+        };
         let seq = entry.seq();
         let id = entry.event().id();
         // hledger / ledger-cli
@@ -340,19 +345,7 @@ fn merge(applied: &Applied) -> Vec<(String, i128)> {
     out
 }
 
-/// Fen as yuan with two decimals: `-1234` → `-12.34`.
-fn yuan(fen: i128) -> String {
-    let sign = if fen < 0 { "-" } else { "" };
-    let abs = fen.unsigned_abs();
-    format!("{sign}{}.{:02}", abs / 100, abs % 100)
-}
-
-/// The Beijing-time calendar date of a log time, `YYYY-MM-DD`.
-pub fn beijing_date(t: RecordedAt) -> String {
-    let offset = time::UtcOffset::from_whole_seconds(8 * 3600).unwrap_or(time::UtcOffset::UTC);
-    let d = t.as_offset_date_time().to_offset(offset).date();
-    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
-}
+use super::types::yuan_plain as yuan;
 
 fn first_day(p: Period) -> String {
     format!("{p}-01")
@@ -392,15 +385,11 @@ fn channel(c: Channel) -> &'static str {
 
 /// The description of an entry's transaction, in Chinese, and a memo (free text the event
 /// carries, such as what an expenditure was for).
-fn describe(
-    entry: &Entry,
-    event: Option<&LedgerEvent>,
-    ledger: &Ledger,
-) -> (String, Option<String>) {
+///
+/// The match names every kind, so that a new kind that moves money is described here when it is
+/// added; the kinds that move no money never reach a journal and are named by their type.
+fn describe(event: &LedgerEvent, ledger: &Ledger) -> (String, Option<String>) {
     use LedgerEvent as E;
-    let Some(event) = event else {
-        return (entry.event().kind().to_string(), None);
-    };
     match event {
         E::LedgerOpened(g) => (format!("{} 建账 期初余额", g.community), None),
         E::ChargesAssessed(c) => {
@@ -439,7 +428,18 @@ fn describe(
         },
         E::FundsTransferred(t) => (format!("资金划转 {} 至 {}", t.from_fund, t.to_fund), None),
         E::Reversal(r) => (format!("冲正 {}", r.reverses), Some(r.reason.to_string())),
-        other => (other.kind().to_string(), None),
+        E::RoleGranted(_)
+        | E::KeyRevoked(_)
+        | E::HouseholdRegistered(_)
+        | E::HouseholdCorrected(_)
+        | E::FeeScheduleAdopted(_)
+        | E::ExpenseProposed(_)
+        | E::ExpenseApproved(_)
+        | E::OwnersDecision(_)
+        | E::PaymentDemandIssued(_)
+        | E::PeriodClosed(_)
+        | E::AuditAttested(_)
+        | E::BudgetAdopted(_) => (event.kind().to_string(), None),
     }
 }
 
@@ -888,11 +888,15 @@ option "operating_currency" "CNY"
         assert_eq!(last_day(Period::new(2026, 4).unwrap()), "2026-04-30");
         assert_eq!(last_day(Period::new(2026, 12).unwrap()), "2026-12-31");
         assert_eq!(
-            beijing_date(RecordedAt::parse("2026-01-31T15:59:59.999Z").unwrap()),
+            RecordedAt::parse("2026-01-31T15:59:59.999Z")
+                .unwrap()
+                .beijing_date(),
             "2026-01-31"
         );
         assert_eq!(
-            beijing_date(RecordedAt::parse("2026-01-31T16:00:00.000Z").unwrap()),
+            RecordedAt::parse("2026-01-31T16:00:00.000Z")
+                .unwrap()
+                .beijing_date(),
             "2026-02-01"
         );
         assert_eq!(quote(r#"a "b" \c"#), r#""a \"b\" \\c""#);

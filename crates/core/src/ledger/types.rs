@@ -81,10 +81,17 @@ impl From<Fen> for i64 {
 impl fmt::Display for Fen {
     /// Yuan with two decimals: `-1234` → `-12.34`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let sign = if self.0 < 0 { "-" } else { "" };
-        let abs = self.0.unsigned_abs();
-        write!(f, "{sign}{}.{:02}", abs / 100, abs % 100)
+        f.write_str(&yuan_plain(i128::from(self.0)))
     }
+}
+
+/// Yuan with two decimals from integer fen, of any sum (a total of many [`Fen`] may pass the
+/// range of one): `-1234` → `-12.34`. Integer division only, so no figure is ever a float's
+/// rounding. The form the journals, the CSV and the messages write.
+pub fn yuan_plain(fen: i128) -> String {
+    let sign = if fen < 0 { "-" } else { "" };
+    let abs = fen.unsigned_abs();
+    format!("{sign}{}.{:02}", abs / 100, abs % 100)
 }
 
 /// A calendar month, `YYYY-MM`: the period fees are charged for and statements cover.
@@ -135,9 +142,7 @@ impl Period {
     }
     /// The month of a log time, in Beijing time (UTC+8, Asia/Shanghai has no daylight saving).
     pub fn of_time(t: crate::entry::RecordedAt) -> Period {
-        let beijing = t.as_offset_date_time().to_offset(
-            time::UtcOffset::from_whole_seconds(8 * 3600).unwrap_or(time::UtcOffset::UTC),
-        );
+        let beijing = t.in_beijing();
         let year = u16::try_from(beijing.year()).unwrap_or(9999);
         Period {
             year,

@@ -7,12 +7,12 @@ use super::{
     APPROVAL_THRESHOLD_FEN, APPROVALS_REQUIRED, GARBAGE_FEE_FEN, PROPERTY_FEE_FEN_PER_M2,
     first_period,
 };
+use gongzhang_core::ledger::decide;
 use gongzhang_core::ledger::events::{
     AuditAttested, BudgetAdopted, BudgetLine, FeeItem, FeeScheduleAdopted, FundAmount,
     FundsTransferred, Governance, KeyHex, KeyRevoked, LedgerEvent, LedgerOpened, Outcome,
     OwnersDecision, PeriodClosed, RoleGranted, VoteTotals,
 };
-use gongzhang_core::ledger::rules::decide;
 use gongzhang_core::ledger::types::{FeeBasis, Fen, Matter, PeriodRange, Role};
 
 impl Gen {

@@ -59,7 +59,7 @@ use gongzhang_core::checkpoint::{self, Checkpoint};
 use gongzhang_core::entry::Entry;
 use gongzhang_core::hash::Hash;
 use gongzhang_core::keys::{AuthorSigner, PublicKey};
-use gongzhang_core::ledger::rules::Ledger;
+use gongzhang_core::ledger::Ledger;
 use gongzhang_core::ledger::types::{Period, PeriodRange, Unit};
 use gongzhang_core::log::LogHead;
 use gongzhang_core::merkle;

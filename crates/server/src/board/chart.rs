@@ -2,9 +2,10 @@
 //! SVG written on the server (no script, no image file). The scale is integer arithmetic on fen:
 //! a bar's height is its amount times the plot height divided by the axis maximum.
 
-use super::L;
-use super::format::yuan;
+use super::WebLang as _;
 use gongzhang_core::ledger::types::Period;
+use gongzhang_text::Lang;
+use gongzhang_text::format::yuan;
 use std::fmt::Write as _;
 
 /// Months the chart shows.
@@ -82,11 +83,11 @@ fn esc(text: &str) -> String {
     out
 }
 
-fn month_label(p: Period, l: L) -> String {
+fn month_label(p: Period, l: Lang) -> String {
     const EN: [&str; 12] = [
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
     ];
-    if l.en {
+    if l.is_en() {
         EN[usize::from(p.month().clamp(1, 12)) - 1].to_string()
     } else {
         format!("{}月", p.month())
@@ -96,7 +97,7 @@ fn month_label(p: Period, l: L) -> String {
 /// The chart as an `<svg id="chart">` element: one `<rect>` per bar (and no other rect), each
 /// with `data-month`, `data-kind` (`income` or `spending`) and `data-fen`, a `<title>` and
 /// `<desc>` it is labelled by, the y axis in yuan, the months under the bars and a legend.
-pub fn bar_chart(months: &[MonthFlow], l: L) -> String {
+pub fn bar_chart(months: &[MonthFlow], l: Lang) -> String {
     let max = months
         .iter()
         .flat_map(|m| [m.income_fen, m.spending_fen])
@@ -107,9 +108,9 @@ pub fn bar_chart(months: &[MonthFlow], l: L) -> String {
     let ticks = (max + step - 1) / step;
     let top_fen = step * ticks;
     let (unit_fen, unit_name) = if top_fen >= 10 * WAN_FEN {
-        (WAN_FEN, l.t("万元", "10,000 yuan"))
+        (WAN_FEN, l.pick("万元", "10,000 yuan"))
     } else {
-        (100, l.t("元", "yuan"))
+        (100, l.pick("元", "yuan"))
     };
     let base = TOP + PLOT_HEIGHT;
     let height_of = |fen: i128| -> i64 {
@@ -118,25 +119,8 @@ pub fn bar_chart(months: &[MonthFlow], l: L) -> String {
         i64::try_from(h).unwrap_or(PLOT_HEIGHT)
     };
 
-    let title = l.t("近12个月收入与支出", "Income and spending, last 12 months");
-    let (first, last) = match (months.first(), months.last()) {
-        (Some(f), Some(z)) => (f.period.to_string(), z.period.to_string()),
-        _ => (String::new(), String::new()),
-    };
-    let total = |f: fn(&MonthFlow) -> i128| months.iter().map(f).sum::<i128>();
-    let desc = if l.en {
-        format!(
-            "{first} to {last}: income {} yuan, spending {} yuan in total; the table below lists every month.",
-            yuan(total(|m| m.income_fen)),
-            yuan(total(|m| m.spending_fen))
-        )
-    } else {
-        format!(
-            "{first} 至 {last}：收入合计 {} 元，支出合计 {} 元；每月数字见下表。",
-            yuan(total(|m| m.income_fen)),
-            yuan(total(|m| m.spending_fen))
-        )
-    };
+    let title = l.pick("近12个月收入与支出", "Income and spending, last 12 months");
+    let desc = chart_description(months, l);
 
     let mut svg = String::with_capacity(8 * 1024);
     let _ = write!(
@@ -166,7 +150,7 @@ pub fn bar_chart(months: &[MonthFlow], l: L) -> String {
         esc(unit_name)
     );
     // Bars and month labels.
-    let (income_word, spending_word) = (l.t("收入", "income"), l.t("支出", "spending"));
+    let (income_word, spending_word) = (l.pick("收入", "income"), l.pick("支出", "spending"));
     let mut x = LEFT;
     let mut last_year = None;
     for m in months {
@@ -188,7 +172,7 @@ pub fn bar_chart(months: &[MonthFlow], l: L) -> String {
                 base - h,
                 esc(word),
                 yuan(fen),
-                esc(l.t("元", "yuan")),
+                esc(l.pick("元", "yuan")),
                 p = m.period,
             );
         }
@@ -210,12 +194,41 @@ pub fn bar_chart(months: &[MonthFlow], l: L) -> String {
         }
         x += GROUP_WIDTH;
     }
+    legend(
+        &mut svg,
+        [(income_word, INCOME_FILL), (spending_word, SPENDING_FILL)],
+    );
+    svg.push_str("</svg>");
+    svg
+}
+
+/// What the chart shows, for a screen reader: the months and the totals.
+fn chart_description(months: &[MonthFlow], l: Lang) -> String {
+    let (first, last) = match (months.first(), months.last()) {
+        (Some(f), Some(z)) => (f.period.to_string(), z.period.to_string()),
+        _ => (String::new(), String::new()),
+    };
+    let total = |f: fn(&MonthFlow) -> i128| months.iter().map(f).sum::<i128>();
+    if l.is_en() {
+        format!(
+            "{first} to {last}: income {} yuan, spending {} yuan in total; the table below lists every month.",
+            yuan(total(|m| m.income_fen)),
+            yuan(total(|m| m.spending_fen))
+        )
+    } else {
+        format!(
+            "{first} 至 {last}：收入合计 {} 元，支出合计 {} 元；每月数字见下表。",
+            yuan(total(|m| m.income_fen)),
+            yuan(total(|m| m.spending_fen))
+        )
+    }
+}
+
+/// The legend: each word beside a square of its bars' colour.
+fn legend(svg: &mut String, words: [(&str, &str); 2]) {
     // Legend (paths, not rects: the bars are the only rects).
     let legend_y = 6;
-    for (i, (word, fill)) in [(income_word, INCOME_FILL), (spending_word, SPENDING_FILL)]
-        .into_iter()
-        .enumerate()
-    {
+    for (i, (word, fill)) in words.into_iter().enumerate() {
         let lx = LEFT + 40 + i64::try_from(i).unwrap_or(0) * 100;
         let _ = write!(
             svg,
@@ -225,8 +238,6 @@ pub fn bar_chart(months: &[MonthFlow], l: L) -> String {
             esc(word)
         );
     }
-    svg.push_str("</svg>");
-    svg
 }
 
 #[cfg(test)]
@@ -257,7 +268,7 @@ mod tests {
                 spending_fen: if m == 3 { -500 } else { 50_000 },
             })
             .collect();
-        let svg = bar_chart(&months, L { en: false });
+        let svg = bar_chart(&months, Lang::Zh);
         assert_eq!(svg.matches("<rect ").count(), 24);
         assert!(svg.contains(r#"data-month="2026-12" data-kind="income" data-fen="1200000""#));
         // 12,000 yuan on an axis of 15,000 yuan (steps of 5,000): 4/5 of the plot's height.
@@ -275,7 +286,7 @@ mod tests {
                 ..*m
             })
             .collect();
-        let svg = bar_chart(&big, L { en: false });
+        let svg = bar_chart(&big, Lang::Zh);
         assert!(
             svg.contains(">150</text>") && svg.contains(">万元</text>"),
             "in 万元"

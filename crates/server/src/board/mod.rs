@@ -19,11 +19,10 @@
 //! Figures come from the ledger's projections (`Ledger`), read in one closure under the store's
 //! read lock so that a page is one consistent state, and the checkpoint shown is the one signed
 //! at exactly that state's size. What only the log says (invoices, closes, who held which role)
-//! comes from [`facts`]. Money is shown by one function ([`format::yuan`]) from integer fen.
+//! comes from [`facts`]. Money is shown by one function ([`gongzhang_text::format::yuan`]) from integer fen.
 
 mod chart;
 mod facts;
-mod format;
 mod pages;
 mod qr;
 
@@ -34,8 +33,8 @@ use axum::http::{StatusCode, Uri, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::{Extension, Router};
-use gongzhang_core::messages::Lang;
 use gongzhang_store::backend::{Backend, StoreError};
+use gongzhang_text::Lang;
 use std::collections::HashMap;
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -86,7 +85,7 @@ async fn stylesheet() -> Response {
 
 /// The HTML page for a path no route serves (the API's own paths get a problem document).
 pub fn not_found(uri: &Uri) -> Response {
-    let l = L::of_query(uri.query());
+    let l = lang_of_query(uri.query());
     Failure::NotFound {
         zh: format!("没有这个页面：{}", uri.path()),
         en: format!("there is no page {}", uri.path()),
@@ -96,7 +95,7 @@ pub fn not_found(uri: &Uri) -> Response {
 
 /// The HTML page for a method the board does not take (it only serves GET and HEAD).
 pub fn method_not_allowed(uri: &Uri) -> Response {
-    let l = L::of_query(uri.query());
+    let l = lang_of_query(uri.query());
     let mut response = Failure::Status {
         status: StatusCode::METHOD_NOT_ALLOWED,
         zh: "公示栏只能查看，不能提交".into(),
@@ -110,40 +109,34 @@ pub fn method_not_allowed(uri: &Uri) -> Response {
 }
 
 /// The page's language: Chinese unless the query says `lang=en`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct L {
-    /// English.
-    pub en: bool,
+fn lang_of_query(query: Option<&str>) -> Lang {
+    let en = query_pairs(query)
+        .iter()
+        .find(|(k, _)| k == "lang")
+        .is_some_and(|(_, v)| v == "en");
+    if en { Lang::En } else { Lang::Zh }
 }
 
-impl L {
-    fn of_query(query: Option<&str>) -> L {
-        L {
-            en: query_pairs(query)
-                .iter()
-                .find(|(k, _)| k == "lang")
-                .is_some_and(|(_, v)| v == "en"),
-        }
-    }
-    /// The text in the page's language.
-    pub fn t<'a>(&self, zh: &'a str, en: &'a str) -> &'a str {
-        if self.en { en } else { zh }
-    }
-    /// The `lang` attribute.
-    pub fn code(&self) -> &'static str {
-        if self.en { "en" } else { "zh-CN" }
-    }
+/// What the board's pages and templates ask of a [`Lang`] beyond choosing a text: whether it is
+/// English, and the query that keeps it across an internal link.
+pub(crate) trait WebLang {
+    /// English (the board's default is Chinese).
+    fn is_en(&self) -> bool;
     /// What an internal link without a query appends to keep the language.
-    pub fn q(&self) -> &'static str {
-        if self.en { "?lang=en" } else { "" }
-    }
+    fn q(self) -> &'static str;
     /// What an internal link with a query appends to keep the language.
-    pub fn amp(&self) -> &'static str {
-        if self.en { "&lang=en" } else { "" }
+    fn amp(self) -> &'static str;
+}
+
+impl WebLang for Lang {
+    fn is_en(&self) -> bool {
+        *self == Lang::En
     }
-    /// The language of core's messages.
-    pub fn lang(&self) -> Lang {
-        if self.en { Lang::En } else { Lang::Zh }
+    fn q(self) -> &'static str {
+        self.pick("", "?lang=en")
+    }
+    fn amp(self) -> &'static str {
+        self.pick("", "&lang=en")
     }
 }
 
@@ -169,7 +162,7 @@ fn query_pairs(query: Option<&str>) -> Vec<(String, String)> {
 #[derive(Debug, Clone)]
 pub(crate) struct Ctx {
     /// The language.
-    pub l: L,
+    pub l: Lang,
     query: Vec<(String, String)>,
     params: HashMap<String, String>,
     /// `scheme://host` the request was made to, for commands people copy.
@@ -245,7 +238,7 @@ impl Ctx {
             switch_href.push_str(pair);
             switch_href.push('&');
         }
-        switch_href.push_str(if self.l.en { "lang=zh" } else { "lang=en" });
+        switch_href.push_str(if self.l.is_en() { "lang=zh" } else { "lang=en" });
         Chrome {
             l: self.l,
             title,
@@ -304,7 +297,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Ctx {
             _ => "http",
         };
         Ok(Ctx {
-            l: L::of_query(parts.uri.query()),
+            l: lang_of_query(parts.uri.query()),
             query,
             params,
             base_url: format!("{scheme}://{host}"),
@@ -342,7 +335,7 @@ pub(crate) struct Reflects {
 #[derive(Debug, Clone)]
 pub(crate) struct Chrome {
     /// The language.
-    pub l: L,
+    pub l: Lang,
     /// The page's `<h1>` and `<title>`.
     pub title: String,
     /// The community's name (or the server's, for pages about no ledger).
@@ -408,7 +401,7 @@ impl Failure {
     }
 
     /// The error page.
-    pub fn page(self, l: L) -> Response {
+    pub fn page(self, l: Lang) -> Response {
         let (status, zh, en) = match self {
             Failure::NotFound { zh, en } => (StatusCode::NOT_FOUND, zh, en),
             Failure::Status { status, zh, en } => (status, zh, en),
@@ -422,23 +415,23 @@ impl Failure {
             }
         };
         let title = match status {
-            StatusCode::NOT_FOUND => l.t("找不到", "Not found"),
-            StatusCode::METHOD_NOT_ALLOWED => l.t("不能这样访问", "Not allowed"),
-            _ => l.t("出错了", "Something went wrong"),
+            StatusCode::NOT_FOUND => l.pick("找不到", "Not found"),
+            StatusCode::METHOD_NOT_ALLOWED => l.pick("不能这样访问", "Not allowed"),
+            _ => l.pick("出错了", "Something went wrong"),
         };
         let page = pages::ErrorPage {
             c: Chrome {
                 l,
                 title: title.to_string(),
-                community: l.t("公账", "Gongzhang").to_string(),
+                community: l.pick("公账", "Gongzhang").to_string(),
                 prefix: String::new(),
                 api: String::new(),
-                switch_href: if l.en { "?lang=zh" } else { "?lang=en" }.to_string(),
+                switch_href: if l.is_en() { "?lang=zh" } else { "?lang=en" }.to_string(),
                 reflects: None,
                 nav: false,
             },
             status: status.as_u16(),
-            message: if l.en { en } else { zh },
+            message: if l.is_en() { en } else { zh },
         };
         match askama::Template::render(&page) {
             Ok(html) => (status, Html(html)).into_response(),

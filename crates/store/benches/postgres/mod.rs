@@ -10,16 +10,14 @@
 mod pg;
 
 use super::{
-    BUILD_BATCH, MILLION, PROOF_SAMPLES, WRITERS, payments, resubmission, runtime, scripted_clock,
+    BUILD_BATCH, MILLION, append_concurrently, append_one_by_one, payments, print_percentiles,
+    proof_benches, runtime, shares,
 };
 use criterion::{Criterion, Throughput};
-use gongzhang_core::entry::{Entry, RecordedAt};
-use gongzhang_demo::{example, vectors};
+use gongzhang_store::Store;
 use gongzhang_store::postgres::PostgresBackend;
-use gongzhang_store::{Store, Submission};
 use gongzhang_testkit::generate;
 use std::cell::OnceCell;
-use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 /// A backend on a fresh database in the shared throwaway cluster.
@@ -32,26 +30,10 @@ async fn fresh() -> PostgresBackend {
 
 /// The example ledger in a fresh database; later entries are recorded on 2026-02-10.
 async fn example_store() -> Store<PostgresBackend> {
-    let entries = example::entries();
-    let after = RecordedAt::parse("2026-02-10T08:00:00.000Z").unwrap_or_else(|| unreachable!());
-    let times = entries[1..].iter().map(Entry::recorded_at).collect();
-    let store = Store::new(fresh().await).with_clock(scripted_clock(times, after));
-    store
-        .create_ledger(entries[0].clone(), vectors::log_signer())
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    store
-        .append_batch(
-            example::ORIGIN,
-            None,
-            entries[1..].iter().map(resubmission).collect(),
-        )
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    store
+    super::example_store_on(fresh().await).await
 }
 
-/// Appends per second, one event per append: one writer, then [`WRITERS`] concurrent writers
+/// Appends per second, one event per append: one writer, then [`WRITERS`](super::WRITERS) concurrent writers
 /// (group commit gathers them into shared transactions).
 pub fn appends(c: &mut Criterion) {
     let rt = runtime();
@@ -65,16 +47,7 @@ pub fn appends(c: &mut Criterion) {
         let store: &Store<PostgresBackend> = one.get_or_init(|| rt.block_on(example_store()));
         b.iter_custom(|iters| {
             let work = payments(iters);
-            rt.block_on(async {
-                let started = Instant::now();
-                for submission in work {
-                    store
-                        .append(example::ORIGIN, submission)
-                        .await
-                        .unwrap_or_else(|e| panic!("{e}"));
-                }
-                started.elapsed()
-            })
+            rt.block_on(append_one_by_one(store, work))
         })
     });
 
@@ -82,32 +55,8 @@ pub fn appends(c: &mut Criterion) {
     group.bench_function("32 writers, one event per append (group commit)", |b| {
         let store: &Store<PostgresBackend> = many.get_or_init(|| rt.block_on(example_store()));
         b.iter_custom(|iters| {
-            let mut shares: Vec<Vec<Submission>> = (0..WRITERS).map(|_| Vec::new()).collect();
-            let writers = shares.len();
-            for (i, s) in payments(iters).into_iter().enumerate() {
-                shares[i % writers].push(s);
-            }
-            rt.block_on(async {
-                let started = Instant::now();
-                let tasks: Vec<_> = shares
-                    .into_iter()
-                    .map(|share| {
-                        let store = store.clone();
-                        tokio::spawn(async move {
-                            for submission in share {
-                                store
-                                    .append(example::ORIGIN, submission)
-                                    .await
-                                    .unwrap_or_else(|e| panic!("{e}"));
-                            }
-                        })
-                    })
-                    .collect();
-                for task in tasks {
-                    task.await.unwrap_or_else(|e| panic!("{e}"));
-                }
-                started.elapsed()
-            })
+            let shares = shares(payments(iters));
+            rt.block_on(append_concurrently(store, shares))
         })
     });
     group.finish();
@@ -139,66 +88,19 @@ async fn million() -> Store<PostgresBackend> {
 /// criterion's figures for inclusion, consistency and tlog-proofs.
 pub fn proofs(c: &mut Criterion) {
     let rt = runtime();
-    let size = MILLION as u64;
     let mut rng = generate::SplitMix64::new(7);
     let store = OnceCell::new();
-    let setup = |rng: &mut generate::SplitMix64| -> Store<PostgresBackend> {
-        let store = rt.block_on(million());
-        // Latency percentiles, one proof at a time.
-        let mut times: Vec<Duration> = rt.block_on(async {
-            let mut times = Vec::new();
-            for _ in 0..PROOF_SAMPLES {
-                let seq = rng.below(size);
-                let started = Instant::now();
-                let proof = store
-                    .inclusion_proof(example::ORIGIN, seq, size)
-                    .await
-                    .unwrap_or_else(|e| panic!("{e}"));
-                times.push(started.elapsed());
-                black_box(proof);
-            }
-            times
-        });
-        times.sort();
-        let pick = |q: f64| times[((times.len() as f64 - 1.0) * q) as usize];
-        eprintln!(
-            "postgres: inclusion proof in a {size}-entry log, {PROOF_SAMPLES} random entries: p50 {:.1?}, p90 {:.1?}, p99 {:.1?}",
-            pick(0.5),
-            pick(0.9),
-            pick(0.99)
-        );
+    let open = |rng: &mut generate::SplitMix64| -> Store<PostgresBackend> {
         store
-    };
-
-    let mut group = c.benchmark_group(format!("postgres proofs from stored nodes, {size} entries"));
-    group.bench_function("inclusion proof of a random entry", |b| {
-        let store = store.get_or_init(|| setup(&mut rng));
-        b.iter(|| {
-            let seq = rng.below(size);
-            rt.block_on(store.inclusion_proof(example::ORIGIN, seq, size))
-                .unwrap_or_else(|e| panic!("{e}"))
-        })
-    });
-    group.bench_function("consistency proof from a random size", |b| {
-        let store = store.get_or_init(|| setup(&mut rng));
-        b.iter(|| {
-            let size1 = 1 + rng.below(size - 1);
-            rt.block_on(store.consistency_proof(example::ORIGIN, size1, size))
-                .unwrap_or_else(|e| panic!("{e}"))
-        })
-    });
-    group.bench_function(
-        "tlog-proof (proof and signed checkpoint) of a random entry",
-        |b| {
-            let store = store.get_or_init(|| setup(&mut rng));
-            b.iter(|| {
-                let seq = rng.below(size);
-                rt.block_on(store.tlog_proof(example::ORIGIN, seq, None))
-                    .unwrap_or_else(|e| panic!("{e}"))
+            .get_or_init(|| {
+                let store = rt.block_on(million());
+                print_percentiles(&rt, &store, rng, "postgres");
+                store
             })
-        },
-    );
-    group.finish();
+            .clone()
+    };
+    let name = format!("postgres proofs from stored nodes, {MILLION} entries");
+    proof_benches(c, &name, &rt, &mut rng, open);
 }
 
 /// The demo community appended to PostgreSQL, then its projections rebuilt and the ledger loaded

@@ -8,7 +8,7 @@ use super::fixtures::{
 use gongzhang_core::checkpoint;
 use gongzhang_core::entry::{Entry, Event, RecordedAt};
 use gongzhang_core::keys::AuthorSigner;
-use gongzhang_core::ledger::rules::Violation;
+use gongzhang_core::ledger::Violation;
 use gongzhang_core::log::{LogError, verify_jsonl};
 use gongzhang_core::merkle;
 use gongzhang_core::note::SignerKey;

@@ -2,7 +2,7 @@
 
 use gongzhang_core::Hash;
 use gongzhang_core::entry::{Entry, Event, RecordedAt};
-use gongzhang_core::ledger::rules::Ledger;
+use gongzhang_core::ledger::Ledger;
 use gongzhang_demo::community::{self as demo, Demo};
 use gongzhang_demo::{example, vectors};
 use gongzhang_store::backend::{HouseholdRow, ProjectionRows};

@@ -10,7 +10,7 @@ use gongzhang_core::checkpoint::{self, Checkpoint, CheckpointError};
 use gongzhang_core::cosignature::{self, CosignerSigner};
 use gongzhang_core::entry::{Entry, Event};
 use gongzhang_core::hash::sha256;
-use gongzhang_core::ledger::rules::Violation;
+use gongzhang_core::ledger::Violation;
 use gongzhang_core::log::LogError;
 use gongzhang_core::merkle::{self, TreeHead};
 use gongzhang_core::note::{self, NoteError, SignerKey};

@@ -24,7 +24,7 @@ use anyhow::{Context as _, bail};
 use ed25519_dalek::{Signature, VerifyingKey};
 use gongzhang_core::entry::Entry;
 use gongzhang_core::keys::event_message;
-use gongzhang_core::ledger::rules::Ledger;
+use gongzhang_core::ledger::Ledger;
 use gongzhang_testkit::large;
 use std::collections::{BTreeMap, HashMap};
 use std::fs;
