@@ -12,6 +12,7 @@ use gongzhang_demo::example;
 use gongzhang_store::backend::Backend;
 use gongzhang_store::sqlite::SqliteBackend;
 use gongzhang_store::store::{Clock, SUBMISSIONS_PER_BATCH_MAX, Store, Submission, system_clock};
+use gongzhang_text::Lang;
 use std::collections::VecDeque;
 use std::net::SocketAddr;
 use std::path::Path;
@@ -77,8 +78,8 @@ pub async fn load_entries<B: Backend>(backend: B) -> anyhow::Result<(Store<B>, D
 
 /// `gongzhang demo`: the demo community in `dir/demo.sqlite` (built on first run), served on
 /// `listen` until Ctrl-C, with the URLs and the exact commands that check what it serves.
-pub async fn run(dir: &Path, listen: SocketAddr, en: bool) -> anyhow::Result<()> {
-    let t = |zh: &'static str, english: &'static str| if en { english } else { zh };
+pub async fn run(dir: &Path, listen: SocketAddr, lang: Lang) -> anyhow::Result<()> {
+    let t = |zh: &'static str, english: &'static str| lang.pick(zh, english);
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     let database = dir.join("demo.sqlite");
     let log_key = dir.join("demo-log.key");
@@ -105,7 +106,7 @@ pub async fn run(dir: &Path, listen: SocketAddr, en: bool) -> anyhow::Result<()>
         store.backend().close().await;
         std::fs::rename(&partial, &database)
             .with_context(|| format!("moving the demo database to {}", database.display()))?;
-        write_keys(&log_key, &keys, &demo, en)?;
+        write_keys(&log_key, &keys, &demo, lang)?;
     }
     let store = Store::new(SqliteBackend::open(&database).await?);
     let options = ServeOptions {
@@ -118,15 +119,15 @@ pub async fn run(dir: &Path, listen: SocketAddr, en: bool) -> anyhow::Result<()>
     let unit = store
         .read_ledger(demo::ORIGIN, |l| l.households().keys().next().cloned())
         .await?;
-    let print = |addr: SocketAddr| print_urls(addr, dir, unit.as_ref(), en);
+    let print = |addr: SocketAddr| print_urls(addr, dir, unit.as_ref(), lang);
     crate::serve::serve(store, &options, print).await
 }
 
 /// Writes the demo's log key and every demo person's key file (never replacing one).
-fn write_keys(log_key: &Path, keys: &Path, demo: &Demo, en: bool) -> anyhow::Result<()> {
+fn write_keys(log_key: &Path, keys: &Path, demo: &Demo, lang: Lang) -> anyhow::Result<()> {
     if !log_key.exists() {
         let text = format!("{}\n", demo.log_signer.to_private_key_string());
-        crate::keygen::write_secret(log_key, text.as_bytes(), lang_of(en))?;
+        crate::keygen::write_secret(log_key, text.as_bytes(), lang)?;
     }
     std::fs::create_dir_all(keys).with_context(|| format!("creating {}", keys.display()))?;
     for role in demo::ROLES {
@@ -137,16 +138,16 @@ fn write_keys(log_key: &Path, keys: &Path, demo: &Demo, en: bool) -> anyhow::Res
         let key = SignerKey::from_seed(role, example::seed(role))
             .with_context(|| format!("the demo key {role}"))?;
         let text = format!("{}\n", key.to_private_key_string());
-        crate::keygen::write_secret(&path, text.as_bytes(), lang_of(en))?;
+        crate::keygen::write_secret(&path, text.as_bytes(), lang)?;
     }
     Ok(())
 }
 
-fn print_urls(addr: SocketAddr, dir: &Path, unit: Option<&Unit>, en: bool) {
-    let t = |zh: &'static str, english: &'static str| if en { english } else { zh };
+fn print_urls(addr: SocketAddr, dir: &Path, unit: Option<&Unit>, lang: Lang) {
+    let t = |zh: &'static str, english: &'static str| lang.pick(zh, english);
     let base = format!("http://{addr}");
     let ledger = format!("{base}/api/v1/ledgers/{}", ledger_segment(demo::ORIGIN));
-    let lang = if en { " --lang en" } else { "" };
+    let lang = lang.pick("", " --lang en");
     println!();
     println!(
         "{} {}{}",
@@ -209,12 +210,4 @@ fn print_urls(addr: SocketAddr, dir: &Path, unit: Option<&Unit>, en: bool) {
     );
     println!();
     println!("{}", t("按 Ctrl-C 停止。", "press Ctrl-C to stop."));
-}
-
-fn lang_of(en: bool) -> gongzhang_text::Lang {
-    if en {
-        gongzhang_text::Lang::En
-    } else {
-        gongzhang_text::Lang::Zh
-    }
 }

@@ -262,7 +262,7 @@ fn run(command: Command, lang: Lang) -> anyhow::Result<()> {
             keygen::print_new_key(&key, lang);
             Ok(())
         }
-        Command::Sample { out } => sample::sample(&out, lang == Lang::En),
+        Command::Sample { out } => sample::sample(&out, lang),
         Command::Init(args) => run_init(args, lang),
         Command::Record {
             target,
@@ -362,7 +362,7 @@ fn run(command: Command, lang: Lang) -> anyhow::Result<()> {
         Command::Demo { dir, listen } => {
             logging();
             let rt = runtime()?;
-            rt.block_on(demo::run(&dir, listen, lang == Lang::En))
+            rt.block_on(demo::run(&dir, listen, lang))
         }
     }
 }

@@ -5,12 +5,13 @@ use anyhow::Context as _;
 use gongzhang_core::checkpoint;
 use gongzhang_core::ledger::replay_jsonl;
 use gongzhang_demo::{community as demo, example, vectors};
+use gongzhang_text::Lang;
 use std::path::Path;
 
 /// Writes the example ledger and the demo community under `out`, verifies them, and prints the
 /// commands that verify them with the standalone verifier.
-pub fn sample(out: &Path, en: bool) -> anyhow::Result<()> {
-    let t = |zh: &'static str, english: &'static str| if en { english } else { zh };
+pub fn sample(out: &Path, lang: Lang) -> anyhow::Result<()> {
+    let t = |zh: &'static str, english: &'static str| lang.pick(zh, english);
     std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
     for (name, bytes) in vectors::files() {
         let path = out.join(&name);
@@ -61,15 +62,15 @@ pub fn sample(out: &Path, en: bool) -> anyhow::Result<()> {
         out.display(),
         log_key,
         verified.genesis_hash,
-        if en { " --lang en" } else { "" }
+        lang.pick("", " --lang en")
     );
-    write_demo(&out.join("demo"), en)
+    write_demo(&out.join("demo"), lang)
 }
 
 /// Writes the demo community 幸福里小区 (two years, about 11,000 entries) with its checkpoint, and
 /// prints the command that verifies it.
-fn write_demo(dir: &Path, en: bool) -> anyhow::Result<()> {
-    let t = |zh: &'static str, english: &'static str| if en { english } else { zh };
+fn write_demo(dir: &Path, lang: Lang) -> anyhow::Result<()> {
+    let t = |zh: &'static str, english: &'static str| lang.pick(zh, english);
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     let demo = demo::community(crate::demo::DEMO_SEED);
     let log = demo.jsonl();
@@ -97,7 +98,7 @@ fn write_demo(dir: &Path, en: bool) -> anyhow::Result<()> {
         dir.display(),
         dir.display(),
         demo.log_signer.verifier(),
-        if en { " --lang en" } else { "" }
+        lang.pick("", " --lang en")
     );
     Ok(())
 }

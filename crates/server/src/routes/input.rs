@@ -27,6 +27,18 @@ pub(super) fn body(
     })
 }
 
+/// A body that must be strict JSON (RFC 8785's parser: no duplicate keys, no floats).
+pub(super) fn json_body(raw: &[u8]) -> Result<serde_json::Value, Problem> {
+    gongzhang_core::canonical::parse_strict(raw).map_err(|e| {
+        Problem::malformed(
+            "invalid_json",
+            Refusal::BodyNotJson {
+                reason: &e.to_string(),
+            },
+        )
+    })
+}
+
 /// The query parameters, each at most once.
 pub(super) fn query(raw: Option<String>) -> Result<HashMap<String, String>, Problem> {
     let mut out = HashMap::new();

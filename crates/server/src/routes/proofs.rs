@@ -3,7 +3,7 @@
 
 use super::Shared;
 use super::entries::{entry_bytes, event_seq};
-use super::input::{body, number, query, seq_param};
+use super::input::{body, json_body, number, query, seq_param};
 use super::output::{hash_hex, ok, text};
 use crate::SMALL_BODY_BYTES_MAX;
 use crate::problem::Problem;
@@ -11,7 +11,6 @@ use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, RawQuery, State};
 use axum::response::Response;
-use gongzhang_core::canonical;
 use gongzhang_store::backend::Backend;
 use gongzhang_store::store::Store;
 use gongzhang_text::api::Refusal;
@@ -108,14 +107,7 @@ pub(super) async fn cosign<B: Backend>(
     raw: Result<Bytes, BytesRejection>,
 ) -> Result<Response, Problem> {
     let raw = body(raw, SMALL_BODY_BYTES_MAX)?;
-    let value = canonical::parse_strict(&raw).map_err(|e| {
-        Problem::malformed(
-            "invalid_json",
-            Refusal::BodyNotJson {
-                reason: &e.to_string(),
-            },
-        )
-    })?;
+    let value = json_body(&raw)?;
     let known = |k: &String| k == "size" || k == "cosignature";
     let only_known = value.as_object().is_some_and(|o| o.keys().all(known));
     let (true, Some(size), Some(line)) = (

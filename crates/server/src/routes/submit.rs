@@ -1,7 +1,7 @@
 //! Submissions: one signed event, or a batch of them, appended to the log with a receipt each.
 
 use super::Shared;
-use super::input::body;
+use super::input::{body, json_body};
 use super::output::{hash_hex, ok};
 use crate::problem::Problem;
 use crate::{BATCH_BODY_BYTES_MAX, EVENT_BODY_BYTES_MAX};
@@ -9,7 +9,6 @@ use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, State};
 use axum::response::Response;
-use gongzhang_core::canonical;
 use gongzhang_core::merkle::TreeHead;
 use gongzhang_core::submission::SignedEvent;
 use gongzhang_store::backend::Backend;
@@ -59,14 +58,7 @@ pub(super) async fn submit_batch<B: Backend>(
     raw: Result<Bytes, BytesRejection>,
 ) -> Result<Response, Problem> {
     let raw = body(raw, BATCH_BODY_BYTES_MAX)?;
-    let value = canonical::parse_strict(&raw).map_err(|e| {
-        Problem::malformed(
-            "invalid_json",
-            Refusal::BodyNotJson {
-                reason: &e.to_string(),
-            },
-        )
-    })?;
+    let value = json_body(&raw)?;
     let Value::Object(mut object) = value else {
         return Err(Problem::malformed("invalid_field", Refusal::BatchNotObject));
     };
