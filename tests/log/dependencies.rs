@@ -112,6 +112,18 @@ fn dependencies_point_one_way_core_store_server_gongzhang() {
             "gongzhang-text"
         ]
     );
+    // The witness is the server's sibling: it serves HTTP over the store's database and needs
+    // nothing of the command line (which depends on it).
+    assert_eq!(
+        ours("gongzhang-witness"),
+        [
+            "gongzhang-witness",
+            "gongzhang-core",
+            "gongzhang-server",
+            "gongzhang-store",
+            "gongzhang-text"
+        ]
+    );
     let store = crate_names(&tree("gongzhang-store"));
     assert!(
         !store.iter().any(|n| n == "axum"),

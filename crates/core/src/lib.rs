@@ -16,6 +16,8 @@
 //! - [`merkle`]: the RFC 6962/9162 Merkle tree, inclusion and consistency proofs.
 //! - [`note`], [`checkpoint`], [`cosignature`], [`tlog_proof`]: the C2SP formats for signed
 //!   checkpoints, witness cosignatures and portable inclusion proofs.
+//! - [`witness`]: the witness protocol (c2sp.org/tlog-witness): the add-checkpoint request and
+//!   the checks a witness makes before it cosigns.
 //! - [`submission`]: a signed event as an author submits it to a ledger server.
 //! - [`attachment`]: the files a ledger keeps (recognised by their bytes) and the signed
 //!   authorisation of an upload.
@@ -41,5 +43,6 @@ pub mod note;
 pub mod stream;
 pub mod submission;
 pub mod tlog_proof;
+pub mod witness;
 
 pub use hash::Hash;

@@ -7,6 +7,7 @@
 //! `<name>+<key id>+<base64(0x01 ‖ public key)>`.
 
 use anyhow::{Context as _, bail};
+use gongzhang_core::cosignature::CosignerSigner;
 use gongzhang_core::note::SignerKey;
 use gongzhang_text::Lang;
 use std::io::Write as _;
@@ -28,29 +29,37 @@ pub fn default_path(name: &str) -> PathBuf {
     PathBuf::from(format!("{name}.key"))
 }
 
-/// Makes a key named `name` from fresh randomness and writes it to `path`, which must not exist.
-pub fn keygen(name: &str, path: &Path, lang: Lang) -> anyhow::Result<NewKey> {
-    let t = |zh: &'static str, english: &'static str| lang.pick(zh, english);
+/// 32 bytes from the operating system's randomness.
+fn fresh_seed(lang: Lang) -> anyhow::Result<[u8; 32]> {
     let mut seed = [0u8; 32];
     getrandom::fill(&mut seed).map_err(|e| {
         anyhow::anyhow!(
             "{} {e}",
-            t(
+            lang.pick(
                 "无法从操作系统取得随机数：",
                 "cannot get randomness from the system:"
             )
         )
     })?;
-    let key = SignerKey::from_seed(name, seed).with_context(|| {
-        format!(
-            "{} {name:?}{}",
-            t("名字", "the name"),
-            t(
-                " 不能用作密钥名：不能为空，不能含空格或加号（+）",
-                " cannot name a key: it must not be empty or contain spaces or a plus sign (+)"
-            )
+    Ok(seed)
+}
+
+/// Why `name` cannot name a key.
+fn bad_name(name: &str, lang: Lang) -> String {
+    format!(
+        "{} {name:?}{}",
+        lang.pick("名字", "the name"),
+        lang.pick(
+            " 不能用作密钥名：不能为空，不能含空格或加号（+）",
+            " cannot name a key: it must not be empty or contain spaces or a plus sign (+)"
         )
-    })?;
+    )
+}
+
+/// Makes a key named `name` from fresh randomness and writes it to `path`, which must not exist.
+pub fn keygen(name: &str, path: &Path, lang: Lang) -> anyhow::Result<NewKey> {
+    let key =
+        SignerKey::from_seed(name, fresh_seed(lang)?).with_context(|| bad_name(name, lang))?;
     let public_hex = key.author_signer().public_key().to_hex();
     write_secret(
         path,
@@ -62,6 +71,47 @@ pub fn keygen(name: &str, path: &Path, lang: Lang) -> anyhow::Result<NewKey> {
         verifier: key.verifier().to_string(),
         public_hex,
     })
+}
+
+/// Makes a witness key (`cosignature/v1`, key type 0x04, as c2sp.org/tlog-cosignature requires)
+/// named `name` — by convention a name the street office controls, such as
+/// `jiedao.example.gov.cn/witness` — and writes it to `path`, which must not exist. Returns the
+/// verifier key line the logs, the notice boards and residents configure.
+pub fn witness_keygen(name: &str, path: &Path, lang: Lang) -> anyhow::Result<String> {
+    let key =
+        CosignerSigner::from_seed(name, fresh_seed(lang)?).with_context(|| bad_name(name, lang))?;
+    write_secret(
+        path,
+        format!("{}\n", key.to_private_key_string()).as_bytes(),
+        lang,
+    )?;
+    Ok(key.verifier().to_string())
+}
+
+/// Prints what the street office does with a witness key just made.
+pub fn print_new_witness_key(path: &Path, verifier: &str, lang: Lang) {
+    let t = |zh: &'static str, english: &'static str| lang.pick(zh, english);
+    println!(
+        "{} {}",
+        t("已生成见证密钥：", "wrote the witness key to"),
+        path.display()
+    );
+    println!(
+        "{}",
+        t(
+            "这个文件只放在运行见证服务（gongzhang witness）的电脑上，不要发给任何人。",
+            "keep this file on the computer that runs the witness (gongzhang witness) only; never send it to anyone."
+        )
+    );
+    println!();
+    println!(
+        "{}",
+        t(
+            "把下面这行见证公钥交给各社区（gongzhang serve --witness）和居民（核对公示栏上的见证签名）：",
+            "hand this witness verifier key to each community (gongzhang serve --witness) and to residents (to check the board's cosignatures):"
+        )
+    );
+    println!("  {verifier}");
 }
 
 /// Writes `bytes` to a new file at `path` that only its owner can read (0600 on Unix); refuses

@@ -11,3 +11,4 @@ pub mod restore;
 pub mod sample;
 pub mod serve;
 pub mod submit;
+pub mod witness;

@@ -45,6 +45,10 @@ enum Command {
         /// 密钥文件（默认 <name>.key，已存在则拒绝）/ key file (default <name>.key; never replaced)
         #[arg(long)]
         out: Option<PathBuf>,
+        /// 生成见证密钥（街道办、居委会运行 gongzhang witness 用）/ make a witness key (for
+        /// the street office's or the residents' committee's gongzhang witness)
+        #[arg(long)]
+        witness: bool,
     },
     /// 建立账本：业委会委员用各自的密钥签署创世条目 / open a ledger: the committee members
     /// sign its genesis with their key files
@@ -94,6 +98,25 @@ enum Command {
         /// 之后每隔多少毫秒可再提交一次 / then one more write per this many milliseconds
         #[arg(long = "write-interval-ms", default_value_t = gongzhang_server::security::WRITE_INTERVAL_MS_DEFAULT)]
         write_interval_ms: u64,
+    },
+    /// 运行见证服务（街道办、居委会）：核对账本的检查点与以前见过的一致后副署 / run a
+    /// witness (street office, residents' committee): cosign a log's checkpoints once they are
+    /// consistent with everything it saw before (c2sp.org/tlog-witness)
+    Witness {
+        /// 监听地址（提交地址为 http://ADDR/add-checkpoint）/ address to listen on (submissions
+        /// go to http://ADDR/add-checkpoint)
+        #[arg(long, default_value = "127.0.0.1:7380")]
+        listen: SocketAddr,
+        /// 见证密钥文件（gongzhang keygen --witness 生成）/ witness key file (from gongzhang
+        /// keygen --witness)
+        #[arg(long)]
+        key: PathBuf,
+        /// 见证状态：SQLite 文件，或 postgres://… / state: a SQLite file or postgres://…
+        #[arg(long, default_value = "witness.sqlite")]
+        state: String,
+        /// 见证的账本日志公钥（可重复）/ a log's verifier key to witness (repeatable)
+        #[arg(long = "log")]
+        logs: Vec<String>,
     },
     /// 导出交给街道办的审计包 / export the bundle the street office takes away
     Export {
@@ -256,10 +279,15 @@ fn logging() {
 
 fn run(command: Command, lang: Lang) -> anyhow::Result<()> {
     match command {
-        Command::Keygen { name, out } => {
+        Command::Keygen { name, out, witness } => {
             let path = out.unwrap_or_else(|| keygen::default_path(&name));
-            let key = keygen::keygen(&name, &path, lang)?;
-            keygen::print_new_key(&key, lang);
+            if witness {
+                let verifier = keygen::witness_keygen(&name, &path, lang)?;
+                keygen::print_new_witness_key(&path, &verifier, lang);
+            } else {
+                let key = keygen::keygen(&name, &path, lang)?;
+                keygen::print_new_key(&key, lang);
+            }
             Ok(())
         }
         Command::Sample { out } => sample::sample(&out, lang),
@@ -309,6 +337,27 @@ fn run(command: Command, lang: Lang) -> anyhow::Result<()> {
                     serve::serve(store, &options, |a| print_listening(a, lang)).await
                 })
             })
+        }
+        Command::Witness {
+            listen,
+            key,
+            state,
+            logs,
+        } => {
+            logging();
+            let options = gongzhang::witness::WitnessOptions {
+                listen,
+                key,
+                state,
+                logs,
+            };
+            runtime()?.block_on(gongzhang::witness::run(&options, lang, |addr, verifier| {
+                println!(
+                    "{} http://{addr}/add-checkpoint",
+                    lang.pick("见证服务已启动：", "witness listening on")
+                );
+                println!("{} {verifier}", lang.pick("见证公钥：", "witness key:"));
+            }))
         }
         Command::Export {
             database,

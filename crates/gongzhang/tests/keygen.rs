@@ -109,3 +109,76 @@ fn refuses_a_name_a_key_cannot_have_and_writes_nothing() {
     }
     let _ = std::fs::remove_dir_all(&d);
 }
+
+#[test]
+fn a_witness_key_is_a_cosignature_key_of_type_0x04_and_the_witness_names_a_bad_key_file() {
+    use gongzhang_core::cosignature::{CosignerKey, CosignerSigner};
+    let d = dir("witness");
+    let out = keygen(
+        &d,
+        &[
+            "--witness",
+            "--name",
+            "jiedao.example/witness",
+            "--out",
+            "w.key",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let file = std::fs::read_to_string(d.join("w.key")).expect("key file");
+    let signer = CosignerSigner::parse(file.trim_end()).expect("a witness private key");
+    assert!(SignerKey::parse(file.trim_end()).is_err(), "not a 0x01 key");
+    let stdout = text(&out.stdout);
+    let line = stdout
+        .lines()
+        .map(str::trim)
+        .find(|l| l.starts_with("jiedao.example/witness+"))
+        .expect("verifier key line");
+    assert_eq!(line, signer.verifier().to_string());
+    assert_eq!(
+        CosignerKey::parse(line).expect("cosigner key").key_id(),
+        signer.key_id()
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = std::fs::metadata(d.join("w.key"))
+            .expect("meta")
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+
+    // The witness refuses to start without a usable key, naming the file.
+    let log = "gongzhang.example/x+629660c5+AdunsMB9kQUjEH3hDxMmAJtUHyriWmDLHq4jcjj/Yh0R";
+    let witness = |key: &str| {
+        Command::new(env!("CARGO_BIN_EXE_gongzhang"))
+            .args([
+                "witness",
+                "--key",
+                key,
+                "--log",
+                log,
+                "--listen",
+                "127.0.0.1:0",
+            ])
+            .current_dir(&d)
+            .output()
+            .expect("gongzhang runs")
+    };
+    let missing = witness("missing.key");
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(
+        text(&missing.stderr).contains("无法读取见证密钥文件 missing.key"),
+        "{}",
+        text(&missing.stderr)
+    );
+    std::fs::write(d.join("author.key"), "PRIVATE+KEY+x+00000000+AAAA\n").expect("write");
+    let wrong = witness("author.key");
+    assert_eq!(wrong.status.code(), Some(1));
+    assert!(
+        text(&wrong.stderr).contains("author.key 不是见证密钥文件"),
+        "{}",
+        text(&wrong.stderr)
+    );
+}

@@ -28,9 +28,11 @@ pub mod postgres;
 mod sql;
 pub mod sqlite;
 pub mod store;
+pub mod witness;
 
 pub use backend::{Backend, LedgerId, StoreError};
 pub use import::{ImportError, Imported};
 pub use store::{
     AppendError, Clock, CosignError, ProofError, RebuildReport, Receipt, Store, Submission,
 };
+pub use witness::{WitnessHead, WitnessRefusal, WitnessState};

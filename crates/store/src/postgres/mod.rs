@@ -31,6 +31,8 @@ use crate::backend::{
 
 mod batch;
 
+crate::witness::impl_witness_state!(PostgresBackend);
+
 use crate::sql::{
     self, EntryRow, HouseholdColumns, attachment_from_row, entry_from_row, household_from_row,
 };

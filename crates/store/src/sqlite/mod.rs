@@ -22,6 +22,8 @@ use std::time::Duration;
 
 mod batch;
 
+crate::witness::impl_witness_state!(SqliteBackend);
+
 use batch::{insert_checkpoint, insert_entries, insert_projections, insert_refs};
 
 /// How long a connection waits for another process's write lock before failing (SQLite's busy
