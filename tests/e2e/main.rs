@@ -9,6 +9,7 @@ mod pg;
 mod restore;
 mod support;
 mod webdriver;
+mod witness;
 
 #[test]
 fn a_community_month_on_sqlite_exports_a_bundle_that_verifies() {
@@ -39,4 +40,10 @@ fn a_lost_postgres_server_is_restored_from_a_bundle_then_a_download() {
     let admin = runtime.block_on(pg::shared()).url("postgres");
     let dir = tempfile::tempdir().expect("temp dir");
     restore::on_postgres(dir.path(), &url, &admin);
+}
+
+#[test]
+fn two_witnesses_cosign_and_the_verifier_counts_them() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    witness::two_witnesses_cosign(dir.path());
 }

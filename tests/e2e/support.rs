@@ -223,3 +223,37 @@ impl Demo {
         self.process.stop()
     }
 }
+
+/// A running `gongzhang witness`.
+pub struct WitnessProcess {
+    process: Running,
+    /// Its submission prefix, `http://127.0.0.1:PORT`.
+    pub url: String,
+}
+
+impl WitnessProcess {
+    /// Starts `gongzhang witness args… --listen 127.0.0.1:0` in `dir` and waits until it listens.
+    pub fn start(dir: &Path, args: &[&str]) -> WitnessProcess {
+        let mut command = gongzhang();
+        command.current_dir(dir).arg("witness").args(args).args([
+            "--listen",
+            "127.0.0.1:0",
+            "--lang",
+            "en",
+        ]);
+        let (process, lines) = Running::spawn(command, "gongzhang witness", START_TIMEOUT, |l| {
+            l.starts_with("witness listening on ")
+        });
+        let url = lines
+            .last()
+            .and_then(|l| l.strip_prefix("witness listening on "))
+            .map(|url| url.trim_end_matches("/add-checkpoint").to_string())
+            .expect("the listening line");
+        WitnessProcess { process, url }
+    }
+
+    /// Sends SIGTERM and waits for a graceful exit; returns whether it exited 0.
+    pub fn stop(&mut self) -> bool {
+        self.process.stop()
+    }
+}

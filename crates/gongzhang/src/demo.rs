@@ -112,6 +112,7 @@ pub async fn run(dir: &Path, listen: SocketAddr, lang: Lang) -> anyhow::Result<(
     let options = ServeOptions {
         log_keys: vec![log_key.clone()],
         witnesses: Vec::new(),
+        witness_urls: Vec::new(),
         listen,
         show_arrears_units: false,
         write_limit: gongzhang_server::security::WriteLimit::default(),

@@ -84,6 +84,11 @@ enum Command {
         /// 接受其见证签名的公钥（C2SP 格式，可重复）/ witness keys whose cosignatures are accepted
         #[arg(long = "witness")]
         witnesses: Vec<String>,
+        /// 请其副署检查点的见证服务地址（如 http://jiedao.example:7380），与 --witness 按顺序
+        /// 对应（可重复）/ a witness to ask for cosignatures (e.g. http://jiedao.example:7380),
+        /// paired in order with --witness (repeatable)
+        #[arg(long = "witness-url")]
+        witness_urls: Vec<String>,
         /// 监听地址 / address to listen on
         #[arg(long, default_value = "127.0.0.1:8080")]
         listen: SocketAddr,
@@ -314,6 +319,7 @@ fn run(command: Command, lang: Lang) -> anyhow::Result<()> {
             database,
             log_keys,
             witnesses,
+            witness_urls,
             listen,
             show_arrears_units,
             write_burst,
@@ -323,6 +329,7 @@ fn run(command: Command, lang: Lang) -> anyhow::Result<()> {
             let options = serve::ServeOptions {
                 log_keys,
                 witnesses,
+                witness_urls,
                 listen,
                 show_arrears_units,
                 write_limit: gongzhang_server::security::WriteLimit {

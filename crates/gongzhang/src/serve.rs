@@ -10,6 +10,7 @@ use gongzhang_server::security::WriteLimit;
 use gongzhang_server::{AppState, BoardOptions, router_with_limit};
 use gongzhang_store::backend::Backend;
 use gongzhang_store::store::Store;
+use gongzhang_witness::client::{WitnessEndpoint, cosign_forever};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -20,6 +21,9 @@ pub struct ServeOptions {
     pub log_keys: Vec<PathBuf>,
     /// Witness cosigner keys (C2SP vkey strings) whose cosignatures are accepted.
     pub witnesses: Vec<String>,
+    /// The witnesses to ask for cosignatures: the n-th URL is the submission prefix of the n-th
+    /// witness key.
+    pub witness_urls: Vec<String>,
     /// Where to listen.
     pub listen: SocketAddr,
     /// Whether the notice board's arrears page lists units by number (the committee's choice;
@@ -63,6 +67,19 @@ pub async fn serve<B: Backend>(
         .iter()
         .map(|w| CosignerKey::parse(w).with_context(|| format!("the witness key {w:?}")))
         .collect::<anyhow::Result<Vec<_>>>()?;
+    let endpoints = witness_endpoints(&witnesses, &options.witness_urls)?;
+    // One task per ledger and witness asks for cosignatures; a witness that is down delays
+    // them, never an append.
+    let mut cosigners = Vec::new();
+    for origin in &origins {
+        for endpoint in &endpoints {
+            cosigners.push(tokio::spawn(cosign_forever(
+                store.clone(),
+                origin.clone(),
+                endpoint.clone(),
+            )));
+        }
+    }
     let board = BoardOptions {
         show_arrears_units: options.show_arrears_units,
     };
@@ -109,9 +126,41 @@ pub async fn serve<B: Backend>(
     .await
     .context("serving");
     collector.abort();
+    for task in cosigners {
+        task.abort();
+    }
     served?;
     tracing::info!("stopped: every request in flight was answered");
     Ok(())
+}
+
+/// Pairs the n-th `--witness-url` with the n-th `--witness` key. There may be fewer URLs than
+/// keys (a witness that posts its cosignatures itself needs none), never more.
+pub fn witness_endpoints(
+    keys: &[CosignerKey],
+    urls: &[String],
+) -> anyhow::Result<Vec<WitnessEndpoint>> {
+    if urls.len() > keys.len() {
+        anyhow::bail!(
+            "{} --witness-url but {} --witness: each URL belongs to the witness key given at the same position / 每个 --witness-url 对应同一位置的 --witness 公钥",
+            urls.len(),
+            keys.len()
+        );
+    }
+    urls.iter()
+        .zip(keys)
+        .map(|(url, key)| {
+            if !(url.starts_with("http://") || url.starts_with("https://")) {
+                anyhow::bail!(
+                    "--witness-url {url:?}: a witness's submission prefix starts with http:// or https:// / 见证地址须以 http:// 或 https:// 开头"
+                );
+            }
+            Ok(WitnessEndpoint {
+                key: key.clone(),
+                url: url.trim_end_matches('/').to_owned(),
+            })
+        })
+        .collect()
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

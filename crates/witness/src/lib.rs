@@ -7,7 +7,11 @@
 //! [`gongzhang_core::witness`] decide, moves its record of the log forward by compare-and-swap,
 //! and only then cosigns. [`http::router`] serves it at `POST /add-checkpoint`. It witnesses any
 //! C2SP log it is given a key for ("consistency only"): nothing in it is particular to Gongzhang.
+//!
+//! [`client`] is the other side: a Gongzhang server asking its witnesses to cosign its
+//! checkpoints (`gongzhang serve --witness-url`).
 
+pub mod client;
 pub mod http;
 
 use gongzhang_core::cosignature::{self, CosignError, CosignerKey, CosignerSigner};
