@@ -706,3 +706,71 @@ async fn a_server_with_two_ledgers_lists_the_communities_and_serves_each_board_u
     assert_eq!(page.status, StatusCode::NOT_FOUND);
     assert!(page.text().contains("多个小区"));
 }
+
+#[tokio::test]
+async fn the_board_names_the_witnesses_and_how_far_behind_their_last_cosignature_is() {
+    use gongzhang_core::cosignature::cosign;
+    use gongzhang_core::entry::Event;
+    use gongzhang_store::store::Submission;
+    let (store, _) = store(Ledgers::ExampleAndDemo).await;
+    let router = app(&store, BoardOptions::default());
+    let home = format!("/c/{}/", ledger_segment(example::ORIGIN));
+    let size = store.size(example::ORIGIN).await.expect("size");
+    let root = store.root(example::ORIGIN, size).await.expect("root");
+    let witness = gongzhang_demo::vectors::witness_signer();
+    let line = cosign(
+        &Checkpoint::new(example::ORIGIN, size, root).expect("checkpoint"),
+        &witness,
+        1_770_700_000,
+    )
+    .expect("cosign")
+    .to_line();
+    store
+        .add_cosignature(example::ORIGIN, size, &line, &[witness.verifier()])
+        .await
+        .expect("cosignature");
+    let html = page(&router, &home).await;
+    one(&tags(&html), "data-witness", witness.name());
+    assert!(!html.contains("尚无见证人联署"), "{html}");
+
+    // One more entry: the board reflects a checkpoint no witness has cosigned yet, and says
+    // which one they did cosign.
+    let serde_json::Value::Object(body) =
+        serde_json::json!({"unit": "1-1-101", "amount_fen": 100, "channel": "cash"})
+    else {
+        unreachable!()
+    };
+    let event = Event::new("board-witness-1", "payment_received", body).expect("event");
+    let signature = event.sign(example::ORIGIN, &example::signer("treasurer"));
+    store
+        .append(
+            example::ORIGIN,
+            Submission {
+                event,
+                signatures: vec![signature],
+            },
+        )
+        .await
+        .expect("append");
+    let html = page(&router, &home).await;
+    assert!(html.contains("尚无见证人联署"), "{html}");
+    let t = tags(&html);
+    let last = one(&t, "id", "last-cosigned");
+    assert_eq!(last.num("data-size"), i128::from(size));
+    assert_eq!(last.num("data-behind"), 1);
+    assert!(
+        html.contains(&format!(
+            "见证人（{}）最近联署的是第 {size} 条时的检查点，比这一检查点少 1 条",
+            witness.name()
+        )),
+        "{html}"
+    );
+    let english = page(&router, &format!("{home}?lang=en")).await;
+    assert!(
+        english.contains(&format!(
+            "The witnesses ({}) last cosigned the checkpoint at {size} entries, 1 entry before this one",
+            witness.name()
+        )),
+        "{english}"
+    );
+}

@@ -348,6 +348,13 @@ pub trait Backend: Send + Sync + 'static {
         size: u64,
         line: &str,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// The latest `limit` cosignature lines of the ledger, largest checkpoint size first:
+    /// (size, line).
+    fn recent_cosignatures(
+        &self,
+        ledger: LedgerId,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<(u64, String)>, StoreError>> + Send;
     /// Stores an attachment (content-addressed: storing it twice is a no-op) with no ledger's
     /// claim on it: for files restored from a published bundle, which entries name and which are
     /// therefore never collected.

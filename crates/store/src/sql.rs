@@ -45,6 +45,19 @@ pub(crate) fn entry_from_row(row: EntryRow) -> Result<StoredEntry, StoreError> {
 pub(crate) const INSERT_COSIGNATURE: &str = "INSERT INTO cosignatures (ledger_id, size, line) \
      VALUES ($1, $2, $3) ON CONFLICT (ledger_id, size, line) DO NOTHING";
 
+/// The latest `$2` cosignature lines of ledger `$1`, largest checkpoint size first: (size, line).
+pub(crate) const RECENT_COSIGNATURES: &str = "SELECT size, line FROM cosignatures \
+     WHERE ledger_id = $1 ORDER BY size DESC, line LIMIT $2";
+
+/// Reads [`RECENT_COSIGNATURES`] rows: a negative size is corruption.
+pub(crate) fn cosignatures_from_rows(
+    rows: Vec<(i64, String)>,
+) -> Result<Vec<(u64, String)>, StoreError> {
+    rows.into_iter()
+        .map(|(size, line)| Ok((from_db(size, 0, "cosigned size")?, line)))
+        .collect()
+}
+
 /// Stores an attachment: SHA-256 `$1`, media type `$2`, bytes `$3`; one already stored is left
 /// as it is (content-addressed).
 pub(crate) const INSERT_ATTACHMENT: &str = "INSERT INTO attachments (sha256, media_type, bytes) \

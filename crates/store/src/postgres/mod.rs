@@ -373,6 +373,19 @@ impl Backend for PostgresBackend {
         Ok(())
     }
 
+    async fn recent_cosignatures(
+        &self,
+        ledger: LedgerId,
+        limit: u32,
+    ) -> Result<Vec<(u64, String)>, StoreError> {
+        let rows: Vec<(i64, String)> = sqlx::query_as(sql::RECENT_COSIGNATURES)
+            .bind(ledger)
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await?;
+        sql::cosignatures_from_rows(rows)
+    }
+
     async fn put_attachment(&self, attachment: &Attachment) -> Result<(), StoreError> {
         sqlx::query(sql::INSERT_ATTACHMENT)
             .bind(attachment.sha256.as_bytes().as_slice())

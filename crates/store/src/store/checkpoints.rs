@@ -2,7 +2,7 @@
 //! the cosignatures witnesses add.
 
 use super::Store;
-use crate::backend::{Backend, StoreError, StoredCheckpoint};
+use crate::backend::{Backend, LedgerId, StoreError, StoredCheckpoint};
 use gongzhang_core::cosignature::{self, CosignatureError, CosignerKey};
 use gongzhang_core::note::{self, NoteError, SignatureLine, SignatureLineError};
 
@@ -91,6 +91,64 @@ impl<B: Backend> Store<B> {
             .await?;
         Ok(())
     }
+}
+
+/// Cosignature lines looked at to find the latest cosigned checkpoint: a few witnesses
+/// cosigning every couple of seconds leave about two lines a checkpoint, so this covers the last
+/// few hundred checkpoints.
+pub const RECENT_COSIGNATURES_READ: u32 = 512;
+
+impl<B: Backend> Store<B> {
+    /// The latest checkpoint witnesses cosigned, with the names of those who did: of the recently
+    /// cosigned checkpoints, the one with the most witnesses, and of those the largest. `None`
+    /// when no witness has cosigned lately.
+    pub async fn latest_cosigned(
+        &self,
+        origin: &str,
+    ) -> Result<Option<(u64, Vec<String>)>, StoreError> {
+        let id = self.ledger_id(origin).await?;
+        Ok(best_cosigned(&self.cosigned_recently(id).await?, 0))
+    }
+
+    /// The recently cosigned checkpoints, largest first: (size, witness names, sorted).
+    pub(super) async fn cosigned_recently(
+        &self,
+        id: LedgerId,
+    ) -> Result<Vec<(u64, Vec<String>)>, StoreError> {
+        let lines = self
+            .shared
+            .backend
+            .recent_cosignatures(id, RECENT_COSIGNATURES_READ)
+            .await?;
+        let mut groups: Vec<(u64, Vec<String>)> = Vec::new();
+        for (size, line) in lines {
+            let Ok(line) = SignatureLine::parse(line.trim_end_matches('\n')) else {
+                continue;
+            };
+            match groups.last_mut() {
+                Some((at, names)) if *at == size => names.push(line.name().to_owned()),
+                _ => groups.push((size, vec![line.name().to_owned()])),
+            }
+        }
+        for (_, names) in &mut groups {
+            names.sort();
+            names.dedup();
+        }
+        Ok(groups)
+    }
+}
+
+/// Of `groups` (size, witnesses), those above `above` entries: the one with the most witnesses,
+/// and of those the largest.
+pub(super) fn best_cosigned(
+    groups: &[(u64, Vec<String>)],
+    above: u64,
+) -> Option<(u64, Vec<String>)> {
+    groups
+        .iter()
+        .filter(|(size, _)| *size > above)
+        .max_by_key(|(size, names)| (names.len(), *size))
+        .cloned()
 }
 
 pub(super) fn note_with_cosignatures(checkpoint: &StoredCheckpoint) -> String {

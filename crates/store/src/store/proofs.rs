@@ -3,7 +3,7 @@
 //! [`Backend::nodes`] call and folded.
 
 use super::Store;
-use super::checkpoints::note_with_cosignatures;
+use super::checkpoints::{best_cosigned, note_with_cosignatures};
 use crate::backend::{Backend, LedgerId, NodeId, StoreError};
 use gongzhang_core::hash::Hash;
 use gongzhang_core::merkle::{self, ProofRequestError};
@@ -140,7 +140,10 @@ impl<B: Backend> Store<B> {
     }
 
     /// A receipt for entry `seq` as a C2SP tlog-proof: its inclusion proof in the checkpoint
-    /// signed at `tree_size` (the latest if `None`), with that checkpoint and its cosignatures.
+    /// signed at `tree_size`, with that checkpoint and its cosignatures. Without a size, the
+    /// checkpoint is the latest one witnesses cosigned that covers the entry (the most witnesses,
+    /// then the largest: so that a payer's receipt carries the street office's cosignature), or
+    /// the latest checkpoint when none covers it yet.
     pub async fn tlog_proof(
         &self,
         origin: &str,
@@ -148,6 +151,10 @@ impl<B: Backend> Store<B> {
         tree_size: Option<u64>,
     ) -> Result<String, ProofError> {
         let id = self.ledger_id(origin).await?;
+        let tree_size = match tree_size {
+            Some(size) => Some(size),
+            None => best_cosigned(&self.cosigned_recently(id).await?, seq).map(|(size, _)| size),
+        };
         let stored =
             self.shared
                 .backend

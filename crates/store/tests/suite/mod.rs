@@ -71,6 +71,7 @@ macro_rules! backend_suite {
             proofs::proofs_from_stored_nodes_equal_proofs_from_leaves,
             proofs::tlog_proofs_verify_against_signed_checkpoints,
             proofs::cosignatures_are_verified_then_published,
+            proofs::receipts_use_the_latest_cosigned_checkpoint_that_covers_the_entry,
             tamper::edited_entry_is_reported_on_load,
             import::a_published_log_is_imported_whole,
             import::a_tampered_log_is_refused_and_nothing_is_written,

@@ -223,3 +223,84 @@ pub async fn cosignatures_are_verified_then_published<H: Harness>(h: &H) {
         .expect("stored");
     assert_eq!(published_again, published, "refused lines are not stored");
 }
+
+/// A receipt asked for without a size is made at the latest checkpoint a witness cosigned, when
+/// that checkpoint covers the entry (so a payer's receipt carries the street office's
+/// cosignature), and at the latest checkpoint otherwise.
+pub async fn receipts_use_the_latest_cosigned_checkpoint_that_covers_the_entry<H: Harness>(h: &H) {
+    let store = example_store(h.open().await).await;
+    let witness = vectors::witness_signer();
+    let witnesses = [witness.verifier()];
+    let policy = WitnessPolicy::new(witnesses.to_vec(), 1).expect("policy");
+    let log_key = vectors::log_signer().verifier();
+    let cosign = |size: u64, root| {
+        let checkpoint = Checkpoint::new(ORIGIN, size, root).expect("checkpoint");
+        cosignature::cosign(&checkpoint, &witness, 1_770_700_000)
+            .expect("cosign")
+            .to_line()
+    };
+    let first = store
+        .append(ORIGIN, payment("w-1", UNITS[0], 1))
+        .await
+        .expect("append");
+    let cosigned = first.checkpoint.size;
+    store
+        .add_cosignature(
+            ORIGIN,
+            cosigned,
+            &cosign(cosigned, first.checkpoint.root),
+            &witnesses,
+        )
+        .await
+        .expect("cosignature");
+    let second = store
+        .append(ORIGIN, payment("w-2", UNITS[1], 2))
+        .await
+        .expect("append");
+    assert_eq!(second.checkpoint.size, cosigned + 1);
+    let size_of = |text: &str| {
+        let proof = TlogProof::parse(text).expect("parse");
+        let (signed, _) = gongzhang_core::note::parse(proof.checkpoint_note()).expect("note");
+        Checkpoint::parse(signed).expect("checkpoint").size()
+    };
+    // The first payment: the cosigned checkpoint, which verifies under the witness policy.
+    let text = store
+        .tlog_proof(ORIGIN, first.seq, None)
+        .await
+        .expect("proof");
+    assert_eq!(size_of(&text), cosigned);
+    let proof = TlogProof::parse(&text).expect("parse");
+    tlog_proof::verify(&proof, &first.entry_hash, ORIGIN, &log_key, Some(&policy))
+        .expect("cosigned receipt");
+    // The second is not under it yet: the latest checkpoint, without cosignatures.
+    let text = store
+        .tlog_proof(ORIGIN, second.seq, None)
+        .await
+        .expect("proof");
+    assert_eq!(size_of(&text), second.checkpoint.size);
+    let proof = TlogProof::parse(&text).expect("parse");
+    assert!(
+        tlog_proof::verify(&proof, &second.entry_hash, ORIGIN, &log_key, Some(&policy)).is_err()
+    );
+    // Once the witness cosigns the newer checkpoint, both receipts move to it.
+    store
+        .add_cosignature(
+            ORIGIN,
+            second.checkpoint.size,
+            &cosign(second.checkpoint.size, second.checkpoint.root),
+            &witnesses,
+        )
+        .await
+        .expect("cosignature");
+    for receipt in [&first, &second] {
+        let text = store
+            .tlog_proof(ORIGIN, receipt.seq, None)
+            .await
+            .expect("proof");
+        assert_eq!(size_of(&text), second.checkpoint.size);
+    }
+    assert_eq!(
+        store.latest_cosigned(ORIGIN).await.expect("read"),
+        Some((second.checkpoint.size, vec![witness.name().to_owned()]))
+    );
+}

@@ -99,6 +99,19 @@ pub(crate) struct CheckpointView {
     pub note: String,
     /// Names of the witnesses whose cosignatures it carries.
     pub witnesses: Vec<String>,
+    /// When it carries none: the latest checkpoint witnesses did cosign.
+    pub last_cosigned: Option<LastCosigned>,
+}
+
+/// The latest checkpoint witnesses cosigned, below the one a page reflects.
+#[derive(Debug, Clone)]
+pub(crate) struct LastCosigned {
+    /// Its size.
+    pub size: u64,
+    /// How many entries the reflected checkpoint has beyond it.
+    pub behind: u64,
+    /// The witnesses who cosigned it, joined for reading.
+    pub witnesses: String,
 }
 
 /// The checkpoint signed at `size` (every committed batch has one), or the latest.
@@ -133,6 +146,19 @@ pub(super) async fn checkpoint_view<B: Backend>(
         .filter(|name| name != origin)
         .collect();
     witnesses.dedup();
+    let last_cosigned = if witnesses.is_empty() {
+        store
+            .latest_cosigned(origin)
+            .await?
+            .filter(|(size, _)| *size < head.size)
+            .map(|(size, names)| LastCosigned {
+                size,
+                behind: head.size - size,
+                witnesses: names.join("、"),
+            })
+    } else {
+        None
+    };
     Ok(CheckpointView {
         reflects: Reflects {
             size: head.size,
@@ -143,5 +169,6 @@ pub(super) async fn checkpoint_view<B: Backend>(
         },
         note,
         witnesses,
+        last_cosigned,
     })
 }
