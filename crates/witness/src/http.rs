@@ -1,4 +1,5 @@
-//! The witness over HTTP: `POST /add-checkpoint` (the submission prefix is the root), answered
+//! The witness over HTTP: its console's pages ([`crate::console`]) and `POST /add-checkpoint` (the
+//! submission prefix is the root), answered
 //! as `c2sp.org/tlog-witness` says — `200` with the cosignature lines, `409` with the latest size
 //! as `text/x.tlog.size`, and `400`/`403`/`404`/`422` with a line of plain text saying why.
 //!
@@ -35,6 +36,7 @@ pub fn router<S: WitnessState>(witness: Arc<Witness<S>>) -> Router {
     Router::new()
         .route(ADD_CHECKPOINT_PATH, post(add_checkpoint::<S>))
         .layer(DefaultBodyLimit::max(MAX_REQUEST_BYTES))
+        .merge(crate::console::routes::<S>())
         .with_state(witness)
         .layer(
             ServiceBuilder::new()

@@ -12,6 +12,7 @@
 //! checkpoints (`gongzhang serve --witness-url`).
 
 pub mod client;
+pub mod console;
 pub mod http;
 
 use gongzhang_core::cosignature::{self, CosignError, CosignerKey, CosignerSigner};
@@ -99,6 +100,11 @@ impl<S: WitnessState> Witness<S> {
     /// Its state.
     pub fn state(&self) -> &S {
         &self.state
+    }
+
+    /// The time on its clock, in seconds since the POSIX epoch.
+    pub fn now(&self) -> u64 {
+        (self.clock)()
     }
 
     /// Answers an `add-checkpoint` request body: the cosignature lines (`— name base64\n`) once

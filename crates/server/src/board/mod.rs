@@ -119,7 +119,7 @@ fn lang_of_query(query: Option<&str>) -> Lang {
 
 /// What the board's pages and templates ask of a [`Lang`] beyond choosing a text: whether it is
 /// English, and the query that keeps it across an internal link.
-pub(crate) trait WebLang {
+pub trait WebLang {
     /// English (the board's default is Chinese).
     fn is_en(&self) -> bool;
     /// What an internal link without a query appends to keep the language.
