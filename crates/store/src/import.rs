@@ -30,7 +30,7 @@ use gongzhang_core::ledger::events::attachment_refs;
 use gongzhang_core::ledger::{Ledger, RuleError};
 use gongzhang_core::log::LogError;
 use gongzhang_core::merkle::{MerkleAccumulator, TreeHead};
-use gongzhang_core::note::{self, SignerKey};
+use gongzhang_core::note::{self, SignerKey, VerifierKey};
 use gongzhang_core::stream::{StreamError, StreamVerifier};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, Read as _};
@@ -128,21 +128,20 @@ enum Stop {
 
 /// The published checkpoint, split as the store keeps it: the log's signed note, and the
 /// witnesses' cosignature lines.
-struct SplitCheckpoint {
-    stored: StoredCheckpoint,
-    dropped: Vec<String>,
+pub(crate) struct SplitCheckpoint {
+    pub(crate) stored: StoredCheckpoint,
+    pub(crate) dropped: Vec<String>,
 }
 
 /// Opens the published checkpoint with the log key, and keeps the cosignature lines that verify
 /// with a witness key given (as [`Store::add_cosignature`] accepts them); lines from other keys
 /// are dropped, a line from a given witness that does not verify refuses the checkpoint.
-fn split_checkpoint(
+pub(crate) fn split_checkpoint(
     published: &str,
-    log_signer: &SignerKey,
+    log_key: &VerifierKey,
     witnesses: &[CosignerKey],
 ) -> Result<SplitCheckpoint, ImportError> {
-    let log_key = log_signer.verifier();
-    let opened = checkpoint::open(published, log_signer.name(), &log_key, None)
+    let opened = checkpoint::open(published, log_key.name(), log_key, None)
         .map_err(ImportError::Checkpoint)?;
     let (text, lines) =
         note::parse(published).map_err(|e| ImportError::Checkpoint(CheckpointError::Note(e)))?;
@@ -310,8 +309,37 @@ impl<B: Backend> Store<B> {
     where
         R: BufRead + Send + 'static,
     {
-        let origin = log_signer.name().to_string();
-        let split = split_checkpoint(checkpoint, &log_signer, witnesses)?;
+        let log_key = log_signer.verifier();
+        let imported = self
+            .import_published(log, checkpoint, &log_key, witnesses, progress)
+            .await?;
+        let given = log_key.to_string();
+        // The key's name is the origin (it was taken from it), so registering cannot fail.
+        self.add_log_key(&imported.origin, log_signer)
+            .map_err(|_| ImportError::LogKeyNotGenesis {
+                genesis: imported.origin.clone(),
+                given,
+            })?;
+        Ok(imported)
+    }
+
+    /// [`Store::import_ledger`] with the log's public key only: a copy of someone else's log (a
+    /// witness's mirror), checked the same way, to which this store never appends by itself
+    /// (it has no key to sign checkpoints) but which [`Store::extend_mirror`] extends with what
+    /// the log publishes next.
+    pub async fn import_published<R>(
+        &self,
+        log: R,
+        checkpoint: &str,
+        log_key: &VerifierKey,
+        witnesses: &[CosignerKey],
+        progress: impl Fn(u64) + Send + 'static,
+    ) -> Result<Imported, ImportError>
+    where
+        R: BufRead + Send + 'static,
+    {
+        let origin = log_key.name().to_string();
+        let split = split_checkpoint(checkpoint, log_key, witnesses)?;
         let backend = self.backend();
         // Refuse an existing ledger before the long verification; the import's transaction
         // checks again.
@@ -322,7 +350,7 @@ impl<B: Backend> Store<B> {
             }
         }
         let (sender, receiver) = mpsc::channel(IMPORT_STEPS_IN_FLIGHT);
-        let log_key = log_signer.verifier().to_string();
+        let log_key = log_key.to_string();
         let stored = split.stored.clone();
         let verifying = {
             let origin = origin.clone();
@@ -347,13 +375,6 @@ impl<B: Backend> Store<B> {
             }
         };
         self.forget_state(&origin).await;
-        let given = log_signer.verifier().to_string();
-        // The key's name is the origin (it was taken from it), so registering cannot fail.
-        self.add_log_key(&origin, log_signer)
-            .map_err(|_| ImportError::LogKeyNotGenesis {
-                genesis: origin.clone(),
-                given,
-            })?;
         Ok(Imported {
             origin,
             genesis_hash: verified.genesis_hash,

@@ -52,6 +52,7 @@ mod attachments;
 mod checkpoints;
 mod commit;
 mod load;
+mod mirror;
 mod projections;
 mod proofs;
 pub(crate) mod rows;

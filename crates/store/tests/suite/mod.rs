@@ -21,6 +21,7 @@ pub mod crash;
 pub mod demo;
 pub mod fixtures;
 pub mod import;
+pub mod mirror;
 pub mod proofs;
 pub mod tamper;
 
@@ -72,6 +73,7 @@ macro_rules! backend_suite {
             proofs::tlog_proofs_verify_against_signed_checkpoints,
             proofs::cosignatures_are_verified_then_published,
             proofs::receipts_use_the_latest_cosigned_checkpoint_that_covers_the_entry,
+            mirror::a_mirror_follows_the_log_and_refuses_what_does_not_check,
             tamper::edited_entry_is_reported_on_load,
             import::a_published_log_is_imported_whole,
             import::a_tampered_log_is_refused_and_nothing_is_written,
