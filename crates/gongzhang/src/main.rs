@@ -119,7 +119,9 @@ enum Command {
         /// 见证状态：SQLite 文件，或 postgres://… / state: a SQLite file or postgres://…
         #[arg(long, default_value = "witness.sqlite")]
         state: String,
-        /// 见证的账本日志公钥（可重复）/ a log's verifier key to witness (repeatable)
+        /// 见证的账本日志公钥（可重复）；公账的账本写成 '公钥=http://服务器地址'，见证人先逐条核对
+        /// 新条目再联署 / a log's verifier key to witness (repeatable); for a Gongzhang ledger
+        /// 'KEY=http://server' makes the witness check every new entry before it cosigns
         #[arg(long = "log")]
         logs: Vec<String>,
     },

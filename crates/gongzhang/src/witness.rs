@@ -9,7 +9,9 @@
 //!
 //! Each `--log` is a log's verifier key (`origin+keyid+base64(0x01 ‖ key)`, the line
 //! `gongzhang init` printed, which the notice board also shows); the log's origin is the key's
-//! name. The state is a SQLite file or a `postgres://` database: what the witness last cosigned
+//! name. `--log 'KEY=http://server:8080'` names a Gongzhang ledger's server: the witness then
+//! fetches and checks every new entry before it cosigns, and keeps them in its database
+//! ([`gongzhang_witness::verify`]). The state is a SQLite file or a `postgres://` database: what the witness last cosigned
 //! for each log survives a restart, so it never cosigns a smaller tree for a log it has seen.
 
 use crate::client::Database;
@@ -18,10 +20,13 @@ use anyhow::{Context as _, bail};
 use gongzhang_core::cosignature::CosignerSigner;
 use gongzhang_core::note::VerifierKey;
 use gongzhang_core::witness::TrustedLogs;
+use gongzhang_store::backend::Backend;
 use gongzhang_store::postgres::PostgresBackend;
 use gongzhang_store::sqlite::SqliteBackend;
+use gongzhang_store::store::Store;
 use gongzhang_store::witness::WitnessState;
 use gongzhang_text::Lang;
+use gongzhang_witness::verify::{LedgerMirror, LedgerSource};
 use gongzhang_witness::{Witness, http};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -61,8 +66,13 @@ pub fn read_witness_key(path: &Path, lang: Lang) -> anyhow::Result<CosignerSigne
     })
 }
 
-/// Reads the `--log` arguments: each a log's verifier key, trusted for the origin it names.
-pub fn trusted_logs(logs: &[String], lang: Lang) -> anyhow::Result<TrustedLogs> {
+/// Reads the `--log` arguments: each a log's verifier key, trusted for the origin it names, and
+/// for a Gongzhang ledger whose entries the witness checks, `VKEY=URL` (the ledger server's base
+/// URL).
+pub fn trusted_logs(
+    logs: &[String],
+    lang: Lang,
+) -> anyhow::Result<(TrustedLogs, Vec<LedgerSource>)> {
     if logs.is_empty() {
         bail!(
             "{}",
@@ -73,18 +83,14 @@ pub fn trusted_logs(logs: &[String], lang: Lang) -> anyhow::Result<TrustedLogs> 
         );
     }
     let mut trusted = TrustedLogs::new();
+    let mut sources = Vec::new();
     for (i, text) in logs.iter().enumerate() {
-        if text.contains("=http://") || text.contains("=https://") {
-            bail!(
-                "--log {} ({text}): {}",
-                i + 1,
-                lang.pick(
-                    "带账本地址的核验式见证（逐条核对账本规则）尚未实现；请只给公钥，见证人先只核对一致性",
-                    "the verifying witness (which checks every entry against the ledger's rules at the log's address) is not implemented yet; give the key alone, and the witness checks consistency only"
-                )
-            );
-        }
-        let key = VerifierKey::parse(text.trim()).with_context(|| {
+        // The key's base64 may end in '=', so the URL is found by its scheme.
+        let (key_text, url) = match text.find("=http://").or_else(|| text.find("=https://")) {
+            Some(at) => (&text[..at], Some(&text[at + 1..])),
+            None => (text.as_str(), None),
+        };
+        let key = VerifierKey::parse(key_text.trim()).with_context(|| {
             format!(
                 "--log {} ({text}): {}",
                 i + 1,
@@ -95,9 +101,15 @@ pub fn trusted_logs(logs: &[String], lang: Lang) -> anyhow::Result<TrustedLogs> 
             )
         })?;
         let origin = key.name().to_owned();
-        trusted.add(&origin, key);
+        trusted.add(&origin, key.clone());
+        if let Some(url) = url {
+            sources.push(LedgerSource {
+                log_key: key,
+                url: url.trim_end_matches('/').to_owned(),
+            });
+        }
     }
-    Ok(trusted)
+    Ok((trusted, sources))
 }
 
 /// Serves the witness until a shutdown signal. Prints the address (the actual port, if
@@ -108,31 +120,36 @@ pub async fn run(
     on_listening: impl FnOnce(SocketAddr, &str),
 ) -> anyhow::Result<()> {
     let signer = read_witness_key(&options.key, lang)?;
-    let logs = trusted_logs(&options.logs, lang)?;
+    let (logs, sources) = trusted_logs(&options.logs, lang)?;
     match Database::parse(&options.state) {
         Database::Sqlite(path) => {
             let state = SqliteBackend::open(&path)
                 .await
                 .with_context(|| format!("opening the witness state {}", path.display()))?;
-            serve(
-                Witness::new(signer, logs, state),
-                options.listen,
-                on_listening,
-            )
-            .await
+            let witness = verifying(Witness::new(signer, logs, state.clone()), state, sources);
+            serve(witness, options.listen, on_listening).await
         }
         Database::Postgres(url) => {
             let state = PostgresBackend::connect(&url)
                 .await
                 .context("connecting to the witness state database")?;
-            serve(
-                Witness::new(signer, logs, state),
-                options.listen,
-                on_listening,
-            )
-            .await
+            let witness = verifying(Witness::new(signer, logs, state.clone()), state, sources);
+            serve(witness, options.listen, on_listening).await
         }
     }
+}
+
+/// The witness, checking the entries of the Gongzhang ledgers in `sources` into a mirror in the
+/// same database.
+fn verifying<S: WitnessState, B: Backend>(
+    witness: Witness<S>,
+    backend: B,
+    sources: Vec<LedgerSource>,
+) -> Witness<S> {
+    if sources.is_empty() {
+        return witness;
+    }
+    witness.with_verifier(Arc::new(LedgerMirror::new(Store::new(backend), sources)))
 }
 
 async fn serve<S: WitnessState>(

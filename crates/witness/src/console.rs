@@ -91,10 +91,22 @@ fn refusal_alert(r: &WitnessRefusal, l: Lang) -> Alert {
             "一致性证明不成立：新检查点不包含联署过的内容（账本被改写）",
             "the consistency proof does not verify: the log was rewritten",
         ),
+        _ if r.status == 422 => l.pick(
+            "账本的条目未通过核对（签名、链或账本规则），未联署",
+            "the log's entries fail the ledger's checks (signatures, chain or rules); not cosigned",
+        ),
         _ => l.pick("被拒绝的签名请求", "a refused signed request"),
     };
+    let code = match r.code.as_str() {
+        "root_mismatch" | "bad_proof" => String::new(),
+        code => format!("（{code}）"),
+    };
     Alert {
-        text: format!("{}{}{what}", time_of(r.refused_at), l.pick("：", ": ")),
+        text: format!(
+            "{}{}{what}{code}",
+            time_of(r.refused_at),
+            l.pick("：", ": ")
+        ),
         evidence: Some(r.id),
     }
 }

@@ -8,6 +8,7 @@
 //! what extends the tree it cosigned before. A body over the protocol's largest request is
 //! refused `413` before it is read; requests are limited in time and in number at once.
 
+use crate::verify::Unverified;
 use crate::{AddError, Witness};
 use axum::Router;
 use axum::body::Bytes;
@@ -61,6 +62,17 @@ async fn add_checkpoint<S: WitnessState>(
                 Some(size) => text(status, SIZE_CONTENT_TYPE, size_body(size)),
                 None => text(status, PLAIN, format!("{refusal}\n")),
             }
+        }
+        Err(AddError::Unverified(unverified)) => {
+            let status = match unverified {
+                Unverified::Unreachable(_) => StatusCode::SERVICE_UNAVAILABLE,
+                Unverified::Refused { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            };
+            text(
+                status,
+                PLAIN,
+                format!("{unverified}; nothing was cosigned\n"),
+            )
         }
         Err(error) => {
             tracing::error!(%error, "add-checkpoint failed");

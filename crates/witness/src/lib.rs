@@ -14,6 +14,7 @@
 pub mod client;
 pub mod console;
 pub mod http;
+pub mod verify;
 
 use gongzhang_core::cosignature::{self, CosignError, CosignerKey, CosignerSigner};
 use gongzhang_core::merkle::TreeHead;
@@ -21,6 +22,7 @@ use gongzhang_core::witness::{self as protocol, AddCheckpoint, Refusal, TrustedL
 use gongzhang_store::backend::StoreError;
 use gongzhang_store::witness::{WitnessHead, WitnessRefusal, WitnessState};
 use std::sync::Arc;
+use verify::{Unverified, Verify};
 
 /// The clock a witness reads, in seconds since the POSIX epoch: the cosignatures' time.
 pub type Clock = Arc<dyn Fn() -> u64 + Send + Sync>;
@@ -44,6 +46,10 @@ pub enum AddError {
     /// The clock is past what a cosignature can carry (answered 500).
     #[error("{0}")]
     Cosign(#[from] CosignError),
+    /// A verified log's entries were not vouched for (422 when they fail, 503 when they could
+    /// not be fetched).
+    #[error("{0}")]
+    Unverified(Unverified),
 }
 
 impl From<Refusal> for AddError {
@@ -58,6 +64,7 @@ pub struct Witness<S> {
     logs: TrustedLogs,
     state: S,
     clock: Clock,
+    verify: Option<Arc<dyn Verify>>,
 }
 
 impl<S> std::fmt::Debug for Witness<S> {
@@ -78,7 +85,15 @@ impl<S: WitnessState> Witness<S> {
             logs,
             state,
             clock: Arc::new(system_clock),
+            verify: None,
         }
+    }
+
+    /// The same witness checking, before it cosigns, the entries of the logs `verify` watches
+    /// (the verifying witness of Gongzhang ledgers, [`verify::LedgerMirror`]).
+    pub fn with_verifier(mut self, verify: Arc<dyn Verify>) -> Witness<S> {
+        self.verify = Some(verify);
+        self
     }
 
     /// The same witness on another clock (tests).
@@ -127,6 +142,28 @@ impl<S: WitnessState> Witness<S> {
                 return Err(refusal.into());
             }
         };
+        if let Some(verify) = &self.verify {
+            if verify.watches(&origin) {
+                if let Err(unverified) = verify.verify(&origin, request.note(), head).await {
+                    if let Unverified::Refused { code, .. } = &unverified {
+                        tracing::warn!(origin, %unverified, "a log's entries fail the ledger's checks");
+                        self.state
+                            .add_witness_refusal(&WitnessRefusal {
+                                id: 0,
+                                origin: origin.clone(),
+                                refused_at: (self.clock)(),
+                                status: 422,
+                                code: code.clone(),
+                                reason: unverified.to_string(),
+                                witnessed: stored.as_ref().map(|h| h.checkpoint.clone()),
+                                request: request.to_body(),
+                            })
+                            .await?;
+                    }
+                    return Err(AddError::Unverified(unverified));
+                }
+            }
+        }
         let now = (self.clock)();
         let new = WitnessHead {
             origin: origin.clone(),

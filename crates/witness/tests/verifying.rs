@@ -1,0 +1,233 @@
+//! The verifying witness: before it cosigns a Gongzhang ledger's larger tree it fetches the new
+//! entries from the ledger's API, checks them with the rule book from the state it kept, keeps
+//! them (the street office's copy of the books), and refuses — recording the entry and the check
+//! — a log whose published entries are not what its checkpoint commits to.
+
+use gongzhang_core::cosignature::CosignerSigner;
+use gongzhang_core::entry::{Entry, Event, RecordedAt};
+use gongzhang_core::witness::TrustedLogs;
+use gongzhang_demo::{example, vectors};
+use gongzhang_server::{AppState, BoardOptions, ledger_segment};
+use gongzhang_store::sqlite::SqliteBackend;
+use gongzhang_store::witness::WitnessState;
+use gongzhang_store::{Clock, Store, Submission};
+use gongzhang_witness::client::{Outcome, WitnessEndpoint, agent, ask};
+use gongzhang_witness::verify::{LedgerMirror, LedgerSource};
+use gongzhang_witness::{Witness, http};
+use serde_json::{Value, json};
+use std::collections::VecDeque;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+fn scripted_clock(times: Vec<RecordedAt>, after: RecordedAt) -> Clock {
+    let times = Mutex::new(VecDeque::from(times));
+    Arc::new(move || {
+        times
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .pop_front()
+            .unwrap_or(after)
+    })
+}
+
+async fn example_store(dir: &Path) -> Store<SqliteBackend> {
+    let entries = example::entries();
+    let after = RecordedAt::parse("2026-02-10T08:00:00.000Z").expect("time");
+    let times = entries[1..].iter().map(Entry::recorded_at).collect();
+    let backend = SqliteBackend::open(dir.join("ledger.sqlite"))
+        .await
+        .expect("open");
+    let store = Store::new(backend).with_clock(scripted_clock(times, after));
+    store
+        .create_ledger(entries[0].clone(), vectors::log_signer())
+        .await
+        .expect("genesis");
+    store
+        .append_batch(
+            example::ORIGIN,
+            None,
+            entries[1..]
+                .iter()
+                .map(|e| Submission {
+                    event: e.event().clone(),
+                    signatures: e.signatures().to_vec(),
+                })
+                .collect(),
+        )
+        .await
+        .expect("example");
+    store
+}
+
+async fn pay(store: &Store<SqliteBackend>, i: u64) {
+    let Value::Object(body) = json!({"unit": "1-1-101", "amount_fen": 100 + i, "channel": "cash"})
+    else {
+        unreachable!()
+    };
+    let event = Event::new(&format!("verify-{i}"), "payment_received", body).expect("event");
+    let signature = event.sign(example::ORIGIN, &example::signer("treasurer"));
+    store
+        .append(
+            example::ORIGIN,
+            Submission {
+                event,
+                signatures: vec![signature],
+            },
+        )
+        .await
+        .expect("append");
+}
+
+async fn listen(app: axum::Router) -> SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move {
+        axum::serve(listener, app).await.expect("serve");
+    });
+    addr
+}
+
+fn signer() -> CosignerSigner {
+    CosignerSigner::from_seed("jiedao.example/witness", [4; 32]).expect("seed")
+}
+
+/// A verifying witness for the example ledger published at `url`, its state in `file`.
+async fn verifying_witness(
+    dir: &Path,
+    file: &str,
+    url: String,
+) -> (WitnessEndpoint, SqliteBackend) {
+    let state = SqliteBackend::open(dir.join(file)).await.expect("open");
+    let log_key = vectors::log_signer().verifier();
+    let mut logs = TrustedLogs::new();
+    logs.add(example::ORIGIN, log_key.clone());
+    let mirror = LedgerMirror::new(
+        Store::new(state.clone()),
+        vec![LedgerSource { log_key, url }],
+    );
+    let witness = Witness::new(signer(), logs, state.clone()).with_verifier(Arc::new(mirror));
+    let addr = listen(http::router(Arc::new(witness))).await;
+    (
+        WitnessEndpoint {
+            key: signer().verifier(),
+            url: format!("http://{addr}"),
+        },
+        state,
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_witness_checks_and_keeps_the_entries_before_it_cosigns() {
+    let dir = tempfile::tempdir().expect("dir");
+    let source = example_store(dir.path()).await;
+    let server = listen(gongzhang_server::router(AppState {
+        store: source.clone(),
+        witnesses: vec![signer().verifier()],
+        board: BoardOptions::default(),
+    }))
+    .await;
+    let (witness, state) =
+        verifying_witness(dir.path(), "witness.sqlite", format!("http://{server}")).await;
+    let agent = agent();
+    let size = source.size(example::ORIGIN).await.expect("size");
+    assert_eq!(
+        ask(&source, example::ORIGIN, &witness, &agent, 0, size).await,
+        Outcome::Cosigned(size)
+    );
+    // The witness's mirror holds the books.
+    let mirror = Store::new(state.clone());
+    assert_eq!(mirror.size(example::ORIGIN).await.expect("mirror"), size);
+    for i in 0..3 {
+        pay(&source, i).await;
+    }
+    assert_eq!(
+        ask(&source, example::ORIGIN, &witness, &agent, size, size + 3).await,
+        Outcome::Cosigned(size + 3)
+    );
+    let mirror = Store::new(state.clone());
+    assert_eq!(
+        mirror.size(example::ORIGIN).await.expect("mirror"),
+        size + 3
+    );
+    assert_eq!(
+        mirror.fund_balances(example::ORIGIN).await.expect("mirror"),
+        source.fund_balances(example::ORIGIN).await.expect("source")
+    );
+    assert!(
+        state
+            .witness_refusals(None, 10)
+            .await
+            .expect("read")
+            .is_empty()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn entries_that_are_not_what_the_checkpoint_commits_to_get_no_cosignature() {
+    let dir = tempfile::tempdir().expect("dir");
+    let source = example_store(dir.path()).await;
+    pay(&source, 7).await;
+    let size = source.size(example::ORIGIN).await.expect("size");
+    // A server that publishes the genuine checkpoint but a log whose last entry was rewritten
+    // in its database (the payment's amount changed).
+    let genuine = source.jsonl(example::ORIGIN, 0, size).await.expect("jsonl");
+    let text = String::from_utf8(genuine).expect("utf8");
+    let forged = text.replacen("\"amount_fen\":107", "\"amount_fen\":10007", 1);
+    assert_ne!(forged, text);
+    let path = format!("/api/v1/ledgers/{}/log", ledger_segment(example::ORIGIN));
+    let fake = listen(axum::Router::new().route(
+        &path,
+        axum::routing::get(move || {
+            let forged = forged.clone();
+            async move { forged }
+        }),
+    ))
+    .await;
+    let (witness, state) =
+        verifying_witness(dir.path(), "witness.sqlite", format!("http://{fake}")).await;
+    let outcome = ask(&source, example::ORIGIN, &witness, &agent(), 0, size).await;
+    let Outcome::Refused(status, reason) = outcome else {
+        panic!("expected a refusal, got {outcome:?}");
+    };
+    assert_eq!(status, 422, "{reason}");
+    assert!(
+        reason.starts_with(&format!("entry {} of the log fails", size - 1)),
+        "{reason}"
+    );
+    assert!(reason.ends_with("nothing was cosigned"), "{reason}");
+    // Nothing cosigned, nothing mirrored, the refusal kept with the entry and the check.
+    assert_eq!(
+        state.witness_head(example::ORIGIN).await.expect("read"),
+        None
+    );
+    assert!(
+        Store::new(state.clone())
+            .size(example::ORIGIN)
+            .await
+            .is_err()
+    );
+    let refusals = state.witness_refusals(None, 10).await.expect("read");
+    assert_eq!(refusals.len(), 1);
+    assert_eq!(refusals[0].status, 422);
+    assert!(
+        refusals[0].reason.contains(&format!("entry {}", size - 1)),
+        "{:?}",
+        refusals[0]
+    );
+
+    // A witness whose log's server is down delays, and records nothing.
+    let (down, down_state) =
+        verifying_witness(dir.path(), "down.sqlite", "http://127.0.0.1:9".to_owned()).await;
+    let outcome = ask(&source, example::ORIGIN, &down, &agent(), 0, size).await;
+    assert!(matches!(outcome, Outcome::Refused(503, _)), "{outcome:?}");
+    assert!(
+        down_state
+            .witness_refusals(None, 10)
+            .await
+            .expect("read")
+            .is_empty()
+    );
+}
