@@ -47,3 +47,9 @@ fn two_witnesses_cosign_and_the_verifier_counts_them() {
     let dir = tempfile::tempdir().expect("temp dir");
     witness::two_witnesses_cosign(dir.path());
 }
+
+#[test]
+fn a_forged_entry_gets_no_cosignature_from_the_verifying_witness() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    witness::a_forged_entry_gets_no_cosignature_from_the_verifying_witness(dir.path());
+}

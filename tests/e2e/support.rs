@@ -151,13 +151,17 @@ pub struct Server {
 impl Server {
     /// Starts `gongzhang serve args… --listen 127.0.0.1:0` in `dir` and waits until it listens.
     pub fn start(dir: &Path, args: &[&str]) -> Server {
+        Server::start_on(dir, args, "127.0.0.1:0")
+    }
+
+    /// [`Server::start`] on a given address (when a witness must know the server's URL first).
+    pub fn start_on(dir: &Path, args: &[&str], listen: &str) -> Server {
         let mut command = gongzhang();
-        command.current_dir(dir).arg("serve").args(args).args([
-            "--listen",
-            "127.0.0.1:0",
-            "--lang",
-            "en",
-        ]);
+        command
+            .current_dir(dir)
+            .arg("serve")
+            .args(args)
+            .args(["--listen", listen, "--lang", "en"]);
         let (process, lines) = Running::spawn(command, "gongzhang serve", START_TIMEOUT, |l| {
             l.starts_with("listening on ")
         });

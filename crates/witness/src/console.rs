@@ -91,6 +91,10 @@ fn refusal_alert(r: &WitnessRefusal, l: Lang) -> Alert {
             "一致性证明不成立：新检查点不包含联署过的内容（账本被改写）",
             "the consistency proof does not verify: the log was rewritten",
         ),
+        crate::SMALLER_THAN_COSIGNED => l.pick(
+            "账本签出的检查点比见证人联署过的还小：丢了已公布的条目（数据库可能从旧备份恢复，或被回滚）",
+            "the log signed a smaller tree than one this witness cosigned: published entries are gone (restored from an older copy, or rolled back)",
+        ),
         _ if r.status == 422 => l.pick(
             "账本的条目未通过核对（签名、链或账本规则），未联署",
             "the log's entries fail the ledger's checks (signatures, chain or rules); not cosigned",
@@ -98,7 +102,7 @@ fn refusal_alert(r: &WitnessRefusal, l: Lang) -> Alert {
         _ => l.pick("被拒绝的签名请求", "a refused signed request"),
     };
     let code = match r.code.as_str() {
-        "root_mismatch" | "bad_proof" => String::new(),
+        "root_mismatch" | "bad_proof" | crate::SMALLER_THAN_COSIGNED => String::new(),
         code => format!("（{code}）"),
     };
     Alert {

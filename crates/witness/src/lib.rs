@@ -135,8 +135,18 @@ impl<S: WitnessState> Witness<S> {
         let head = match signed.check(latest) {
             Ok(head) => head,
             Err(refusal) => {
-                if refusal.is_evidence() {
-                    self.record(&origin, &refusal, stored.as_ref(), &request)
+                // A log signing a smaller tree than one this witness cosigned has lost entries
+                // it published (a database restored from an older copy): not a contradiction the
+                // protocol names, but the street office must hear of it.
+                let smaller = matches!(refusal, Refusal::OldSizeMismatch { .. })
+                    && latest.is_some_and(|l| signed.checkpoint().size() < l.size);
+                if refusal.is_evidence() || smaller {
+                    let code = if smaller {
+                        SMALLER_THAN_COSIGNED
+                    } else {
+                        refusal_code(&refusal)
+                    };
+                    self.record(&origin, &refusal, code, stored.as_ref(), &request)
                         .await?;
                 }
                 return Err(refusal.into());
@@ -194,6 +204,7 @@ impl<S: WitnessState> Witness<S> {
         &self,
         origin: &str,
         refusal: &Refusal,
+        code: &str,
         stored: Option<&WitnessHead>,
         request: &AddCheckpoint,
     ) -> Result<(), StoreError> {
@@ -204,7 +215,7 @@ impl<S: WitnessState> Witness<S> {
                 origin: origin.to_owned(),
                 refused_at: (self.clock)(),
                 status: refusal.status(),
-                code: refusal_code(refusal).to_owned(),
+                code: code.to_owned(),
                 reason: refusal.to_string(),
                 witnessed: stored.map(|h| h.checkpoint.clone()),
                 request: request.to_body(),
@@ -212,6 +223,9 @@ impl<S: WitnessState> Witness<S> {
             .await
     }
 }
+
+/// The code recorded when a log signs a smaller tree than one the witness cosigned.
+pub const SMALLER_THAN_COSIGNED: &str = "smaller_than_cosigned";
 
 /// The stable code of a refusal, as recorded and shown.
 pub fn refusal_code(refusal: &Refusal) -> &'static str {

@@ -289,6 +289,16 @@ async fn a_restarted_witness_never_cosigns_a_smaller_tree() {
     assert_conflict(&add(addr, &body(&all, 0, 10)).await, 20);
     assert_conflict(&add(addr, &body(&all, 0, 20)).await, 20);
     assert_cosigned(&add(addr, &body(&all, 20, 30)).await, &all);
+    // The log signing a tree smaller than one cosigned (a database restored from an older copy)
+    // is kept for the console; the same size asked again from 0 is not.
+    let state = SqliteBackend::open(&path).await.expect("open");
+    let refusals = state.witness_refusals(None, 10).await.expect("read");
+    let codes: Vec<(&str, u16)> = refusals
+        .iter()
+        .map(|r| (r.code.as_str(), r.status))
+        .collect();
+    assert_eq!(codes, [("smaller_than_cosigned", 409)]);
+    assert_eq!(refusals[0].request, body(&all, 0, 10));
 }
 
 /// Requests checked against one tree, all at once: only one moves it; every other one is told
