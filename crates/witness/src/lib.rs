@@ -208,6 +208,15 @@ impl<S: WitnessState> Witness<S> {
         stored: Option<&WitnessHead>,
         request: &AddCheckpoint,
     ) -> Result<(), StoreError> {
+        // A log repeating itself (a restored server asks again and again) is one alert, not many.
+        let last = self.state.witness_refusals(Some(origin), 1).await?;
+        let body = request.to_body();
+        if last
+            .first()
+            .is_some_and(|r| r.code == code && r.request == body)
+        {
+            return Ok(());
+        }
         tracing::warn!(origin, %refusal, "a signed checkpoint contradicts what this witness cosigned");
         self.state
             .add_witness_refusal(&WitnessRefusal {
@@ -218,7 +227,7 @@ impl<S: WitnessState> Witness<S> {
                 code: code.to_owned(),
                 reason: refusal.to_string(),
                 witnessed: stored.map(|h| h.checkpoint.clone()),
-                request: request.to_body(),
+                request: body,
             })
             .await
     }

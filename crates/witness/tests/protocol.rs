@@ -287,6 +287,8 @@ async fn a_restarted_witness_never_cosigns_a_smaller_tree() {
     let (addr, _task) = serve(SqliteBackend::open(&path).await.expect("reopen")).await;
     // A log replaying an old checkpoint from size 0 is told the size the witness kept.
     assert_conflict(&add(addr, &body(&all, 0, 10)).await, 20);
+    // The same request again (a restored server asking every few seconds) is one alert.
+    assert_conflict(&add(addr, &body(&all, 0, 10)).await, 20);
     assert_conflict(&add(addr, &body(&all, 0, 20)).await, 20);
     assert_cosigned(&add(addr, &body(&all, 20, 30)).await, &all);
     // The log signing a tree smaller than one cosigned (a database restored from an older copy)
