@@ -14,10 +14,11 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use gongzhang_core::entry::RecordedAt;
+use gongzhang_core::ledger::types::yuan_plain;
 use gongzhang_server::board::WebLang as _;
 use gongzhang_store::witness::{WitnessRefusal, WitnessState};
 use gongzhang_text::Lang;
-use gongzhang_text::format::beijing;
+use gongzhang_text::format::{beijing, yuan};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -64,7 +65,26 @@ struct Row {
     size: u64,
     at: String,
     alerts: Vec<Alert>,
+    books: Option<Books>,
 }
+
+/// A mirrored ledger's figures as the console shows them.
+#[derive(Debug, Clone)]
+struct Books {
+    community: String,
+    size: u64,
+    funds_fen: i128,
+    funds: String,
+    households: usize,
+    in_arrears: usize,
+    arrears_fen: i128,
+    arrears: String,
+    last_closed: String,
+    pending_approvals: usize,
+}
+
+/// Months without a close, counted from the last entry's month, after which a close is overdue.
+pub const CLOSE_OVERDUE_MONTHS: i32 = 3;
 
 #[derive(Template)]
 #[template(path = "console.html")]
@@ -73,6 +93,7 @@ struct ConsolePage {
     witness: String,
     logs: Vec<Row>,
     alerts: usize,
+    any_books: bool,
 }
 
 fn time_of(seconds: u64) -> String {
@@ -135,6 +156,7 @@ async fn rows<S: WitnessState>(witness: &Witness<S>, l: Lang) -> Result<Vec<Row>
                     size: 0,
                     at: String::new(),
                     alerts: Vec::new(),
+                    books: None,
                 },
             )
         })
@@ -146,6 +168,7 @@ async fn rows<S: WitnessState>(witness: &Witness<S>, l: Lang) -> Result<Vec<Row>
             size: 0,
             at: String::new(),
             alerts: Vec::new(),
+            books: None,
         });
         row.cosigned = true;
         row.size = head.head.size;
@@ -167,6 +190,42 @@ async fn rows<S: WitnessState>(witness: &Witness<S>, l: Lang) -> Result<Vec<Row>
             row.alerts.push(refusal_alert(refusal, l));
         }
     }
+    for row in by_origin.values_mut() {
+        let Some(summary) = witness.summary(&row.origin).await else {
+            continue;
+        };
+        // A ledger never closed is not flagged here: its first period is not in the summary.
+        let overdue = match (summary.last_closed, summary.last_period) {
+            (Some(closed), Some(last)) => closed.months_until(last) > CLOSE_OVERDUE_MONTHS,
+            _ => false,
+        };
+        if overdue {
+            row.alerts.push(Alert {
+                text: l
+                    .pick(
+                        "结账逾期：最近一次结账已超过三个月",
+                        "a close is overdue: the last was more than three months ago",
+                    )
+                    .to_owned(),
+                evidence: None,
+            });
+        }
+        row.books = Some(Books {
+            community: summary.community,
+            size: summary.size,
+            funds_fen: summary.funds_fen,
+            funds: yuan(summary.funds_fen),
+            households: summary.households,
+            in_arrears: summary.in_arrears,
+            arrears_fen: summary.arrears_fen,
+            arrears: yuan(summary.arrears_fen),
+            last_closed: summary.last_closed.map_or_else(
+                || l.pick("尚未结账", "none yet").to_owned(),
+                |p| p.to_string(),
+            ),
+            pending_approvals: summary.pending_approvals,
+        });
+    }
     Ok(by_origin.into_values().collect())
 }
 
@@ -183,6 +242,7 @@ async fn overview<S: WitnessState>(
     let page = ConsolePage {
         l,
         witness: witness.verifier().name().to_owned(),
+        any_books: logs.iter().any(|r| r.books.is_some()),
         logs,
         alerts,
     };
@@ -210,12 +270,26 @@ async fn overview_csv<S: WitnessState>(
     };
     let mut csv = String::from("\u{feff}");
     csv.push_str(l.pick(
-        "账本,已联署条数,联署时间（北京时间）,提醒数\r\n",
-        "log,cosigned entries,cosigned at (Beijing time),alerts\r\n",
+        "账本,已联署条数,联署时间（北京时间）,提醒数,小区,资金余额合计（元）,欠费户数,欠费金额（元）,最近结账,待批支出\r\n",
+        "log,cosigned entries,cosigned at (Beijing time),alerts,community,funds (yuan),households in arrears,arrears (yuan),last close,awaiting approval\r\n",
     ));
     for row in &logs {
+        let books = row.books.as_ref().map_or_else(
+            || ",,,,,".to_owned(),
+            |b| {
+                format!(
+                    "{},{},{},{},{},{}",
+                    csv_field(&b.community),
+                    yuan_plain(b.funds_fen),
+                    b.in_arrears,
+                    yuan_plain(b.arrears_fen),
+                    b.last_closed,
+                    b.pending_approvals
+                )
+            },
+        );
         csv.push_str(&format!(
-            "{},{},{},{}\r\n",
+            "{},{},{},{},{books}\r\n",
             csv_field(&row.origin),
             if row.cosigned {
                 row.size.to_string()

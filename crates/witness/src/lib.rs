@@ -195,6 +195,14 @@ impl<S: WitnessState> Witness<S> {
         Ok(line.to_line())
     }
 
+    /// The figures of the mirrored ledger `origin` (a verifying witness's), if it has them.
+    pub async fn summary(&self, origin: &str) -> Option<verify::LedgerSummary> {
+        match &self.verify {
+            Some(verify) => verify.summary(origin).await,
+            None => None,
+        }
+    }
+
     /// What the witness last cosigned for `origin`.
     pub async fn latest(&self, origin: &str) -> Result<Option<TreeHead>, StoreError> {
         Ok(self.state.witness_head(origin).await?.map(|h| h.head))

@@ -63,6 +63,56 @@ impl std::fmt::Display for Unverified {
     }
 }
 
+/// A mirrored ledger's figures, for the street office's console.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LedgerSummary {
+    /// The community's name.
+    pub community: String,
+    /// Entries mirrored.
+    pub size: u64,
+    /// The funds' balances together, in fen.
+    pub funds_fen: i128,
+    /// Registered households.
+    pub households: usize,
+    /// Households owing anything, and what they owe together (fen).
+    pub in_arrears: usize,
+    /// What they owe together, in fen.
+    pub arrears_fen: i128,
+    /// The last closed period, `YYYY-MM`.
+    pub last_closed: Option<gongzhang_core::ledger::types::Period>,
+    /// The month of the last entry.
+    pub last_period: Option<gongzhang_core::ledger::types::Period>,
+    /// Expenditures above the approval threshold still awaiting approvals.
+    pub pending_approvals: usize,
+}
+
+impl LedgerSummary {
+    /// The figures of `ledger`.
+    pub fn of(ledger: &gongzhang_core::ledger::Ledger) -> LedgerSummary {
+        let owed: Vec<i128> = ledger
+            .households()
+            .values()
+            .map(|h| h.charged_total() - h.paid_total())
+            .filter(|owed| *owed > 0)
+            .collect();
+        LedgerSummary {
+            community: ledger.community().to_owned(),
+            size: ledger.size(),
+            funds_fen: ledger
+                .fund_balances()
+                .values()
+                .map(|f| i128::from(f.get()))
+                .sum(),
+            households: ledger.households().len(),
+            in_arrears: owed.len(),
+            arrears_fen: owed.iter().sum(),
+            last_closed: ledger.last_closed(),
+            last_period: ledger.last_period(),
+            pending_approvals: ledger.pending_approvals().len(),
+        }
+    }
+}
+
 /// What a witness asks of a verifier: that the log `origin`'s entries up to `head` (whose signed
 /// checkpoint is `note`) are all checked, and kept.
 pub trait Verify: Send + Sync + 'static {
@@ -75,6 +125,11 @@ pub trait Verify: Send + Sync + 'static {
         note: &'a str,
         head: TreeHead,
     ) -> Pin<Box<dyn Future<Output = Result<(), Unverified>> + Send + 'a>>;
+    /// The figures of the mirrored ledger `origin`, if it is mirrored.
+    fn summary<'a>(
+        &'a self,
+        origin: &'a str,
+    ) -> Pin<Box<dyn Future<Output = Option<LedgerSummary>> + Send + 'a>>;
 }
 
 /// Where a Gongzhang ledger publishes: its log key and its server.
@@ -240,5 +295,17 @@ impl<B: Backend> Verify for LedgerMirror<B> {
         head: TreeHead,
     ) -> Pin<Box<dyn Future<Output = Result<(), Unverified>> + Send + 'a>> {
         Box::pin(self.sync(origin, note, head))
+    }
+
+    fn summary<'a>(
+        &'a self,
+        origin: &'a str,
+    ) -> Pin<Box<dyn Future<Output = Option<LedgerSummary>> + Send + 'a>> {
+        Box::pin(async move {
+            if !self.sources.contains_key(origin) {
+                return None;
+            }
+            self.store.read_ledger(origin, LedgerSummary::of).await.ok()
+        })
     }
 }

@@ -156,10 +156,10 @@ async fn the_console_lists_every_log_with_its_alerts_and_the_evidence() {
     assert_eq!(content_type, "text/csv; charset=utf-8");
     assert_eq!(
         csv,
-        "\u{feff}账本,已联署条数,联署时间（北京时间）,提醒数\r\n\
-         gongzhang.example/hexie,20,2026-12-09 16:00,1\r\n\
-         gongzhang.example/never,,,0\r\n\
-         gongzhang.example/quiet,5,2026-12-07 16:00,1\r\n"
+        "\u{feff}账本,已联署条数,联署时间（北京时间）,提醒数,小区,资金余额合计（元）,欠费户数,欠费金额（元）,最近结账,待批支出\r\n\
+         gongzhang.example/hexie,20,2026-12-09 16:00,1,,,,,,\r\n\
+         gongzhang.example/never,,,0,,,,,,\r\n\
+         gongzhang.example/quiet,5,2026-12-07 16:00,1,,,,,,\r\n"
     );
     let (status, content_type, _) = get(&app, "/board.css").await;
     assert_eq!(

@@ -163,6 +163,74 @@ async fn the_witness_checks_and_keeps_the_entries_before_it_cosigns() {
             .expect("read")
             .is_empty()
     );
+
+    // The street office's console shows the community's figures from the copy, equal to the
+    // source's.
+    let expected = source
+        .read_ledger(
+            example::ORIGIN,
+            gongzhang_witness::verify::LedgerSummary::of,
+        )
+        .await
+        .expect("source");
+    let url = format!("{}/", witness.url);
+    let html = tokio::task::spawn_blocking(move || {
+        ureq::get(&url)
+            .call()
+            .expect("console")
+            .into_body()
+            .read_to_string()
+            .expect("html")
+    })
+    .await
+    .expect("fetch");
+    let row = html
+        .split("<tr ")
+        .find(|r| r.contains("data-books-size"))
+        .expect("a books row");
+    assert!(
+        row.contains(&format!(
+            r#"data-books-size="{}" data-funds-fen="{}" data-in-arrears="{}" data-arrears-fen="{}" data-pending="{}""#,
+            size + 3,
+            expected.funds_fen,
+            expected.in_arrears,
+            expected.arrears_fen,
+            expected.pending_approvals
+        )),
+        "{row}"
+    );
+    assert!(row.contains(&expected.community), "{row}");
+    let url = format!("{}/overview.csv", witness.url);
+    let csv = tokio::task::spawn_blocking(move || {
+        ureq::get(&url)
+            .call()
+            .expect("csv")
+            .into_body()
+            .read_to_string()
+            .expect("text")
+    })
+    .await
+    .expect("fetch");
+    let line = csv
+        .lines()
+        .find(|l| l.starts_with(example::ORIGIN))
+        .expect("the ledger's line");
+    let suffix = format!(
+        ",{},{},{},{},{},{}",
+        expected.community,
+        gongzhang_core::ledger::types::yuan_plain(expected.funds_fen),
+        expected.in_arrears,
+        gongzhang_core::ledger::types::yuan_plain(expected.arrears_fen),
+        expected
+            .last_closed
+            .map_or("尚未结账".to_owned(), |p| p.to_string()),
+        expected.pending_approvals
+    );
+    assert!(line.ends_with(&suffix), "{line} / {suffix}");
+    assert!(
+        expected.households > 0 && expected.funds_fen > 0,
+        "{expected:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
