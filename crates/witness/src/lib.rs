@@ -5,8 +5,10 @@
 //! [`Witness`] is the protocol's whole behaviour over a durable [`WitnessState`] (SQLite or
 //! PostgreSQL, in the store's database): it reads an `add-checkpoint` request, lets
 //! [`gongzhang_core::witness`] decide, moves its record of the log forward by compare-and-swap,
-//! and only then cosigns. [`http::router`] serves it at `POST /add-checkpoint`. It witnesses any
-//! C2SP log it is given a key for ("consistency only"): nothing in it is particular to Gongzhang.
+//! and only then cosigns. [`http::router`] serves it at `POST /add-checkpoint`, beside the street
+//! office's pages ([`console`]). It witnesses any C2SP log it is given a key for ("consistency
+//! only"); for a Gongzhang ledger it is also given the server of, [`verify`] checks every new
+//! entry against the ledger's rules into a mirror before the witness cosigns.
 //!
 //! [`client`] is the other side: a Gongzhang server asking its witnesses to cosign its
 //! checkpoints (`gongzhang serve --witness-url`).
