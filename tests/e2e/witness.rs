@@ -458,5 +458,47 @@ pub fn a_forged_entry_gets_no_cosignature_from_the_verifying_witness(dir: &Path)
         row.contains(r#"data-size="2""#),
         "still at the genuine tree: {row}"
     );
+
+    // The console on a phone, in headless Chromium: one h1, nothing wider than the screen but
+    // the scrolling tables, no script, the board's stylesheet, no console errors.
+    let browser = crate::webdriver::Browser::start(375, 812);
+    for (lang, query) in [("zh-CN", ""), ("en", "?lang=en")] {
+        browser.open(&format!("{}/{query}", witness.url));
+        let facts = browser.script(
+            r#"return {
+                lang: document.documentElement.lang,
+                h1: document.querySelectorAll('h1').length,
+                scroll_width: document.documentElement.scrollWidth,
+                external: document.querySelectorAll('script,iframe,img[src^=http]').length,
+                stylesheets: document.styleSheets.length,
+                alerts: document.querySelectorAll('li.alert').length,
+                books: document.querySelectorAll('#books tbody tr').length,
+            };"#,
+        );
+        assert_eq!(facts["lang"], lang, "{facts}");
+        assert_eq!(facts["h1"], 1, "{facts}");
+        assert!(
+            facts["scroll_width"].as_u64().is_some_and(|w| w <= 375),
+            "{facts}"
+        );
+        assert_eq!(facts["external"], 0, "{facts}");
+        assert_eq!(facts["stylesheets"], 1, "{facts}");
+        assert_eq!(facts["alerts"], 1, "{facts}");
+        assert_eq!(facts["books"], 1, "{facts}");
+        let problems: Vec<(String, String)> = browser
+            .console()
+            .into_iter()
+            .filter(|(level, _)| level == "SEVERE" || level == "WARNING")
+            .collect();
+        assert!(problems.is_empty(), "console: {problems:?}");
+    }
+    let png = browser.full_page_screenshot();
+    assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"));
+    let exe = std::env::current_exe().expect("test binary");
+    if let Some(target) = exe.parent().and_then(Path::parent).and_then(Path::parent) {
+        let shots = target.join("board-screenshots");
+        std::fs::create_dir_all(&shots).expect("screenshot dir");
+        std::fs::write(shots.join("witness-console-375-en.png"), png).expect("write");
+    }
     assert!(witness.stop(), "the witness stops gracefully");
 }
