@@ -135,7 +135,10 @@ async fn the_console_lists_every_log_with_its_alerts_and_the_evidence() {
 
     let (_, _, english) = get(&app, "/?lang=en").await;
     assert!(english.contains(r#"<html lang="en">"#));
-    assert!(english.contains("Logs watched: 3; needing attention: 2."), "{english}");
+    assert!(
+        english.contains("Logs watched: 3; needing attention: 2."),
+        "{english}"
+    );
     assert!(english.contains("split view: another root at a size it cosigned"));
 
     // The evidence: the checkpoint it cosigned and the signed request that contradicts it.
