@@ -148,8 +148,26 @@ impl<S: WitnessState> Witness<S> {
                     } else {
                         refusal_code(&refusal)
                     };
-                    self.record(&origin, &refusal, code, stored.as_ref(), &request)
+                    // A log repeating itself (a restored server asks again and again) is one
+                    // alert, not many.
+                    let last = self.state.witness_refusals(Some(&origin), 1).await?;
+                    let body = request.to_body();
+                    if !last
+                        .first()
+                        .is_some_and(|r| r.code == code && r.request == body)
+                    {
+                        tracing::warn!(origin, %refusal, "a signed checkpoint contradicts what this witness cosigned");
+                        let reason = refusal.to_string();
+                        self.record(
+                            &origin,
+                            refusal.status(),
+                            code,
+                            reason,
+                            stored.as_ref(),
+                            body,
+                        )
                         .await?;
+                    }
                 }
                 return Err(refusal.into());
             }
@@ -159,18 +177,16 @@ impl<S: WitnessState> Witness<S> {
                 if let Err(unverified) = verify.verify(&origin, request.note(), head).await {
                     if let Unverified::Refused { code, .. } = &unverified {
                         tracing::warn!(origin, %unverified, "a log's entries fail the ledger's checks");
-                        self.state
-                            .add_witness_refusal(&WitnessRefusal {
-                                id: 0,
-                                origin: origin.clone(),
-                                refused_at: (self.clock)(),
-                                status: 422,
-                                code: code.clone(),
-                                reason: unverified.to_string(),
-                                witnessed: stored.as_ref().map(|h| h.checkpoint.clone()),
-                                request: request.to_body(),
-                            })
-                            .await?;
+                        let reason = unverified.to_string();
+                        self.record(
+                            &origin,
+                            422,
+                            code,
+                            reason,
+                            stored.as_ref(),
+                            request.to_body(),
+                        )
+                        .await?;
                     }
                     return Err(AddError::Unverified(unverified));
                 }
@@ -210,34 +226,26 @@ impl<S: WitnessState> Witness<S> {
         Ok(self.state.witness_head(origin).await?.map(|h| h.head))
     }
 
+    /// Keeps a refused request that the log signed, with the checkpoint it contradicts.
     async fn record(
         &self,
         origin: &str,
-        refusal: &Refusal,
+        status: u16,
         code: &str,
+        reason: String,
         stored: Option<&WitnessHead>,
-        request: &AddCheckpoint,
+        request: String,
     ) -> Result<(), StoreError> {
-        // A log repeating itself (a restored server asks again and again) is one alert, not many.
-        let last = self.state.witness_refusals(Some(origin), 1).await?;
-        let body = request.to_body();
-        if last
-            .first()
-            .is_some_and(|r| r.code == code && r.request == body)
-        {
-            return Ok(());
-        }
-        tracing::warn!(origin, %refusal, "a signed checkpoint contradicts what this witness cosigned");
         self.state
             .add_witness_refusal(&WitnessRefusal {
                 id: 0,
                 origin: origin.to_owned(),
                 refused_at: (self.clock)(),
-                status: refusal.status(),
+                status,
                 code: code.to_owned(),
-                reason: refusal.to_string(),
+                reason,
                 witnessed: stored.map(|h| h.checkpoint.clone()),
-                request: body,
+                request,
             })
             .await
     }

@@ -5,11 +5,11 @@
 
 use super::append::{AppendError, Receipt, SUBMISSIONS_PER_BATCH_MAX, Submission};
 use super::load::{LedgerState, corrupt, load};
-use super::rows::{attachment_refs_of, fund_rows, household_rows, posting_rows};
+use super::rows::{attachment_refs_of, posting_rows};
 use super::{LedgerShared, Shared};
 use crate::backend::{
-    Backend, CHECKPOINT_PROBES_MAX, CommitBatch, HouseholdRow, NodeId, ProjectionRows,
-    StoredCheckpoint, StoredEntry,
+    Backend, CHECKPOINT_PROBES_MAX, CommitBatch, HouseholdRow, NodeId, StoredCheckpoint,
+    StoredEntry,
 };
 use gongzhang_core::checkpoint::{self, Checkpoint};
 use gongzhang_core::entry::Entry;
@@ -230,25 +230,11 @@ fn group_batch(
     head: TreeHead,
 ) -> Result<GroupBatch, AppendError> {
     let cp = Checkpoint::new(origin, head.size, head.root).map_err(AppendError::Checkpoint)?;
-    let funds = fund_rows(&state.ledger);
-    let households = household_rows(&state.ledger);
-    let projections = ProjectionRows {
-        funds: funds
-            .iter()
-            .filter(|(fund, balance)| state.funds.get(*fund) != Some(balance))
-            .map(|(fund, balance)| (fund.clone(), *balance))
-            .collect(),
-        households: households
-            .iter()
-            .filter(|(unit, row)| state.households.get(*unit) != Some(row))
-            .map(|(_, row)| row.clone())
-            .collect(),
-        postings: std::mem::take(&mut work.postings),
-    };
+    let projected = state.projected(std::mem::take(&mut work.postings));
     let batch = CommitBatch {
         entries: work.entries.iter().map(StoredEntry::from).collect(),
         nodes: std::mem::take(&mut work.nodes),
-        projections,
+        projections: projected.changed,
         checkpoint: StoredCheckpoint {
             size: head.size,
             root: head.root,
@@ -259,8 +245,8 @@ fn group_batch(
     };
     Ok(GroupBatch {
         batch,
-        funds,
-        households,
+        funds: projected.funds,
+        households: projected.households,
     })
 }
 

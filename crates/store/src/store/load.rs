@@ -4,7 +4,7 @@
 
 use super::proofs::perfect_subtrees;
 use super::rows::{add_attachment_refs, fund_rows, household_rows, posting_rows};
-use crate::backend::{Backend, HouseholdRow, LedgerId, StoreError, StoredEntry};
+use crate::backend::{Backend, HouseholdRow, LedgerId, ProjectionRows, StoreError, StoredEntry};
 use gongzhang_core::checkpoint;
 use gongzhang_core::entry::Entry;
 use gongzhang_core::hash::{Hash, sha256};
@@ -28,6 +28,43 @@ pub(super) struct LedgerState {
     pub(super) funds: BTreeMap<String, i64>,
     /// Household rows as last written.
     pub(super) households: BTreeMap<String, HouseholdRow>,
+}
+
+/// Every fund and household row after some entries, and the projection rows to write for them.
+pub(super) struct Projected {
+    /// The rows that differ from those last written, with the entries' postings.
+    pub(super) changed: ProjectionRows,
+    /// Every fund row now (the state remembers them once the rows are committed).
+    pub(super) funds: BTreeMap<String, i64>,
+    /// Every household row now.
+    pub(super) households: BTreeMap<String, HouseholdRow>,
+}
+
+impl LedgerState {
+    /// The projection rows to write after the entries just applied to this state, whose
+    /// postings are `postings`: the fund and household rows that differ from those last written.
+    pub(super) fn projected(&self, postings: Vec<(u64, u32, String, i64)>) -> Projected {
+        let funds = fund_rows(&self.ledger);
+        let households = household_rows(&self.ledger);
+        let changed = ProjectionRows {
+            funds: funds
+                .iter()
+                .filter(|(fund, balance)| self.funds.get(*fund) != Some(balance))
+                .map(|(fund, balance)| (fund.clone(), *balance))
+                .collect(),
+            households: households
+                .iter()
+                .filter(|(unit, row)| self.households.get(*unit) != Some(row))
+                .map(|(_, row)| row.clone())
+                .collect(),
+            postings,
+        };
+        Projected {
+            changed,
+            funds,
+            households,
+        }
+    }
 }
 
 pub(super) fn corrupt(seq: u64, reason: impl fmt::Display) -> StoreError {

@@ -10,8 +10,8 @@
 
 use super::Store;
 use super::load::{LedgerState, load};
-use super::rows::{add_attachment_refs, fund_rows, household_rows, posting_rows};
-use crate::backend::{Backend, CommitBatch, ProjectionRows, StoredEntry};
+use super::rows::{add_attachment_refs, posting_rows};
+use crate::backend::{Backend, CommitBatch, StoredEntry};
 use crate::import::{ImportError, split_checkpoint};
 use gongzhang_core::cosignature::CosignerKey;
 use gongzhang_core::entry::Entry;
@@ -42,7 +42,7 @@ impl<B: Backend> Store<B> {
             None => load(&self.shared.backend, handle.shared.id, &origin, None).await?,
         };
         let start = state.head.size();
-        match extend(&mut state, &origin, lines, &split.stored) {
+        match extend(&mut state, lines, &split.stored) {
             Ok(batch) => {
                 let committed = self
                     .shared
@@ -74,7 +74,6 @@ struct Extension {
 
 fn extend(
     state: &mut LedgerState,
-    origin: &str,
     lines: &[u8],
     checkpoint: &crate::backend::StoredCheckpoint,
 ) -> Result<Extension, ImportError> {
@@ -131,36 +130,16 @@ fn extend(
             computed: head.root,
         }));
     }
-    if origin != state.ledger.origin() {
-        return Err(ImportError::LogKeyNotGenesis {
-            genesis: state.ledger.log_key().to_owned(),
-            given: origin.to_owned(),
-        });
-    }
-    let funds = fund_rows(&state.ledger);
-    let households = household_rows(&state.ledger);
-    let projections = ProjectionRows {
-        funds: funds
-            .iter()
-            .filter(|(fund, balance)| state.funds.get(*fund) != Some(balance))
-            .map(|(fund, balance)| (fund.clone(), *balance))
-            .collect(),
-        households: households
-            .iter()
-            .filter(|(unit, row)| state.households.get(*unit) != Some(row))
-            .map(|(_, row)| row.clone())
-            .collect(),
-        postings,
-    };
+    let projected = state.projected(postings);
     Ok(Extension {
         batch: CommitBatch {
             entries,
             nodes,
-            projections,
+            projections: projected.changed,
             checkpoint: checkpoint.clone(),
             attachment_refs: refs.into_iter().collect(),
         },
-        funds,
-        households,
+        funds: projected.funds,
+        households: projected.households,
     })
 }
