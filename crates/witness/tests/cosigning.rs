@@ -3,105 +3,36 @@
 //! checkpoints as entries are appended, resynchronise after a `409`, and a witness that is down
 //! delays cosignatures, never appends.
 
+mod support;
+
 use gongzhang_core::cosignature::{CosignerSigner, verify_cosignatures};
-use gongzhang_core::entry::{Entry, Event, RecordedAt};
 use gongzhang_core::witness::TrustedLogs;
 use gongzhang_demo::{example, vectors};
+use gongzhang_store::Store;
 use gongzhang_store::sqlite::SqliteBackend;
-use gongzhang_store::{Clock, Store, Submission};
 use gongzhang_witness::client::{Outcome, WitnessEndpoint, agent, ask, cosign_forever};
 use gongzhang_witness::{Witness, http};
-use serde_json::{Value, json};
-use std::collections::VecDeque;
-use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
-
-fn scripted_clock(times: Vec<RecordedAt>, after: RecordedAt) -> Clock {
-    let times = Mutex::new(VecDeque::from(times));
-    Arc::new(move || {
-        times
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .pop_front()
-            .unwrap_or(after)
-    })
-}
-
-/// The example ledger in a fresh SQLite file.
-async fn example_store(dir: &std::path::Path) -> Store<SqliteBackend> {
-    let entries = example::entries();
-    let after = RecordedAt::parse("2026-02-10T08:00:00.000Z").expect("time");
-    let times = entries[1..].iter().map(Entry::recorded_at).collect();
-    let backend = SqliteBackend::open(dir.join("ledger.sqlite"))
-        .await
-        .expect("open");
-    let store = Store::new(backend).with_clock(scripted_clock(times, after));
-    store
-        .create_ledger(entries[0].clone(), vectors::log_signer())
-        .await
-        .expect("genesis");
-    store
-        .append_batch(
-            example::ORIGIN,
-            None,
-            entries[1..]
-                .iter()
-                .map(|e| Submission {
-                    event: e.event().clone(),
-                    signatures: e.signatures().to_vec(),
-                })
-                .collect(),
-        )
-        .await
-        .expect("example");
-    store
-}
-
-async fn pay(store: &Store<SqliteBackend>, i: u64) {
-    let Value::Object(body) = json!({"unit": "1-1-101", "amount_fen": 100 + i, "channel": "cash"})
-    else {
-        unreachable!()
-    };
-    let event = Event::new(&format!("cosign-{i}"), "payment_received", body).expect("event");
-    let signature = event.sign(example::ORIGIN, &example::signer("treasurer"));
-    store
-        .append(
-            example::ORIGIN,
-            Submission {
-                event,
-                signatures: vec![signature],
-            },
-        )
-        .await
-        .expect("append");
-}
+use support::{example_store, listen, pay};
 
 fn witness_signer(n: u8) -> CosignerSigner {
     CosignerSigner::from_seed(&format!("witness{n}.example/w"), [n; 32]).expect("seed")
 }
 
 /// A witness for the example ledger on 127.0.0.1, its state in `dir`.
-async fn witness(dir: &std::path::Path, n: u8) -> (WitnessEndpoint, tokio::task::JoinHandle<()>) {
+async fn witness(dir: &std::path::Path, n: u8) -> WitnessEndpoint {
     let mut logs = TrustedLogs::new();
     logs.add(example::ORIGIN, vectors::log_signer().verifier());
     let state = SqliteBackend::open(dir.join(format!("witness{n}.sqlite")))
         .await
         .expect("open");
     let witness = Witness::new(witness_signer(n), logs, state);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr: SocketAddr = listener.local_addr().expect("addr");
-    let app = http::router(Arc::new(witness));
-    let task = tokio::spawn(async move {
-        axum::serve(listener, app).await.expect("serve");
-    });
-    let endpoint = WitnessEndpoint {
+    let addr = listen(http::router(Arc::new(witness))).await;
+    WitnessEndpoint {
         key: witness_signer(n).verifier(),
         url: format!("http://{addr}"),
-    };
-    (endpoint, task)
+    }
 }
 
 /// Waits (up to 30 s) until the latest checkpoint carries a cosignature by each of `witnesses`.
@@ -132,8 +63,8 @@ async fn cosigned_by(store: &Store<SqliteBackend>, witnesses: &[WitnessEndpoint]
 async fn two_witnesses_cosign_as_entries_are_appended() {
     let dir = tempfile::tempdir().expect("dir");
     let store = example_store(dir.path()).await;
-    let (street, _s) = witness(dir.path(), 1).await;
-    let (committee, _c) = witness(dir.path(), 2).await;
+    let street = witness(dir.path(), 1).await;
+    let committee = witness(dir.path(), 2).await;
     let both = [street.clone(), committee.clone()];
     for w in &both {
         tokio::spawn(cosign_forever(
@@ -145,7 +76,7 @@ async fn two_witnesses_cosign_as_entries_are_appended() {
     let first = cosigned_by(&store, &both).await;
     assert_eq!(first, example::entries().len() as u64);
     for i in 0..5 {
-        pay(&store, i).await;
+        pay(&store, "cosign", i).await;
     }
     let later = cosigned_by(&store, &both).await;
     assert_eq!(later, first + 5);
@@ -155,14 +86,14 @@ async fn two_witnesses_cosign_as_entries_are_appended() {
 async fn a_log_that_forgot_what_the_witness_saw_resyncs_on_409() {
     let dir = tempfile::tempdir().expect("dir");
     let store = example_store(dir.path()).await;
-    let (street, _s) = witness(dir.path(), 1).await;
+    let street = witness(dir.path(), 1).await;
     let agent = agent();
     let size = store.size(example::ORIGIN).await.expect("size");
     assert_eq!(
         ask(&store, example::ORIGIN, &street, &agent, 0, size).await,
         Outcome::Cosigned(size)
     );
-    pay(&store, 1).await;
+    pay(&store, "cosign", 1).await;
     // A restarted server starts again from 0: the witness answers with what it has…
     assert_eq!(
         ask(&store, example::ORIGIN, &street, &agent, 0, size + 1).await,
@@ -202,7 +133,7 @@ async fn a_witness_that_is_down_delays_cosignatures_never_appends() {
     ));
     let started = Instant::now();
     for i in 0..3 {
-        pay(&store, i).await;
+        pay(&store, "cosign", i).await;
     }
     assert!(
         started.elapsed() < Duration::from_secs(5),

@@ -3,92 +3,21 @@
 //! them (the street office's copy of the books), and refuses — recording the entry and the check
 //! — a log whose published entries are not what its checkpoint commits to.
 
+mod support;
+
 use gongzhang_core::cosignature::CosignerSigner;
-use gongzhang_core::entry::{Entry, Event, RecordedAt};
 use gongzhang_core::witness::TrustedLogs;
 use gongzhang_demo::{example, vectors};
 use gongzhang_server::{AppState, BoardOptions, ledger_segment};
+use gongzhang_store::Store;
 use gongzhang_store::sqlite::SqliteBackend;
 use gongzhang_store::witness::WitnessState;
-use gongzhang_store::{Clock, Store, Submission};
 use gongzhang_witness::client::{Outcome, WitnessEndpoint, agent, ask};
 use gongzhang_witness::verify::{LedgerMirror, LedgerSource};
 use gongzhang_witness::{Witness, http};
-use serde_json::{Value, json};
-use std::collections::VecDeque;
-use std::net::SocketAddr;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
-
-fn scripted_clock(times: Vec<RecordedAt>, after: RecordedAt) -> Clock {
-    let times = Mutex::new(VecDeque::from(times));
-    Arc::new(move || {
-        times
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .pop_front()
-            .unwrap_or(after)
-    })
-}
-
-async fn example_store(dir: &Path) -> Store<SqliteBackend> {
-    let entries = example::entries();
-    let after = RecordedAt::parse("2026-02-10T08:00:00.000Z").expect("time");
-    let times = entries[1..].iter().map(Entry::recorded_at).collect();
-    let backend = SqliteBackend::open(dir.join("ledger.sqlite"))
-        .await
-        .expect("open");
-    let store = Store::new(backend).with_clock(scripted_clock(times, after));
-    store
-        .create_ledger(entries[0].clone(), vectors::log_signer())
-        .await
-        .expect("genesis");
-    store
-        .append_batch(
-            example::ORIGIN,
-            None,
-            entries[1..]
-                .iter()
-                .map(|e| Submission {
-                    event: e.event().clone(),
-                    signatures: e.signatures().to_vec(),
-                })
-                .collect(),
-        )
-        .await
-        .expect("example");
-    store
-}
-
-async fn pay(store: &Store<SqliteBackend>, i: u64) {
-    let Value::Object(body) = json!({"unit": "1-1-101", "amount_fen": 100 + i, "channel": "cash"})
-    else {
-        unreachable!()
-    };
-    let event = Event::new(&format!("verify-{i}"), "payment_received", body).expect("event");
-    let signature = event.sign(example::ORIGIN, &example::signer("treasurer"));
-    store
-        .append(
-            example::ORIGIN,
-            Submission {
-                event,
-                signatures: vec![signature],
-            },
-        )
-        .await
-        .expect("append");
-}
-
-async fn listen(app: axum::Router) -> SocketAddr {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    tokio::spawn(async move {
-        axum::serve(listener, app).await.expect("serve");
-    });
-    addr
-}
+use std::sync::Arc;
+use support::{example_store, listen, pay};
 
 fn signer() -> CosignerSigner {
     CosignerSigner::from_seed("jiedao.example/witness", [4; 32]).expect("seed")
@@ -141,7 +70,7 @@ async fn the_witness_checks_and_keeps_the_entries_before_it_cosigns() {
     let mirror = Store::new(state.clone());
     assert_eq!(mirror.size(example::ORIGIN).await.expect("mirror"), size);
     for i in 0..3 {
-        pay(&source, i).await;
+        pay(&source, "verify", i).await;
     }
     assert_eq!(
         ask(&source, example::ORIGIN, &witness, &agent, size, size + 3).await,
@@ -237,7 +166,7 @@ async fn the_witness_checks_and_keeps_the_entries_before_it_cosigns() {
 async fn entries_that_are_not_what_the_checkpoint_commits_to_get_no_cosignature() {
     let dir = tempfile::tempdir().expect("dir");
     let source = example_store(dir.path()).await;
-    pay(&source, 7).await;
+    pay(&source, "verify", 7).await;
     let size = source.size(example::ORIGIN).await.expect("size");
     // A server that publishes the genuine checkpoint but a log whose last entry was rewritten
     // in its database (the payment's amount changed).
