@@ -163,7 +163,8 @@ pub fn two_witnesses_cosign(dir: &Path) {
     assert_eq!(status, 200, "{receipt}");
     std::fs::write(dir.join("cosigned.tlog-proof"), receipt).expect("write");
 
-    let verify = |extra: &[&str]| {
+    // gongzhang-verify on the download, counting the cosignatures of `witnesses`.
+    let verify = |witnesses: [&CosignerKey; 2], extra: &[&str]| {
         verifier()
             .current_dir(dir)
             .args([
@@ -175,20 +176,16 @@ pub fn two_witnesses_cosign(dir: &Path) {
             ])
             .args([
                 "--witness",
-                &street.to_string(),
+                &witnesses[0].to_string(),
                 "--witness",
-                &committee.to_string(),
+                &witnesses[1].to_string(),
             ])
+            .args(["--witnesses-required", "2"])
             .args(extra)
             .output()
             .expect("gongzhang-verify runs")
     };
-    let out = verify(&[
-        "--witnesses-required",
-        "2",
-        "--receipt",
-        "cosigned.tlog-proof",
-    ]);
+    let out = verify([&street, &committee], &["--receipt", "cosigned.tlog-proof"]);
     assert_eq!(
         out.status.code(),
         Some(0),
@@ -198,24 +195,7 @@ pub fn two_witnesses_cosign(dir: &Path) {
     );
     // A third witness nobody asked cannot be counted.
     let stranger = witness_key(dir, "stranger.example/witness", "stranger.key");
-    let out = verifier()
-        .current_dir(dir)
-        .args([
-            "log.jsonl",
-            "--key",
-            &log_vkey,
-            "--checkpoint",
-            "checkpoint",
-        ])
-        .args([
-            "--witness",
-            &street.to_string(),
-            "--witness",
-            &stranger.to_string(),
-        ])
-        .args(["--witnesses-required", "2"])
-        .output()
-        .expect("gongzhang-verify runs");
+    let out = verify([&street, &stranger], &[]);
     assert_eq!(
         out.status.code(),
         Some(1),
@@ -235,13 +215,7 @@ pub fn two_witnesses_cosign(dir: &Path) {
     let mut server = Server::start(dir, &serve_args);
     let started = Instant::now();
     loop {
-        let (status, html) = get(&format!("{}/", witnesses[0].url));
-        assert_eq!(status, 200);
-        let row = html
-            .split("<tr ")
-            .find(|r| r.contains(&format!(r#"data-origin="{ORIGIN}""#)))
-            .unwrap_or_default()
-            .to_owned();
+        let (html, row) = console_row(&witnesses[0].url);
         if row.contains("比见证人联署过的还小") {
             assert!(row.contains(r#"data-size="3""#), "{row}");
             break;
@@ -302,6 +276,18 @@ fn open_ledger(dir: &Path) -> String {
         ],
     );
     key(dir, "log").verifier().to_string()
+}
+
+/// The witness console at `url`: the page, and the row of the ledger's last cosignature.
+fn console_row(url: &str) -> (String, String) {
+    let (status, html) = get(&format!("{url}/"));
+    assert_eq!(status, 200, "{html}");
+    let row = html
+        .split("<tr ")
+        .find(|r| r.contains(&format!(r#"data-origin="{ORIGIN}""#)))
+        .unwrap_or_default()
+        .to_owned();
+    (html, row)
 }
 
 /// A port on 127.0.0.1 free a moment ago.
@@ -448,11 +434,7 @@ pub fn a_forged_entry_gets_no_cosignature_from_the_verifying_witness(dir: &Path)
         answer.contains("9-9-999"),
         "the rule names the unit: {answer}"
     );
-    let (_, html) = get(&format!("{}/", witness.url));
-    let row = html
-        .split("<tr ")
-        .find(|r| r.contains(&format!(r#"data-origin="{ORIGIN}""#)))
-        .unwrap_or_default();
+    let (_, row) = console_row(&witness.url);
     assert!(row.contains("账本的条目未通过核对"), "{row}");
     assert!(
         row.contains(r#"data-size="2""#),
